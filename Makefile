@@ -1,0 +1,85 @@
+# taptop: `make run` and `make test` are the two commands a newcomer needs.
+# The source folders are globbed: a new dissector or panel is one file plus
+# one line in its list.def, never a Makefile edit.
+
+PKGS	 = glib-2.0 libpcap ncursesw
+CC	?= cc
+BUILD	?= build
+SANFLAGS ?=
+OPT	?= -O2
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
+	-Wshadow -Wstrict-prototypes -I. -Icore $(SANFLAGS) \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+LIB_SRC	 = $(wildcard core/*.c) $(wildcard dissectors/*.c) $(wildcard panels/*.c) \
+	$(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/unit/*.c)
+TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
+DEFS	 = dissectors/list.def panels/list.def tests/unit/suites.def
+
+TAPTOP	 = $(BUILD)/taptop
+CHECKER	 = $(BUILD)/check_taptop
+
+.PHONY: all deps deps-test run test test-unit test-e2e test-asan test-tsan \
+	fuzz bench clean
+
+all: $(TAPTOP)
+
+deps:
+	@sh tools/deps.sh build
+
+deps-test:
+	@sh tools/deps.sh test
+
+$(BUILD)/%.o: %.c $(wildcard core/*.h dissectors/*.h panels/*.h tui/*.h) $(DEFS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libtaptop.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TAPTOP): $(BUILD)/tui/main.o $(BUILD)/libtaptop.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+
+$(CHECKER): $(TEST_OBJ) $(BUILD)/libtaptop.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+# Starts taptop on the default interface (root, or cap_net_raw, is needed).
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(TAPTOP) $(ARGS)
+
+test: deps-test
+	@$(MAKE) --no-print-directory test-unit test-e2e
+
+test-unit: $(CHECKER)
+	$(CHECKER)
+
+test-e2e: $(TAPTOP)
+	TAPTOP=$(TAPTOP) sh tests/e2e/run.sh
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    test-unit test-e2e
+
+# The threading contract under ThreadSanitizer.
+test-tsan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
+	    SANFLAGS="-fsanitize=thread" build-tsan/check_taptop
+	CK_RUN_SUITE=tap_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
+
+fuzz: deps-test
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps-test
+	@$(MAKE) --no-print-directory all
+	sh bench/run.sh
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz

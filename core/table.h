@@ -1,0 +1,78 @@
+/*
+ * Tables: what a panel produces and every front end shows.
+ *
+ * A panel's draw() copies its state into a struct table under the
+ * listener's lock; the batch printer, the JSON printer and the TUI then
+ * sort and format that copy with no lock held.  Cells keep raw values
+ * (numbers, addresses, protocol paths); text is made only when shown.
+ * Text cells that came from packets are escaped by whoever prints them.
+ */
+#ifndef TAPTOP_TABLE_H
+#define TAPTOP_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "address.h"
+
+#define TABLE_PATH_MAX	24
+
+enum col_type {
+	COL_UINT,		/* a count */
+	COL_BYTES,		/* a count of bytes (human units in the TUI) */
+	COL_PORT,		/* a port number */
+	COL_TIME,		/* seconds, as a double */
+	COL_ADDR,		/* struct address */
+	COL_PATH,		/* protocol path: a list of protocol ids */
+	COL_TEXT,		/* text owned by the table */
+};
+
+struct table_col {
+	const char	*key;		/* JSON key: "frames_ab" */
+	const char	*title;		/* column heading: "Frames A→B" */
+	enum col_type	 type;
+};
+
+struct cell_path {
+	uint16_t	n;
+	uint16_t	proto[TABLE_PATH_MAX];
+};
+
+union cell {
+	uint64_t		 u;
+	double			 d;
+	struct address		 addr;
+	struct cell_path	 path;
+	char			*text;
+};
+
+struct table {
+	const struct table_col	*cols;
+	int			 ncols;
+	GArray			*cells;		/* nrows * ncols union cell */
+	int			 nrows;
+	/* What the panel's row cap folded away: rows not kept, and their
+	 * totals.  Shown as an "other" line. */
+	uint64_t		 folded_rows;
+	uint64_t		 folded_frames;
+	uint64_t		 folded_bytes;
+};
+
+struct table *table_new(const struct table_col *, int ncols);
+void	 table_clear(struct table *);
+void	 table_free(struct table *);
+
+/* Appends a row of zeroed cells and returns it (ncols cells). */
+union cell *table_add_row(struct table *);
+union cell *table_row(const struct table *, int row);
+int	 table_col_index(const struct table *, const char *key);
+
+/* Stable sort on one column. */
+void	 table_sort(struct table *, int col, bool descending);
+
+/* A copy that owns its text cells. */
+struct table *table_dup(const struct table *);
+
+#endif

@@ -1,0 +1,450 @@
+/*
+ * The tap engine; the contract is in tap.h.
+ *
+ * Listeners form a singly linked list guarded by list_lock.  Each carries
+ * its compiled filter, its callbacks and its own mutex.  Removal from inside
+ * a callback (packet or draw, which hold list_lock for reading) cannot take
+ * the write lock, so it is deferred: the listener is marked dead and reaped
+ * once the walk is over.
+ */
+#include <stdatomic.h>
+
+#include <glib.h>
+
+#include "dfilter.h"
+#include "tap.h"
+
+#define TAP_MAX	256
+
+struct tap_listener {
+	struct tap_listener	*next;
+	int			 tap_id;
+	void			*tapdata;
+	unsigned		 flags;
+	char			*fstring;
+	struct dfilter		*filter;
+	tap_reset_cb		 reset;
+	tap_packet_cb		 packet;
+	tap_draw_cb		 draw;
+	tap_finish_cb		 finish;
+
+	GMutex			 lock;		/* around every callback */
+	bool			 redraw;	/* under lock */
+	bool			 failed;	/* under lock */
+	atomic_bool		 dead;		/* removal pending */
+};
+
+static char *tap_names[TAP_MAX];
+static int ntaps;
+static atomic_int listened[TAP_MAX];
+
+static GRWLock list_lock;
+static struct tap_listener *listeners;
+static struct dfilter *global_filter;		/* under list_lock */
+static atomic_uint all_flags;
+
+/* Nonzero while this thread walks the list inside a callback. */
+static _Thread_local int walking;
+static atomic_bool reap_pending;
+
+int
+register_tap(const char *name)
+{
+	int id = find_tap_id(name);
+
+	if (id > 0)
+		return (id);
+	if (ntaps >= TAP_MAX - 1)
+		g_error("too many taps (%d)", TAP_MAX);
+	tap_names[++ntaps] = g_strdup(name);
+	return (ntaps);
+}
+
+int
+find_tap_id(const char *name)
+{
+	int i;
+
+	for (i = 1; i <= ntaps; i++)
+		if (strcmp(tap_names[i], name) == 0)
+			return (i);
+	return (0);
+}
+
+const char *
+tap_name(int id)
+{
+	return (id > 0 && id <= ntaps ? tap_names[id] : NULL);
+}
+
+bool
+tap_listened(int tap_id)
+{
+	return (tap_id > 0 && tap_id < TAP_MAX &&
+	    atomic_load_explicit(&listened[tap_id], memory_order_relaxed) > 0);
+}
+
+void
+tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
+{
+	struct dissect *edt = pinfo->edt;
+	struct tap_entry *e;
+
+	if (tap_id <= 0 || edt == NULL)
+		return;
+	if (edt->ntap >= PACKET_TAPQ_MAX) {
+		edt->tapq_full++;
+		return;
+	}
+	e = &edt->tapq[edt->ntap++];
+	e->tap = tap_id;
+	e->in_error = pinfo->in_error_pkt;
+	e->data = data;
+}
+
+static void
+recompute_flags(void)
+{
+	struct tap_listener *l;
+	unsigned f = 0;
+
+	for (l = listeners; l != NULL; l = l->next)
+		if (!atomic_load(&l->dead))
+			f |= l->flags;
+	atomic_store(&all_flags, f);
+	atomic_store(&field_want_everything,
+	    (f & TL_REQUIRES_PROTO_TREE) != 0);
+}
+
+unsigned
+tap_listener_flags(void)
+{
+	return (atomic_load(&all_flags));
+}
+
+bool
+have_tap_listeners(void)
+{
+	bool any;
+
+	g_rw_lock_reader_lock(&list_lock);
+	any = listeners != NULL;
+	g_rw_lock_reader_unlock(&list_lock);
+	return (any);
+}
+
+static struct tap_listener *
+find_listener(void *tapdata)
+{
+	struct tap_listener *l;
+
+	for (l = listeners; l != NULL; l = l->next)
+		if (l->tapdata == tapdata && !atomic_load(&l->dead))
+			return (l);
+	return (NULL);
+}
+
+static void
+listener_free(struct tap_listener *l)
+{
+	if (l->finish != NULL)
+		l->finish(l->tapdata);
+	dfilter_free(l->filter);
+	g_free(l->fstring);
+	g_mutex_clear(&l->lock);
+	g_free(l);
+}
+
+char *
+register_tap_listener(const char *tapname, void *tapdata, const char *fstring,
+    unsigned flags, tap_reset_cb reset, tap_packet_cb packet, tap_draw_cb draw,
+    tap_finish_cb finish)
+{
+	struct tap_listener *l;
+	struct dfilter *df;
+	char *err;
+	int id;
+
+	id = find_tap_id(tapname);
+	if (id == 0)
+		return (g_strdup_printf("There is no tap named \"%s\".",
+		    tapname));
+	if (walking)
+		return (g_strdup("A tap listener cannot be registered from "
+		    "inside a tap callback."));
+	if ((err = dfilter_compile(fstring, &df)) != NULL)
+		return (err);
+	l = g_new0(struct tap_listener, 1);
+	l->tap_id = id;
+	l->tapdata = tapdata;
+	l->flags = flags;
+	l->fstring = g_strdup(fstring != NULL ? fstring : "");
+	l->filter = df;
+	l->reset = reset;
+	l->packet = packet;
+	l->draw = draw;
+	l->finish = finish;
+	l->redraw = true;
+	g_mutex_init(&l->lock);
+
+	g_rw_lock_writer_lock(&list_lock);
+	dfilter_prime(df, true);
+	l->next = listeners;
+	listeners = l;
+	atomic_fetch_add(&listened[id], 1);
+	recompute_flags();
+	g_rw_lock_writer_unlock(&list_lock);
+	return (NULL);
+}
+
+/* Unlinks dead listeners; the caller holds the write lock. */
+static struct tap_listener *
+unlink_dead(void)
+{
+	struct tap_listener **lp, *l, *gone = NULL;
+
+	for (lp = &listeners; (l = *lp) != NULL;) {
+		if (atomic_load(&l->dead)) {
+			*lp = l->next;
+			dfilter_prime(l->filter, false);
+			atomic_fetch_sub(&listened[l->tap_id], 1);
+			l->next = gone;
+			gone = l;
+		} else
+			lp = &l->next;
+	}
+	recompute_flags();
+	return (gone);
+}
+
+static void
+free_list(struct tap_listener *gone)
+{
+	struct tap_listener *next;
+
+	for (; gone != NULL; gone = next) {
+		next = gone->next;
+		listener_free(gone);
+	}
+}
+
+static void
+reap(void)
+{
+	struct tap_listener *gone;
+
+	if (!atomic_load_explicit(&reap_pending, memory_order_relaxed) ||
+	    !atomic_exchange(&reap_pending, false))
+		return;
+	g_rw_lock_writer_lock(&list_lock);
+	gone = unlink_dead();
+	g_rw_lock_writer_unlock(&list_lock);
+	free_list(gone);
+}
+
+void
+remove_tap_listener(void *tapdata)
+{
+	struct tap_listener *l, *gone;
+
+	if (walking) {
+		/* Inside a callback: we already hold the read lock. */
+		if ((l = find_listener(tapdata)) != NULL) {
+			atomic_store(&l->dead, true);
+			atomic_store(&reap_pending, true);
+		}
+		return;
+	}
+	g_rw_lock_writer_lock(&list_lock);
+	if ((l = find_listener(tapdata)) != NULL)
+		atomic_store(&l->dead, true);
+	gone = unlink_dead();
+	g_rw_lock_writer_unlock(&list_lock);
+	free_list(gone);
+}
+
+char *
+set_tap_dfilter(void *tapdata, const char *fstring)
+{
+	struct tap_listener *l;
+	struct dfilter *df, *old = NULL;
+	char *err;
+
+	if (walking)
+		return (g_strdup("A filter cannot be changed from inside a "
+		    "tap callback."));
+	if ((err = dfilter_compile(fstring, &df)) != NULL)
+		return (err);
+	g_rw_lock_writer_lock(&list_lock);
+	l = find_listener(tapdata);
+	if (l == NULL) {
+		g_rw_lock_writer_unlock(&list_lock);
+		dfilter_free(df);
+		return (g_strdup("No such tap listener."));
+	}
+	old = l->filter;
+	dfilter_prime(old, false);
+	dfilter_prime(df, true);
+	l->filter = df;
+	g_free(l->fstring);
+	l->fstring = g_strdup(fstring != NULL ? fstring : "");
+	g_rw_lock_writer_unlock(&list_lock);
+	dfilter_free(old);
+	return (NULL);
+}
+
+char *
+set_tap_global_dfilter(const char *fstring)
+{
+	struct dfilter *df, *old;
+	char *err;
+
+	if (walking)
+		return (g_strdup("A filter cannot be changed from inside a "
+		    "tap callback."));
+	if ((err = dfilter_compile(fstring, &df)) != NULL)
+		return (err);
+	g_rw_lock_writer_lock(&list_lock);
+	old = global_filter;
+	dfilter_prime(old, false);
+	dfilter_prime(df, true);
+	global_filter = df;
+	g_rw_lock_writer_unlock(&list_lock);
+	dfilter_free(old);
+	return (NULL);
+}
+
+static void
+reset_one(struct tap_listener *l)
+{
+	g_mutex_lock(&l->lock);
+	l->failed = false;
+	l->redraw = true;
+	if (l->reset != NULL)
+		l->reset(l->tapdata);
+	g_mutex_unlock(&l->lock);
+}
+
+void
+reset_tap_listeners(void)
+{
+	struct tap_listener *l;
+
+	g_rw_lock_reader_lock(&list_lock);
+	walking++;
+	for (l = listeners; l != NULL; l = l->next)
+		if (!atomic_load(&l->dead))
+			reset_one(l);
+	walking--;
+	g_rw_lock_reader_unlock(&list_lock);
+	reap();
+}
+
+void
+reset_tap_listener(void *tapdata)
+{
+	struct tap_listener *l;
+
+	g_rw_lock_reader_lock(&list_lock);
+	walking++;
+	if ((l = find_listener(tapdata)) != NULL)
+		reset_one(l);
+	walking--;
+	g_rw_lock_reader_unlock(&list_lock);
+	reap();
+}
+
+static void
+draw_one(struct tap_listener *l, bool always)
+{
+	g_mutex_lock(&l->lock);
+	if ((always || l->redraw) && l->draw != NULL) {
+		l->redraw = false;
+		l->draw(l->tapdata);
+	}
+	g_mutex_unlock(&l->lock);
+}
+
+void
+draw_tap_listeners(bool draw_all)
+{
+	struct tap_listener *l;
+
+	g_rw_lock_reader_lock(&list_lock);
+	walking++;
+	for (l = listeners; l != NULL; l = l->next)
+		if (!atomic_load(&l->dead))
+			draw_one(l, draw_all);
+	walking--;
+	g_rw_lock_reader_unlock(&list_lock);
+	reap();
+}
+
+void
+draw_tap_listener(void *tapdata)
+{
+	struct tap_listener *l;
+
+	g_rw_lock_reader_lock(&list_lock);
+	walking++;
+	if ((l = find_listener(tapdata)) != NULL)
+		draw_one(l, true);
+	walking--;
+	g_rw_lock_reader_unlock(&list_lock);
+	reap();
+}
+
+/* Does the listener's own filter, and the global one, pass this packet? */
+static bool
+listener_matches(const struct tap_listener *l, const struct dissect *edt)
+{
+	if (global_filter != NULL && !dfilter_apply(global_filter, edt))
+		return (false);
+	return (l->filter == NULL || dfilter_apply(l->filter, edt));
+}
+
+void
+tap_push_packet(struct dissect *edt)
+{
+	struct packet_info *pinfo = &edt->pinfo;
+	struct tap_listener *l;
+	tap_packet_status st;
+	int i, matched;
+
+	if (edt->ntap == 0)
+		return;
+	g_rw_lock_reader_lock(&list_lock);
+	walking++;
+	for (l = listeners; l != NULL; l = l->next) {
+		matched = -1;
+		for (i = 0; i < edt->ntap; i++) {
+			const struct tap_entry *e = &edt->tapq[i];
+
+			if (e->tap != l->tap_id)
+				continue;
+			if (e->in_error &&
+			    !(l->flags & TL_REQUIRES_ERROR_PACKET))
+				continue;
+			if (atomic_load_explicit(&l->dead,
+			    memory_order_relaxed))
+				break;
+			/* The filter is about the whole packet: once. */
+			if (matched < 0)
+				matched = listener_matches(l, edt);
+			if (!matched)
+				break;
+			g_mutex_lock(&l->lock);
+			if (!l->failed) {
+				st = l->packet(l->tapdata, pinfo, edt, e->data);
+				if (st == TAP_PACKET_REDRAW)
+					l->redraw = true;
+				else if (st == TAP_PACKET_FAILED)
+					l->failed = true;
+			}
+			g_mutex_unlock(&l->lock);
+		}
+	}
+	walking--;
+	g_rw_lock_reader_unlock(&list_lock);
+	reap();
+}

@@ -1,0 +1,98 @@
+/*
+ * The tap engine, after Wireshark's (see the design in shared/seed).
+ *
+ * Dissectors register a tap by name and, once per protocol instance in a
+ * packet, queue a pointer to data that lives in the packet's arena.  When
+ * the whole packet has been dissected, tap_push_packet() hands each queued
+ * entry to every listener of that tap whose display filter matches the
+ * packet.  Listeners see entries queued inside an ICMP error's payload only
+ * if they set TL_REQUIRES_ERROR_PACKET.
+ *
+ * Threads and locks
+ * -----------------
+ * The capture thread calls tap_push_packet(); any other thread (the curses
+ * thread, a test) may at any moment register or remove a listener, change
+ * its filter, reset or draw.  Two kinds of lock keep them apart:
+ *
+ *   - The list lock (a GRWLock) guards the set of listeners and their
+ *     filters.  tap_push_packet() holds it for reading while it walks the
+ *     list; register, remove and refilter hold it for writing, so they wait
+ *     at most for one packet's dispatch, and dispatch waits at most for a
+ *     list edit.  draw and reset take it for reading.
+ *   - Each listener has its own mutex, held around every call of its
+ *     packet(), reset() and draw().  So draw() never sees a half-updated
+ *     state, and packet() never runs during a draw of the same listener.
+ *
+ * draw() must therefore only copy what it needs into its output (a table)
+ * and return: the capture thread may be waiting for that mutex.  Sorting
+ * and formatting happen on the copy, outside every tap lock.
+ *
+ * finish() runs with no tap lock held, after the listener has left the
+ * list, so it may free tapdata.  A listener's packet() may call
+ * remove_tap_listener() on itself or another: the removal takes effect
+ * when the current packet's dispatch ends.
+ */
+#ifndef TAPTOP_TAP_H
+#define TAPTOP_TAP_H
+
+#include <stdbool.h>
+
+#include "packet.h"
+
+#define TL_REQUIRES_NOTHING		0x0
+#define TL_REQUIRES_PROTO_TREE		0x1
+#define TL_REQUIRES_COLUMNS		0x2
+#define TL_REQUIRES_ERROR_PACKET	0x4
+
+typedef enum {
+	TAP_PACKET_DONT_REDRAW,		/* nothing changed worth drawing */
+	TAP_PACKET_REDRAW,		/* state changed: draw me next time */
+	TAP_PACKET_FAILED,		/* stop calling me until a reset */
+} tap_packet_status;
+
+typedef void (*tap_reset_cb)(void *tapdata);
+typedef tap_packet_status (*tap_packet_cb)(void *tapdata,
+    struct packet_info *pinfo, struct dissect *edt, const void *data);
+typedef void (*tap_draw_cb)(void *tapdata);
+typedef void (*tap_finish_cb)(void *tapdata);
+
+/* Taps: registered by dissectors at start-up. */
+int	 register_tap(const char *name);
+int	 find_tap_id(const char *name);		/* 0 if unknown; ids start at 1 */
+const char *tap_name(int id);
+
+/* True when some listener is on the tap: skip building its data if not. */
+bool	 tap_listened(int tap_id);
+
+/* Called by dissectors; data must live until the packet is done. */
+void	 tap_queue_packet(int tap_id, struct packet_info *pinfo,
+	    const void *data);
+
+/*
+ * Listeners.  Each returns NULL on success, or an error message that the
+ * caller must g_free().  tapdata identifies the listener.
+ */
+char	*register_tap_listener(const char *tapname, void *tapdata,
+	    const char *fstring, unsigned flags, tap_reset_cb reset,
+	    tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish);
+void	 remove_tap_listener(void *tapdata);
+
+/* Compiles fstring first; a bad one leaves the old filter in force. */
+char	*set_tap_dfilter(void *tapdata, const char *fstring);
+
+/* The global display filter (-Y), ANDed into every listener's. */
+char	*set_tap_global_dfilter(const char *fstring);
+
+void	 reset_tap_listeners(void);
+void	 reset_tap_listener(void *tapdata);
+void	 draw_tap_listeners(bool draw_all);
+void	 draw_tap_listener(void *tapdata);
+bool	 have_tap_listeners(void);
+
+/* Dispatches the queued entries of the packet just dissected. */
+void	 tap_push_packet(struct dissect *);
+
+/* Flags of all listeners ORed, for the dissection to know its work. */
+unsigned tap_listener_flags(void);
+
+#endif
