@@ -7,7 +7,8 @@ CC	?= cc
 BUILD	?= build
 SANFLAGS ?=
 OPT	?= -O2
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
+VERSION	 = 0.1
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DTAPTOP_VERSION=\"$(VERSION)\" -g $(OPT) -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -I. -Icore $(SANFLAGS) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -20,6 +21,8 @@ TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DEFS	 = dissectors/list.def panels/list.def tests/unit/suites.def
 
+# `make V=1` shows the commands.
+Q	 = $(if $(V),,@echo "  $(notdir $@)";)
 TAPTOP	 = $(BUILD)/taptop
 CHECKER	 = $(BUILD)/check_taptop
 
@@ -36,17 +39,17 @@ deps-test:
 
 $(BUILD)/%.o: %.c $(wildcard core/*.h dissectors/*.h panels/*.h tui/*.h) $(DEFS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libtaptop.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(TAPTOP): $(BUILD)/tui/main.o $(BUILD)/libtaptop.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(CHECKER): $(TEST_OBJ) $(BUILD)/libtaptop.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 # Starts taptop on the default interface (root, or cap_net_raw, is needed).
 run: deps

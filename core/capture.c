@@ -1,0 +1,389 @@
+/*
+ * The capture thread: see capture.h.
+ *
+ * Files are opened with nanosecond timestamps so pcap and pcapng files of
+ * either resolution give the same relative times.  The loop reads with
+ * pcap_dispatch in small batches so that a stop request, -c, --duration and
+ * the kernel statistics are looked at often, without a system call per
+ * packet.  The bytes of a packet are only valid during the callback
+ * (libpcap's rule), which is where dissection and tap dispatch happen.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "capture.h"
+#include "tap.h"
+
+#define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
+#define CAPTURE_TIMEOUT_MS	100	/* live read timeout */
+#define STATS_EVERY_NS		(250 * 1000 * 1000LL)
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+void
+capture_opts_init(struct capture_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+/* Words a failed pcap_activate the way a user can act on. */
+static char *
+activate_error(const char *iface, int rc, pcap_t *pc)
+{
+	const char *detail = pcap_geterr(pc);
+
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		return (g_strdup_printf("%s: permission denied: run taptop "
+		    "as root, or allow it to capture with "
+		    "'sudo setcap cap_net_raw,cap_net_admin+ep taptop'",
+		    iface));
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return (g_strdup_printf("%s: no such interface (taptop -D "
+		    "lists them)", iface));
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return (g_strdup_printf("%s: the interface is down", iface));
+	case PCAP_ERROR_RFMON_NOTSUP:
+		return (g_strdup_printf("%s: monitor mode is not supported",
+		    iface));
+	default:
+		return (g_strdup_printf("%s: cannot capture: %s", iface,
+		    detail != NULL && *detail != '\0' ? detail :
+		    pcap_statustostr(rc)));
+	}
+}
+
+static bool
+open_live(struct capture *c, char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	const struct capture_opts *o = &c->opts;
+	int rc;
+
+	c->pc = pcap_create(c->source, ebuf);
+	if (c->pc == NULL) {
+		*err = g_strdup_printf("%s: %s", c->source, ebuf);
+		return (false);
+	}
+	pcap_set_snaplen(c->pc, o->snaplen > 0 ? o->snaplen : 262144);
+	pcap_set_promisc(c->pc, !o->no_promisc);
+	pcap_set_timeout(c->pc, CAPTURE_TIMEOUT_MS);
+	if (o->buffer_mib > 0)
+		pcap_set_buffer_size(c->pc, o->buffer_mib * 1024 * 1024);
+	(void)pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->pc);
+	if (rc < 0) {
+		*err = activate_error(c->source, rc, c->pc);
+		return (false);
+	}
+	c->live = true;
+	return (true);
+}
+
+static bool
+open_file(struct capture *c, char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+
+	c->pc = pcap_open_offline_with_tstamp_precision(c->opts.file,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (c->pc == NULL) {
+		*err = g_strdup_printf("%s: %s", c->opts.file,
+		    *ebuf != '\0' ? ebuf : "cannot read this file");
+		return (false);
+	}
+	return (true);
+}
+
+static bool
+set_filter(struct capture *c, char **err)
+{
+	struct bpf_program prog;
+
+	if (c->opts.bpf == NULL || *c->opts.bpf == '\0')
+		return (true);
+	if (pcap_compile(c->pc, &prog, c->opts.bpf, 1,
+	    PCAP_NETMASK_UNKNOWN) < 0) {
+		*err = g_strdup_printf("bad capture filter \"%s\": %s",
+		    c->opts.bpf, pcap_geterr(c->pc));
+		return (false);
+	}
+	if (pcap_setfilter(c->pc, &prog) < 0) {
+		*err = g_strdup_printf("cannot set capture filter \"%s\": %s",
+		    c->opts.bpf, pcap_geterr(c->pc));
+		pcap_freecode(&prog);
+		return (false);
+	}
+	pcap_freecode(&prog);
+	return (true);
+}
+
+bool
+capture_open(struct capture *c, const struct capture_opts *o, char **err)
+{
+	memset(c, 0, sizeof(*c));
+	c->opts = *o;
+	atomic_store(&c->state, CAPTURE_RUNNING);
+	atomic_store(&c->first_ns, -1);
+	if (o->file != NULL) {
+		c->source = g_strdup(strcmp(o->file, "-") == 0 ? "stdin" :
+		    o->file);
+		if (!open_file(c, err))
+			goto fail;
+	} else {
+		if (o->iface != NULL)
+			c->source = g_strdup(o->iface);
+		else if ((c->source = capture_default_iface(err)) == NULL)
+			goto fail;
+		if (!open_live(c, err))
+			goto fail;
+	}
+	if (!set_filter(c, err))
+		goto fail;
+	c->linktype = pcap_datalink(c->pc);
+	dissect_init(&c->edt);
+	return (true);
+fail:
+	if (c->pc != NULL)
+		pcap_close(c->pc);
+	c->pc = NULL;
+	g_free(c->source);
+	c->source = NULL;
+	return (false);
+}
+
+static void
+update_kernel_stats(struct capture *c)
+{
+	struct pcap_stat ps;
+
+	if (!c->live || pcap_stats(c->pc, &ps) != 0)
+		return;
+	atomic_store(&c->kernel_received, ps.ps_recv);
+	atomic_store(&c->kernel_dropped, ps.ps_drop);
+	atomic_store(&c->iface_dropped, ps.ps_ifdrop);
+}
+
+/* Replay pacing: sleep until the packet's time, scaled by the speed. */
+static void
+pace(struct capture *c, int64_t rel_ns)
+{
+	int64_t due, now;
+
+	due = c->replay_base_ns + (int64_t)((double)rel_ns / c->opts.speed);
+	while (!atomic_load(&c->stop) && (now = now_ns()) < due) {
+		int64_t d = due - now;
+		struct timespec ts;
+
+		if (d > 100000000LL)
+			d = 100000000LL;
+		ts.tv_sec = d / 1000000000LL;
+		ts.tv_nsec = d % 1000000000LL;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
+	int64_t first = atomic_load_explicit(&c->first_ns,
+	    memory_order_relaxed);
+	uint64_t num;
+
+	if (first < 0) {
+		first = ts;
+		atomic_store(&c->first_ns, ts);
+		c->replay_base_ns = now_ns();
+	}
+	if (c->opts.duration > 0 && !c->live &&
+	    (double)(ts - first) / 1e9 > c->opts.duration) {
+		atomic_store(&c->state, CAPTURE_FINISHED);
+		atomic_store(&c->stop, true);
+		pcap_breakloop(c->pc);
+		return;
+	}
+	if (!c->live && c->opts.speed > 0)
+		pace(c, ts - first);
+	num = atomic_fetch_add_explicit(&c->packets, 1,
+	    memory_order_relaxed) + 1;
+	atomic_fetch_add_explicit(&c->bytes, h->len, memory_order_relaxed);
+	atomic_store_explicit(&c->last_ns, ts, memory_order_relaxed);
+	dissect_begin(&c->edt, num, h->ts.tv_sec, (uint32_t)h->ts.tv_usec,
+	    (double)(ts - first) / 1e9, h->len, h->caplen, c->linktype);
+	dissect_frame(&c->edt, bytes);
+	tap_push_packet(&c->edt);
+	if (c->opts.count > 0 && num >= c->opts.count) {
+		atomic_store(&c->state, CAPTURE_FINISHED);
+		atomic_store(&c->stop, true);
+		pcap_breakloop(c->pc);
+	}
+}
+
+void
+capture_run(struct capture *c)
+{
+	int64_t start = now_ns(), last_stats = 0;
+	int n;
+
+	c->start_wall_ns = start;
+	while (!atomic_load(&c->stop)) {
+		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_packet,
+		    (u_char *)c);
+		if (c->live && now_ns() - last_stats > STATS_EVERY_NS) {
+			update_kernel_stats(c);
+			last_stats = now_ns();
+		}
+		if (c->live && c->opts.duration > 0 &&
+		    (double)(now_ns() - start) / 1e9 >= c->opts.duration) {
+			atomic_store(&c->state, CAPTURE_FINISHED);
+			break;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		if (n == PCAP_ERROR) {
+			const char *e = pcap_geterr(c->pc);
+
+			c->error = g_strdup_printf("%s: %s (after %" PRIu64
+			    " packets)", c->source, e,
+			    (uint64_t)atomic_load(&c->packets));
+			atomic_store(&c->state, c->live && (errno == ENETDOWN ||
+			    strstr(e, "went down") != NULL) ?
+			    CAPTURE_IFACE_DOWN : CAPTURE_FAILED);
+			break;
+		}
+		if (n == 0 && !c->live) {
+			atomic_store(&c->state, CAPTURE_FINISHED);
+			break;
+		}
+	}
+	update_kernel_stats(c);
+	if (atomic_load(&c->state) == CAPTURE_RUNNING)
+		atomic_store(&c->state, CAPTURE_STOPPED);
+}
+
+static gpointer
+capture_thread(gpointer data)
+{
+	capture_run(data);
+	return (NULL);
+}
+
+void
+capture_start(struct capture *c)
+{
+	c->thread = g_thread_new("capture", capture_thread, c);
+}
+
+void
+capture_stop(struct capture *c)
+{
+	atomic_store(&c->stop, true);
+	if (c->pc != NULL)
+		pcap_breakloop(c->pc);
+}
+
+void
+capture_join(struct capture *c)
+{
+	if (c->thread != NULL)
+		g_thread_join(c->thread);
+	c->thread = NULL;
+}
+
+void
+capture_close(struct capture *c)
+{
+	capture_stop(c);
+	capture_join(c);
+	if (c->pc != NULL)
+		pcap_close(c->pc);
+	c->pc = NULL;
+	dissect_free(&c->edt);
+	g_free(c->source);
+	g_free(c->error);
+	c->source = c->error = NULL;
+}
+
+enum capture_state
+capture_get_state(struct capture *c)
+{
+	return ((enum capture_state)atomic_load(&c->state));
+}
+
+const char *
+capture_state_name(enum capture_state s)
+{
+	switch (s) {
+	case CAPTURE_RUNNING:		return ("capturing");
+	case CAPTURE_FINISHED:		return ("finished");
+	case CAPTURE_STOPPED:		return ("stopped");
+	case CAPTURE_FAILED:		return ("failed");
+	case CAPTURE_IFACE_DOWN:	return ("interface down");
+	}
+	return ("?");
+}
+
+bool
+capture_list_interfaces(FILE *out, char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all, *d;
+	int i = 1;
+
+	if (pcap_findalldevs(&all, ebuf) != 0) {
+		*err = g_strdup_printf("cannot list interfaces: %s", ebuf);
+		return (false);
+	}
+	for (d = all; d != NULL; d = d->next, i++) {
+		fprintf(out, "%d. %s", i, d->name);
+		if (d->description != NULL)
+			fprintf(out, " (%s)", d->description);
+		fprintf(out, "%s%s%s\n",
+		    d->flags & PCAP_IF_UP ? " [up" : " [down",
+		    d->flags & PCAP_IF_RUNNING ? ", running" : "",
+		    d->flags & PCAP_IF_LOOPBACK ? ", loopback]" : "]");
+	}
+	pcap_freealldevs(all);
+	return (true);
+}
+
+char *
+capture_default_iface(char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all, *d;
+	char *name = NULL;
+
+	if (pcap_findalldevs(&all, ebuf) != 0) {
+		*err = g_strdup_printf("cannot list interfaces: %s", ebuf);
+		return (NULL);
+	}
+	for (d = all; d != NULL && name == NULL; d = d->next)
+		if ((d->flags & PCAP_IF_UP) && !(d->flags & PCAP_IF_LOOPBACK) &&
+		    strcmp(d->name, "any") != 0 &&
+		    strncmp(d->name, "nflog", 5) != 0 &&
+		    strncmp(d->name, "nfqueue", 7) != 0 &&
+		    strncmp(d->name, "dbus", 4) != 0 &&
+		    strncmp(d->name, "bluetooth", 9) != 0)
+			name = g_strdup(d->name);
+	pcap_freealldevs(all);
+	if (name == NULL)
+		*err = g_strdup("no interface is up (besides loopback): "
+		    "name one with -i (taptop -D lists them)");
+	return (name);
+}

@@ -1,0 +1,498 @@
+/*
+ * The tap engine: queueing, several instances per packet, flags, error
+ * packets, FAILED and reset, removal during dispatch, filters, and the
+ * threading contract (one thread dispatches real packets while another
+ * registers, removes, refilters and draws).
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include <check.h>
+#include <glib.h>
+#include <pcap/pcap.h>
+
+#include "core/proto.h"
+#include "core/tap.h"
+
+struct probe {
+	int		 packets;
+	int		 resets;
+	int		 draws;
+	int		 finished;
+	const void	*seen[8];
+	tap_packet_status answer;
+	void		*remove_on_packet;	/* listener to remove */
+};
+
+static int test_tap = -1;
+
+static void
+probe_reset(void *p)
+{
+	((struct probe *)p)->resets++;
+	((struct probe *)p)->packets = 0;
+}
+
+static tap_packet_status
+probe_packet(void *p, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
+{
+	struct probe *pr = p;
+
+	(void)pinfo;
+	(void)edt;
+	if (pr->packets < 8)
+		pr->seen[pr->packets] = data;
+	pr->packets++;
+	if (pr->remove_on_packet != NULL)
+		remove_tap_listener(pr->remove_on_packet);
+	return (pr->answer);
+}
+
+static void
+probe_draw(void *p)
+{
+	((struct probe *)p)->draws++;
+}
+
+static void
+probe_finish(void *p)
+{
+	((struct probe *)p)->finished++;
+}
+
+static void
+setup(void)
+{
+	if (test_tap < 0)
+		test_tap = register_tap("unit-test");
+}
+
+/* A packet with entries already queued on the test tap. */
+static void
+fake_packet(struct dissect *edt, const void *const *data, const bool *err,
+    int n)
+{
+	int i;
+
+	dissect_begin(edt, 1, 0, 0, 0, 60, 60, 1);
+	for (i = 0; i < n; i++) {
+		edt->pinfo.in_error_pkt = err != NULL && err[i];
+		tap_queue_packet(test_tap, &edt->pinfo, data[i]);
+	}
+	edt->pinfo.in_error_pkt = false;
+}
+
+static char *
+probe_listen(struct probe *p, const char *filter, unsigned flags)
+{
+	return (register_tap_listener("unit-test", p, filter, flags,
+	    probe_reset, probe_packet, probe_draw, probe_finish));
+}
+
+START_TEST(taps_by_name)
+{
+	ck_assert_int_gt(test_tap, 0);
+	ck_assert_int_eq(find_tap_id("unit-test"), test_tap);
+	ck_assert_int_eq(register_tap("unit-test"), test_tap);
+	ck_assert_int_eq(find_tap_id("no-such-tap"), 0);
+	ck_assert_int_gt(find_tap_id("frame"), 0);
+}
+END_TEST
+
+START_TEST(unknown_tap_is_an_error)
+{
+	struct probe p = { 0 };
+	char *err = register_tap_listener("no-such-tap", &p, NULL, 0, NULL,
+	    probe_packet, NULL, NULL);
+
+	ck_assert_ptr_nonnull(err);
+	ck_assert_str_eq(err, "There is no tap named \"no-such-tap\".");
+	g_free(err);
+}
+END_TEST
+
+START_TEST(each_instance_is_delivered)
+{
+	struct dissect edt;
+	struct probe p = { .answer = TAP_PACKET_REDRAW };
+	int a = 1, b = 2;
+	const void *data[] = { &a, &b };
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&p, NULL, TL_REQUIRES_NOTHING));
+	fake_packet(&edt, data, NULL, 2);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 2);
+	ck_assert_ptr_eq(p.seen[0], &a);
+	ck_assert_ptr_eq(p.seen[1], &b);
+	remove_tap_listener(&p);
+	ck_assert_int_eq(p.finished, 1);
+	/* Gone: no more packets. */
+	fake_packet(&edt, data, NULL, 2);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 2);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(error_packets_need_the_flag)
+{
+	struct dissect edt;
+	struct probe plain = { 0 }, errors = { 0 };
+	int outer = 1, inner = 2;
+	const void *data[] = { &outer, &inner };
+	const bool err[] = { false, true };
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&plain, NULL, TL_REQUIRES_NOTHING));
+	ck_assert_ptr_null(probe_listen(&errors, NULL, TL_REQUIRES_ERROR_PACKET));
+	fake_packet(&edt, data, err, 2);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(plain.packets, 1);
+	ck_assert_ptr_eq(plain.seen[0], &outer);
+	ck_assert_int_eq(errors.packets, 2);
+	ck_assert_ptr_eq(errors.seen[1], &inner);
+	remove_tap_listener(&plain);
+	remove_tap_listener(&errors);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(failed_until_reset)
+{
+	struct dissect edt;
+	struct probe p = { .answer = TAP_PACKET_FAILED };
+	int a = 1;
+	const void *data[] = { &a, &a };
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&p, NULL, 0));
+	fake_packet(&edt, data, NULL, 2);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 1);		/* not even the 2nd entry */
+	fake_packet(&edt, data, NULL, 1);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 1);
+	reset_tap_listeners();
+	ck_assert_int_eq(p.resets, 1);
+	p.answer = TAP_PACKET_DONT_REDRAW;
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 1);		/* reset zeroed, then one */
+	remove_tap_listener(&p);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(draw_only_when_asked)
+{
+	struct dissect edt;
+	struct probe quiet = { .answer = TAP_PACKET_DONT_REDRAW };
+	struct probe loud = { .answer = TAP_PACKET_REDRAW };
+	int a = 1;
+	const void *data[] = { &a };
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&quiet, NULL, 0));
+	ck_assert_ptr_null(probe_listen(&loud, NULL, 0));
+	draw_tap_listeners(false);	/* new listeners draw once */
+	ck_assert_int_eq(quiet.draws, 1);
+	ck_assert_int_eq(loud.draws, 1);
+	fake_packet(&edt, data, NULL, 1);
+	tap_push_packet(&edt);
+	draw_tap_listeners(false);
+	ck_assert_int_eq(quiet.draws, 1);
+	ck_assert_int_eq(loud.draws, 2);
+	draw_tap_listeners(false);
+	ck_assert_int_eq(loud.draws, 2);
+	draw_tap_listeners(true);
+	ck_assert_int_eq(quiet.draws, 2);
+	ck_assert_int_eq(loud.draws, 3);
+	remove_tap_listener(&quiet);
+	remove_tap_listener(&loud);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(remove_self_during_dispatch)
+{
+	struct dissect edt;
+	struct probe p = { 0 }, other = { 0 };
+	int a = 1;
+	const void *data[] = { &a, &a, &a };
+
+	dissect_init(&edt);
+	p.remove_on_packet = &p;
+	ck_assert_ptr_null(probe_listen(&other, NULL, 0));
+	ck_assert_ptr_null(probe_listen(&p, NULL, 0));
+	fake_packet(&edt, data, NULL, 3);
+	tap_push_packet(&edt);
+	/* Removed after its first entry; finish ran once, after dispatch. */
+	ck_assert_int_eq(p.packets, 1);
+	ck_assert_int_eq(p.finished, 1);
+	ck_assert_int_eq(other.packets, 3);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 1);
+	ck_assert_int_eq(other.packets, 6);
+	remove_tap_listener(&other);
+	ck_assert_int_eq(other.finished, 1);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(remove_other_during_dispatch)
+{
+	struct dissect edt;
+	struct probe killer = { 0 }, victim = { 0 };
+	int a = 1;
+	const void *data[] = { &a };
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&victim, NULL, 0));
+	ck_assert_ptr_null(probe_listen(&killer, NULL, 0));	/* walked first */
+	killer.remove_on_packet = &victim;
+	fake_packet(&edt, data, NULL, 1);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(killer.packets, 1);
+	ck_assert_int_eq(victim.packets, 0);	/* dead before its turn */
+	ck_assert_int_eq(victim.finished, 1);
+	killer.remove_on_packet = NULL;
+	remove_tap_listener(&killer);
+	dissect_free(&edt);
+}
+END_TEST
+
+START_TEST(bad_filter_keeps_the_old_one)
+{
+	struct probe p = { 0 };
+	char *err;
+
+	ck_assert_ptr_null(probe_listen(&p, "", 0));
+	err = set_tap_dfilter(&p, "ip.addr == ");
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+	err = probe_listen(&p, "ip.addr ==", 0);
+	ck_assert_ptr_nonnull(err);	/* refused, not registered twice */
+	g_free(err);
+	ck_assert_ptr_null(set_tap_dfilter(&p, "  "));
+	remove_tap_listener(&p);
+	ck_assert_int_eq(p.finished, 1);
+	ck_assert_ptr_nonnull(set_tap_dfilter(&p, ""));	/* no such listener */
+}
+END_TEST
+
+START_TEST(full_queue_is_counted)
+{
+	struct dissect edt;
+	int i;
+
+	dissect_init(&edt);
+	dissect_begin(&edt, 1, 0, 0, 0, 60, 60, 1);
+	for (i = 0; i < PACKET_TAPQ_MAX + 5; i++)
+		tap_queue_packet(test_tap, &edt.pinfo, NULL);
+	ck_assert_int_eq(edt.ntap, PACKET_TAPQ_MAX);
+	ck_assert_uint_eq(edt.tapq_full, 5);
+	dissect_free(&edt);
+}
+END_TEST
+
+/* --- the threading contract --- */
+
+struct packets {
+	GPtrArray	*data;		/* GBytes of each packet */
+	GArray		*len;		/* wire lengths */
+	int		 linktype;
+};
+
+struct counter {
+	/* Two counters that packet() keeps equal; draw() must never see
+	 * them apart, or it saw a half-updated state. */
+	uint64_t	 a, b;
+	uint64_t	 drawn_a;
+	atomic_int	*torn;
+};
+
+static tap_packet_status
+counter_packet(void *p, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
+{
+	struct counter *c = p;
+
+	(void)edt;
+	(void)data;
+	c->a += pinfo->len;
+	c->b += pinfo->len;
+	return (TAP_PACKET_REDRAW);
+}
+
+static void
+counter_draw(void *p)
+{
+	struct counter *c = p;
+
+	if (c->a != c->b)
+		atomic_fetch_add(c->torn, 1);
+	c->drawn_a = c->a;
+}
+
+static void
+counter_reset(void *p)
+{
+	struct counter *c = p;
+
+	c->a = c->b = 0;
+}
+
+static void
+counter_finish(void *p)
+{
+	g_free(p);
+}
+
+static atomic_bool dispatch_done;
+
+static struct packets *
+load_packets(const char *path)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	struct packets *pk;
+	pcap_t *pc;
+
+	pc = pcap_open_offline(path, ebuf);
+	if (pc == NULL)
+		return (NULL);
+	pk = g_new0(struct packets, 1);
+	pk->data = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	pk->len = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	pk->linktype = pcap_datalink(pc);
+	while (pcap_next_ex(pc, &h, &d) == 1) {
+		g_ptr_array_add(pk->data, g_bytes_new(d, h->caplen));
+		g_array_append_val(pk->len, h->len);
+	}
+	pcap_close(pc);
+	return (pk);
+}
+
+static gpointer
+dispatcher(gpointer arg)
+{
+	struct packets *pk = arg;
+	struct dissect edt;
+	int round, i;
+
+	dissect_init(&edt);
+	for (round = 0; round < 20; round++)
+		for (i = 0; i < (int)pk->data->len; i++) {
+			GBytes *b = g_ptr_array_index(pk->data, i);
+			gsize n;
+			const uint8_t *p = g_bytes_get_data(b, &n);
+
+			dissect_begin(&edt, (uint64_t)i + 1, 0, 0, 0,
+			    g_array_index(pk->len, uint32_t, i), (uint32_t)n,
+			    pk->linktype);
+			dissect_frame(&edt, p);
+			tap_push_packet(&edt);
+		}
+	atomic_store(&dispatch_done, true);
+	dissect_free(&edt);
+	return (NULL);
+}
+
+START_TEST(threads_hammer_the_contract)
+{
+	static const char *const taps[] = { "frame", "eth", "ip", "tcp",
+	    "udp" };
+	struct counter *live[16] = { 0 };
+	struct packets *pk;
+	atomic_int torn = 0;
+	GThread *t;
+	int ops = 0, k;
+	char *err;
+
+	pk = load_packets("../shared/pcaps/traffic/example.pcap");
+	ck_assert_msg(pk != NULL, "cannot read the example capture");
+	atomic_store(&dispatch_done, false);
+	t = g_thread_new("dispatch", dispatcher, pk);
+	while (!atomic_load(&dispatch_done) || ops < 2000) {
+		k = g_random_int_range(0, 16);
+		switch (g_random_int_range(0, 5)) {
+		case 0:		/* add */
+			if (live[k] != NULL)
+				break;
+			live[k] = g_new0(struct counter, 1);
+			live[k]->torn = &torn;
+			err = register_tap_listener(taps[k % 5], live[k], NULL,
+			    0, counter_reset, counter_packet, counter_draw,
+			    counter_finish);
+			ck_assert_ptr_null(err);
+			break;
+		case 1:		/* remove: finish frees it */
+			if (live[k] != NULL)
+				remove_tap_listener(live[k]);
+			live[k] = NULL;
+			break;
+		case 2:		/* refilter, good then bad */
+			if (live[k] == NULL)
+				break;
+			ck_assert_ptr_null(set_tap_dfilter(live[k], ""));
+			err = set_tap_dfilter(live[k], "tcp.port ==");
+			ck_assert_ptr_nonnull(err);
+			g_free(err);
+			break;
+		case 3:
+			draw_tap_listeners(k & 1);
+			break;
+		case 4:
+			if (live[k] != NULL)
+				reset_tap_listener(live[k]);
+			break;
+		}
+		ops++;
+	}
+	g_thread_join(t);
+	draw_tap_listeners(true);
+	for (k = 0; k < 16; k++)
+		if (live[k] != NULL)
+			remove_tap_listener(live[k]);
+	ck_assert_int_eq(atomic_load(&torn), 0);
+	g_ptr_array_free(pk->data, TRUE);
+	g_array_free(pk->len, TRUE);
+	g_free(pk);
+}
+END_TEST
+
+Suite *
+suite_tap(void)
+{
+	Suite *s = suite_create("tap");
+	TCase *tc = tcase_create("engine");
+
+	tcase_add_unchecked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, taps_by_name);
+	tcase_add_test(tc, unknown_tap_is_an_error);
+	tcase_add_test(tc, each_instance_is_delivered);
+	tcase_add_test(tc, error_packets_need_the_flag);
+	tcase_add_test(tc, failed_until_reset);
+	tcase_add_test(tc, draw_only_when_asked);
+	tcase_add_test(tc, remove_self_during_dispatch);
+	tcase_add_test(tc, remove_other_during_dispatch);
+	tcase_add_test(tc, bad_filter_keeps_the_old_one);
+	tcase_add_test(tc, full_queue_is_counted);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+Suite *
+suite_tap_threads(void)
+{
+	Suite *s = suite_create("tap_threads");
+	TCase *tc = tcase_create("threads");
+
+	tcase_add_unchecked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, threads_hammer_the_contract);
+	suite_add_tcase(s, tc);
+	return (s);
+}
