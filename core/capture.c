@@ -1,8 +1,8 @@
 /*
  * The capture thread: see capture.h.
  *
- * Files are opened with nanosecond timestamps so pcap and pcapng files of
- * either resolution give the same relative times.  The loop reads with
+ * Live captures ask for nanosecond timestamps; files come with theirs at
+ * nanosecond resolution from pcapfile.  The live loop reads with
  * pcap_dispatch in small batches so that a stop request, -c, --duration and
  * the kernel statistics are looked at often, without a system call per
  * packet.  The bytes of a packet are only valid during the callback
@@ -22,6 +22,10 @@
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
 #define CAPTURE_TIMEOUT_MS	100	/* live read timeout */
 #define STATS_EVERY_NS		(250 * 1000 * 1000LL)
+
+/* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
+#define LINKTYPE_ETHERNET	1
+#define LINKTYPE_RAW		101
 
 static int64_t
 now_ns(void)
@@ -93,41 +97,123 @@ open_live(struct capture *c, char **err)
 	return (true);
 }
 
+/* libpcap speaks DLT_* values; files and the dissectors LINKTYPE_*. */
+static int
+linktype_from_dlt(int dlt)
+{
+	switch (dlt) {
+	case DLT_RAW:
+		return (LINKTYPE_RAW);
+	default:
+		return (dlt);
+	}
+}
+
+static int
+dlt_from_linktype(int lt)
+{
+	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
+}
+
 static bool
 open_file(struct capture *c, char **err)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	c->pf = pcapfile_open(c->opts.file, err);
+	return (c->pf != NULL);
+}
 
-	c->pc = pcap_open_offline_with_tstamp_precision(c->opts.file,
-	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (c->pc == NULL) {
-		*err = g_strdup_printf("%s: %s", c->opts.file,
-		    *ebuf != '\0' ? ebuf : "cannot read this file");
-		return (false);
+static void
+free_prog(gpointer p)
+{
+	pcap_freecode(p);
+	g_free(p);
+}
+
+/* Compiles the capture filter for one link type: NULL and *err on error. */
+static struct bpf_program *
+compile_bpf(const char *expr, int linktype, int snaplen, char **err)
+{
+	struct bpf_program *prog = g_new0(struct bpf_program, 1);
+	pcap_t *dead;
+
+	dead = pcap_open_dead(dlt_from_linktype(linktype),
+	    snaplen > 0 ? snaplen : 262144);
+	if (dead == NULL || pcap_compile(dead, prog, expr, 1,
+	    PCAP_NETMASK_UNKNOWN) < 0) {
+		*err = g_strdup_printf("bad capture filter \"%s\": %s", expr,
+		    dead != NULL ? pcap_geterr(dead) : "cannot compile");
+		if (dead != NULL)
+			pcap_close(dead);
+		g_free(prog);
+		return (NULL);
 	}
-	return (true);
+	pcap_close(dead);
+	return (prog);
+}
+
+/* For files: does the packet pass the capture filter?  A link type the
+ * filter cannot be compiled for lets nothing through, as tcpdump would
+ * refuse the file. */
+static bool
+file_bpf_pass(struct capture *c, const struct pcapfile_packet *pkt)
+{
+	struct bpf_program *prog;
+	struct pcap_pkthdr h;
+	gpointer key = GINT_TO_POINTER(pkt->linktype + 1);
+	char *err = NULL;
+
+	if (c->bpf_by_linktype == NULL)
+		return (true);
+	if (!g_hash_table_lookup_extended(c->bpf_by_linktype, key, NULL,
+	    (gpointer *)&prog)) {
+		prog = compile_bpf(c->opts.bpf, pkt->linktype, c->opts.snaplen,
+		    &err);
+		g_free(err);
+		g_hash_table_insert(c->bpf_by_linktype, key, prog);
+	}
+	if (prog == NULL)
+		return (false);
+	h.ts.tv_sec = (time_t)pkt->ts_sec;
+	h.ts.tv_usec = (suseconds_t)(pkt->ts_nsec / 1000);
+	h.caplen = pkt->caplen;
+	h.len = pkt->len;
+	return (pcap_offline_filter(prog, &h, pkt->data) != 0);
 }
 
 static bool
 set_filter(struct capture *c, char **err)
 {
-	struct bpf_program prog;
+	struct bpf_program *prog;
 
 	if (c->opts.bpf == NULL || *c->opts.bpf == '\0')
 		return (true);
-	if (pcap_compile(c->pc, &prog, c->opts.bpf, 1,
-	    PCAP_NETMASK_UNKNOWN) < 0) {
-		*err = g_strdup_printf("bad capture filter \"%s\": %s",
-		    c->opts.bpf, pcap_geterr(c->pc));
-		return (false);
+	if (c->pf != NULL) {
+		/* Check the expression now, on the first link type. */
+		int lt = pcapfile_linktype(c->pf);
+
+		prog = compile_bpf(c->opts.bpf, lt >= 0 ? lt : LINKTYPE_ETHERNET,
+		    c->opts.snaplen, err);
+		if (prog == NULL)
+			return (false);
+		c->bpf_by_linktype = g_hash_table_new_full(g_direct_hash,
+		    g_direct_equal, NULL, free_prog);
+		if (lt >= 0)
+			g_hash_table_insert(c->bpf_by_linktype,
+			    GINT_TO_POINTER(lt + 1), prog);
+		else
+			free_prog(prog);
+		return (true);
 	}
-	if (pcap_setfilter(c->pc, &prog) < 0) {
+	if ((prog = compile_bpf(c->opts.bpf, c->linktype, c->opts.snaplen,
+	    err)) == NULL)
+		return (false);
+	if (pcap_setfilter(c->pc, prog) < 0) {
 		*err = g_strdup_printf("cannot set capture filter \"%s\": %s",
 		    c->opts.bpf, pcap_geterr(c->pc));
-		pcap_freecode(&prog);
+		free_prog(prog);
 		return (false);
 	}
-	pcap_freecode(&prog);
+	free_prog(prog);
 	return (true);
 }
 
@@ -151,15 +237,18 @@ capture_open(struct capture *c, const struct capture_opts *o, char **err)
 		if (!open_live(c, err))
 			goto fail;
 	}
+	if (c->pc != NULL)
+		c->linktype = linktype_from_dlt(pcap_datalink(c->pc));
 	if (!set_filter(c, err))
 		goto fail;
-	c->linktype = pcap_datalink(c->pc);
 	dissect_init(&c->edt);
 	return (true);
 fail:
 	if (c->pc != NULL)
 		pcap_close(c->pc);
 	c->pc = NULL;
+	pcapfile_close(c->pf);
+	c->pf = NULL;
 	g_free(c->source);
 	c->source = NULL;
 	return (false);
@@ -196,11 +285,12 @@ pace(struct capture *c, int64_t rel_ns)
 	}
 }
 
+/* One packet, from either source: count, dissect, dispatch. */
 static void
-on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
+    uint32_t caplen, int linktype, const uint8_t *bytes)
 {
-	struct capture *c = (struct capture *)user;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000LL + h->ts.tv_usec;
+	int64_t ts = sec * 1000000000LL + nsec;
 	int64_t first = atomic_load_explicit(&c->first_ns,
 	    memory_order_relaxed);
 	uint64_t num;
@@ -213,24 +303,58 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	if (c->opts.duration > 0 && !c->live &&
 	    (double)(ts - first) / 1e9 > c->opts.duration) {
 		atomic_store(&c->state, CAPTURE_FINISHED);
-		atomic_store(&c->stop, true);
-		pcap_breakloop(c->pc);
+		capture_stop(c);
 		return;
 	}
 	if (!c->live && c->opts.speed > 0)
 		pace(c, ts - first);
 	num = atomic_fetch_add_explicit(&c->packets, 1,
 	    memory_order_relaxed) + 1;
-	atomic_fetch_add_explicit(&c->bytes, h->len, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->bytes, len < caplen ? caplen : len,
+	    memory_order_relaxed);
 	atomic_store_explicit(&c->last_ns, ts, memory_order_relaxed);
-	dissect_begin(&c->edt, num, h->ts.tv_sec, (uint32_t)h->ts.tv_usec,
-	    (double)(ts - first) / 1e9, h->len, h->caplen, c->linktype);
+	dissect_begin(&c->edt, num, sec, nsec, (double)(ts - first) / 1e9,
+	    len, caplen, linktype);
 	dissect_frame(&c->edt, bytes);
 	tap_push_packet(&c->edt);
 	if (c->opts.count > 0 && num >= c->opts.count) {
 		atomic_store(&c->state, CAPTURE_FINISHED);
-		atomic_store(&c->stop, true);
-		pcap_breakloop(c->pc);
+		capture_stop(c);
+	}
+}
+
+static void
+on_live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+
+	/* Nanosecond precision was asked for: tv_usec holds nanoseconds. */
+	handle_packet(c, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->len,
+	    h->caplen, c->linktype, bytes);
+}
+
+static void
+run_file(struct capture *c)
+{
+	struct pcapfile_packet pkt;
+	enum pcapfile_result r;
+
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+		r = pcapfile_next(c->pf, &pkt);
+		if (r == PCAPFILE_EOF) {
+			atomic_store(&c->state, CAPTURE_FINISHED);
+			return;
+		}
+		if (r == PCAPFILE_ERROR) {
+			c->error = g_strdup_printf("%s: %s", c->source,
+			    pcapfile_error(c->pf));
+			atomic_store(&c->state, CAPTURE_FAILED);
+			return;
+		}
+		if (!file_bpf_pass(c, &pkt))
+			continue;
+		handle_packet(c, pkt.ts_sec, pkt.ts_nsec, pkt.len, pkt.caplen,
+		    pkt.linktype, pkt.data);
 	}
 }
 
@@ -241,8 +365,14 @@ capture_run(struct capture *c)
 	int n;
 
 	c->start_wall_ns = start;
+	if (c->pf != NULL) {
+		run_file(c);
+		if (atomic_load(&c->state) == CAPTURE_RUNNING)
+			atomic_store(&c->state, CAPTURE_STOPPED);
+		return;
+	}
 	while (!atomic_load(&c->stop)) {
-		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_packet,
+		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_live_packet,
 		    (u_char *)c);
 		if (c->live && now_ns() - last_stats > STATS_EVERY_NS) {
 			update_kernel_stats(c);
@@ -264,10 +394,6 @@ capture_run(struct capture *c)
 			atomic_store(&c->state, c->live && (errno == ENETDOWN ||
 			    strstr(e, "went down") != NULL) ?
 			    CAPTURE_IFACE_DOWN : CAPTURE_FAILED);
-			break;
-		}
-		if (n == 0 && !c->live) {
-			atomic_store(&c->state, CAPTURE_FINISHED);
 			break;
 		}
 	}
@@ -313,6 +439,11 @@ capture_close(struct capture *c)
 	if (c->pc != NULL)
 		pcap_close(c->pc);
 	c->pc = NULL;
+	pcapfile_close(c->pf);
+	c->pf = NULL;
+	if (c->bpf_by_linktype != NULL)
+		g_hash_table_destroy(c->bpf_by_linktype);
+	c->bpf_by_linktype = NULL;
 	dissect_free(&c->edt);
 	g_free(c->source);
 	g_free(c->error);

@@ -1,7 +1,7 @@
 /*
- * Capture: libpcap in, dissection and tap dispatch out, on a thread of its
- * own.  A capture reads a live interface or a file (pcap or pcapng; "-" is
- * standard input), dissects each packet and pushes it to the tap listeners.
+ * Capture: packets in, dissection and tap dispatch out, on a thread of its
+ * own.  A capture reads a live interface through libpcap, or a file (pcap
+ * or pcapng, "-" for standard input) through pcapfile.h, dissects each packet and pushes it to the tap listeners.
  * Other threads read its counters at any time; they are atomics.  Kernel
  * drop counters are fetched by the capture thread itself (pcap handles are
  * not shared between threads) and published beside taptop's own counts.
@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "packet.h"
+#include "pcapfile.h"
 
 struct capture_opts {
 	const char	*iface;		/* -i, NULL for the default */
@@ -40,8 +41,11 @@ enum capture_state {
 
 struct capture {
 	struct capture_opts	 opts;
-	pcap_t			*pc;
-	int			 linktype;
+	pcap_t			*pc;		/* live */
+	struct pcapfile		*pf;		/* file */
+	int			 linktype;	/* LINKTYPE_*, live */
+	/* The capture filter for files, compiled per link type met. */
+	GHashTable		*bpf_by_linktype;
 	char			*source;	/* "eth0" or the file name */
 	bool			 live;
 

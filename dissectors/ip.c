@@ -1,0 +1,245 @@
+/*
+ * Internet Protocol version 4.  RFC 791 (options), RFC 2474 (DS field),
+ * RFC 3168 (ECN).
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |Version|  IHL  |   DS field    |          Total Length         |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |         Identification        |Flags|      Fragment Offset    |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  Time to Live |    Protocol   |         Header Checksum       |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                       Source Address                          |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Destination Address                        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Options (IHL > 5)          |    Padding    |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * The total length delimits the datagram: the payload handed on is cut
+ * there, so Ethernet padding never reaches the transport.  A total length
+ * of zero is what TCP segmentation offload leaves in captures taken on the
+ * sending host; as tshark does, the datagram is then taken to run to the end
+ * of the frame.  Fragments are not reassembled: a first fragment (offset 0)
+ * carries the transport header and is handed on, later ones are not.
+ *
+ * This file owns the "ip.proto" table, which IPv6 shares for its final next
+ * header (as Wireshark does).  Inside an ICMP error the quoted datagram is
+ * cut short by design, so a total length past the end is not an error there.
+ */
+#include "core/proto.h"
+#include "core/tap.h"
+#include "dissectors/taps.h"
+
+#define IP_HDR_MIN	20
+#define IP_OPT_MAX	40	/* at most 40 option bytes, so 40 options */
+
+#define IPOPT_EOL	0
+#define IPOPT_NOP	1
+
+#define IP_FLAG_RB	0x4
+#define IP_FLAG_DF	0x2
+#define IP_FLAG_MF	0x1
+
+static int proto_ip = -1, tap_ip = -1;
+static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
+    hf_ip_dsfield_dscp = -1, hf_ip_dsfield_ecn = -1, hf_ip_len = -1,
+    hf_ip_id = -1, hf_ip_flags = -1, hf_ip_flags_rb = -1,
+    hf_ip_flags_df = -1, hf_ip_flags_mf = -1, hf_ip_frag_offset = -1,
+    hf_ip_ttl = -1, hf_ip_proto = -1, hf_ip_checksum = -1, hf_ip_src = -1,
+    hf_ip_dst = -1, hf_ip_addr = -1, hf_ip_opt_type = -1, hf_ip_opt_len = -1;
+static struct dtable *ip_proto_table;
+
+static const struct field_def ip_fields[] = {
+	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
+	{ &hf_ip_hdr_len, "ip.hdr_len", FT_UINT8, "Header Length", 0 },
+	{ &hf_ip_dsfield, "ip.dsfield", FT_UINT8, "Differentiated Services Field", 0 },
+	{ &hf_ip_dsfield_dscp, "ip.dsfield.dscp", FT_UINT8, "Differentiated Services Codepoint", 0xfc },
+	{ &hf_ip_dsfield_ecn, "ip.dsfield.ecn", FT_UINT8, "Explicit Congestion Notification", 0x03 },
+	{ &hf_ip_len, "ip.len", FT_UINT16, "Total Length", 0 },
+	{ &hf_ip_id, "ip.id", FT_UINT16, "Identification", 0 },
+	{ &hf_ip_flags, "ip.flags", FT_UINT8, "Flags", 0xe0 },
+	{ &hf_ip_flags_rb, "ip.flags.rb", FT_BOOLEAN, "Reserved bit", 0x80 },
+	{ &hf_ip_flags_df, "ip.flags.df", FT_BOOLEAN, "Don't fragment", 0x40 },
+	{ &hf_ip_flags_mf, "ip.flags.mf", FT_BOOLEAN, "More fragments", 0x20 },
+	{ &hf_ip_frag_offset, "ip.frag_offset", FT_UINT16, "Fragment Offset", 0x1fff },
+	{ &hf_ip_ttl, "ip.ttl", FT_UINT8, "Time to Live", 0 },
+	{ &hf_ip_proto, "ip.proto", FT_UINT8, "Protocol", 0 },
+	{ &hf_ip_checksum, "ip.checksum", FT_UINT16, "Header Checksum", 0 },
+	{ &hf_ip_src, "ip.src", FT_IPv4, "Source Address", 0 },
+	{ &hf_ip_dst, "ip.dst", FT_IPv4, "Destination Address", 0 },
+	{ &hf_ip_addr, "ip.addr", FT_IPv4, "Source or Destination Address", 0 },
+	{ &hf_ip_opt_type, "ip.opt.type", FT_UINT8, "Option Type", 0 },
+	{ &hf_ip_opt_len, "ip.opt.len", FT_UINT8, "Option Length", 0 },
+	{ NULL, NULL, 0, NULL, 0 },
+};
+
+static const char *const ip_tables[] = { "ip.proto", NULL };
+
+static void
+ip_init(void)
+{
+	ip_proto_table = dtable_find("ip.proto");
+}
+
+/*
+ * Walks the options (RFC 791 section 3.1): EOL ends the list, NOP is one
+ * byte, every other option is type, length (counting both), data.  Each
+ * step advances at least one byte and the options are at most 40 bytes.
+ * A length that cannot be right stops the walk; the datagram is still
+ * dissected, as the rest of the header is sound.
+ */
+static void
+ip_options(const uint8_t *p, size_t n, struct dissect *edt)
+{
+	struct buf ob;
+	uint8_t type, len;
+	int i;
+
+	buf_init(&ob, p, n, n);
+	for (i = 0; i < IP_OPT_MAX && buf_reported_left(&ob) > 0; i++) {
+		type = buf_u8(&ob);
+		field_add_uint(edt, hf_ip_opt_type, type);
+		if (type == IPOPT_EOL)
+			break;
+		if (type == IPOPT_NOP)
+			continue;
+		len = buf_u8(&ob);
+		if (ob.err != BUF_OK || len < 2)
+			break;
+		field_add_uint(edt, hf_ip_opt_len, len);
+		if (!buf_skip(&ob, (size_t)len - 2))
+			break;
+	}
+}
+
+static void
+ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
+    const struct address *src, const struct address *dst, uint8_t proto,
+    uint8_t ttl, uint16_t id, uint32_t len, uint16_t frag, uint8_t flags)
+{
+	struct ip_tap *t;
+
+	if (!tap_listened(tap_ip) ||
+	    (t = arena_alloc(&edt->arena, sizeof(*t))) == NULL)
+		return;
+	t->src = *src;
+	t->dst = *dst;
+	t->proto = proto;
+	t->ttl = ttl;
+	t->id = id;
+	t->len = len;
+	t->frag_offset = (uint16_t)(frag * 8);
+	t->more_frags = (flags & IP_FLAG_MF) != 0;
+	t->version = 4;
+	tap_queue_packet(tap_ip, pinfo, t);
+}
+
+static enum dissect_result
+ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
+{
+	const uint8_t *src, *dst, *opts = NULL;
+	struct address asrc, adst;
+	struct buf payload;
+	size_t hlen, tot, avail;
+	uint16_t totlen, id, frag_word, checksum;
+	uint8_t vhl, tos, ttl, proto, flags;
+
+	avail = buf_reported_left(b);
+	vhl = buf_u8(b);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	field_add_uint(edt, hf_ip_version, vhl >> 4);
+	if (vhl >> 4 != 4) {
+		buf_fail(b, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+	field_add_uint(edt, hf_ip_hdr_len, hlen);
+	if (hlen < IP_HDR_MIN) {
+		buf_fail(b, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+
+	tos = buf_u8(b);
+	totlen = buf_be16(b);
+	id = buf_be16(b);
+	frag_word = buf_be16(b);
+	ttl = buf_u8(b);
+	proto = buf_u8(b);
+	checksum = buf_be16(b);
+	src = buf_ptr(b, 4);
+	dst = buf_ptr(b, 4);
+	if (hlen > IP_HDR_MIN)
+		opts = buf_ptr(b, hlen - IP_HDR_MIN);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
+
+	/* Zero is left by segmentation offload: the frame holds it all. */
+	tot = totlen != 0 ? totlen : avail;
+	flags = (uint8_t)(frag_word >> 13);
+	frag_word &= 0x1fff;
+	address_set(&asrc, AT_IPv4, src, 4);
+	address_set(&adst, AT_IPv4, dst, 4);
+
+	field_add_uint(edt, hf_ip_dsfield, tos);
+	field_add_uint(edt, hf_ip_dsfield_dscp, tos >> 2);
+	field_add_uint(edt, hf_ip_dsfield_ecn, tos & 0x03);
+	field_add_uint(edt, hf_ip_len, tot);
+	field_add_uint(edt, hf_ip_id, id);
+	field_add_uint(edt, hf_ip_flags, flags);
+	field_add_uint(edt, hf_ip_flags_rb, (flags & IP_FLAG_RB) != 0);
+	field_add_uint(edt, hf_ip_flags_df, (flags & IP_FLAG_DF) != 0);
+	field_add_uint(edt, hf_ip_flags_mf, (flags & IP_FLAG_MF) != 0);
+	field_add_uint(edt, hf_ip_frag_offset, frag_word);
+	field_add_uint(edt, hf_ip_ttl, ttl);
+	field_add_uint(edt, hf_ip_proto, proto);
+	field_add_uint(edt, hf_ip_checksum, checksum);
+	field_add_addr(edt, hf_ip_src, &asrc);
+	field_add_addr(edt, hf_ip_addr, &asrc);
+	field_add_addr(edt, hf_ip_dst, &adst);
+	field_add_addr(edt, hf_ip_addr, &adst);
+
+	if (tot < hlen) {
+		/* The datagram would end inside its own header. */
+		buf_fail(b, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+	if (opts != NULL)
+		ip_options(opts, hlen - IP_HDR_MIN, edt);
+
+	pinfo->net_src = asrc;
+	pinfo->net_dst = adst;
+	ip_tap_queue(pinfo, edt, &asrc, &adst, proto, ttl, id, (uint32_t)tot,
+	    frag_word, flags);
+
+	if (!buf_sub(b, &payload, tot - hlen) && !pinfo->in_error_pkt) {
+		/* Longer than the frame: say so here, then still look at
+		 * what the frame does hold, as tshark does. */
+		buf_fail(b, BUF_MALFORMED);
+		dissect_note_error(edt, proto_ip, BUF_MALFORMED);
+	}
+	if (frag_word != 0)
+		return (DISSECT_OK);	/* no transport header in here */
+	(void)dtable_call(ip_proto_table, proto, &payload, pinfo, edt);
+	return (DISSECT_OK);
+}
+
+const struct dissector dissector_ip = {
+	.name = "ip",
+	.longname = "Internet Protocol Version 4",
+	.proto = &proto_ip,
+	.tables = ip_tables,
+	.handoff = {
+		{ "ethertype", 0x0800 },
+		{ "ppp.protocol", 0x0021 },
+		{ "ip.proto", 4 },		/* IP in IP, RFC 2003 */
+	},
+	.fields = ip_fields,
+	.tap = "ip",
+	.tap_id = &tap_ip,
+	.init = ip_init,
+	.dissect = ip_dissect,
+};

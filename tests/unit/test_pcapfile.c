@@ -1,0 +1,193 @@
+/*
+ * The capture-file reader: formats, byte orders, timestamp resolutions,
+ * several interfaces with different link types, and every truncation of
+ * a real file ending in a clean error instead of a crash.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <glib.h>
+
+#include "core/pcapfile.h"
+
+#define ODD "../shared/pcaps/odd/"
+
+/* Reads a whole file; returns the packet count, or -1 after an error. */
+static int
+count(const char *path, int *linktypes, int nlt)
+{
+	struct pcapfile_packet pkt;
+	struct pcapfile *pf;
+	enum pcapfile_result r;
+	char *err = NULL;
+	int n = 0;
+
+	pf = pcapfile_open(path, &err);
+	ck_assert_msg(pf != NULL, "%s: %s", path, err);
+	while ((r = pcapfile_next(pf, &pkt)) == PCAPFILE_OK) {
+		ck_assert_uint_le(pkt.caplen, pkt.len);
+		ck_assert_uint_lt(pkt.ts_nsec, 1000000000u);
+		if (linktypes != NULL && n < nlt)
+			linktypes[n] = pkt.linktype;
+		n++;
+	}
+	pcapfile_close(pf);
+	return (r == PCAPFILE_EOF ? n : -1);
+}
+
+START_TEST(pcap_nanoseconds)
+{
+	struct pcapfile_packet pkt;
+	struct pcapfile *pf;
+	char *err = NULL;
+
+	pf = pcapfile_open(ODD "nanosecs.pcap", &err);
+	ck_assert_ptr_nonnull(pf);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_int_eq(pkt.ts_sec, 1);
+	ck_assert_uint_eq(pkt.ts_nsec, 2000);
+	ck_assert_uint_eq(pkt.len, 16);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_uint_eq(pkt.ts_nsec, 1234);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_EOF);
+	pcapfile_close(pf);
+}
+END_TEST
+
+START_TEST(pcap_big_endian)
+{
+	struct pcapfile_packet pkt;
+	struct pcapfile *pf;
+	char *err = NULL;
+
+	pf = pcapfile_open(ODD "microsecs_big_endian.pcap", &err);
+	ck_assert_ptr_nonnull(pf);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_int_eq(pkt.ts_sec, 1474059824);
+	ck_assert_uint_eq(pkt.ts_nsec, 864984000);
+	ck_assert_uint_eq(pkt.len, 1196);
+	ck_assert_int_eq(pkt.linktype, 253);		/* netlink */
+	pcapfile_close(pf);
+	ck_assert_int_eq(count(ODD "nanosecs_big_endian.pcap", NULL, 0), 10);
+	ck_assert_int_eq(count(ODD "microsecs_big_endian.pcap", NULL, 0), 13);
+}
+END_TEST
+
+/* libpcap 1.10 refuses these; the reason this reader exists. */
+START_TEST(pcapng_many_interfaces)
+{
+	int lt[64], i, eth = 0, null = 0;
+
+	ck_assert_int_eq(count(ODD "many_interfaces-1.pcapng", lt, 64), 64);
+	for (i = 0; i < 64; i++) {
+		eth += lt[i] == 1;
+		null += lt[i] == 0;
+	}
+	ck_assert_int_eq(eth, 62);
+	ck_assert_int_eq(null, 2);
+	ck_assert_int_gt(count(ODD "pcapng-example.pcapng", NULL, 0), 59);
+	ck_assert_int_gt(count(ODD "dns_over_tcp.pcapng", NULL, 0), 0);
+	ck_assert_int_eq(count(ODD "GrePackets.pcap", NULL, 0) > 0, 1);
+}
+END_TEST
+
+START_TEST(pcapng_timestamps)
+{
+	struct pcapfile_packet pkt;
+	struct pcapfile *pf;
+	char *err = NULL;
+
+	pf = pcapfile_open(ODD "many_interfaces-1.pcapng", &err);
+	ck_assert_ptr_nonnull(pf);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_int_eq(pkt.ts_sec, 1439753725);
+	ck_assert_uint_eq(pkt.ts_nsec, 701607000);
+	pcapfile_close(pf);
+}
+END_TEST
+
+START_TEST(not_a_capture)
+{
+	char *err = NULL;
+	char path[] = "/tmp/taptop-notcap-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "hello, world\n", 13), 13);
+	close(fd);
+	ck_assert_ptr_null(pcapfile_open(path, &err));
+	ck_assert_ptr_nonnull(strstr(err, "not a pcap or pcapng"));
+	g_free(err);
+	err = NULL;
+	ck_assert_ptr_null(pcapfile_open("/nonexistent/x.pcap", &err));
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	g_free(err);
+	unlink(path);
+}
+END_TEST
+
+/* Every prefix of a pcap and a pcapng file: open fails cleanly, or the
+ * packets read are a prefix and the end is EOF or a clean error. */
+static void
+every_prefix(const char *src, int full)
+{
+	char path[] = "/tmp/taptop-prefix-XXXXXX";
+	gchar *data;
+	gsize len, cut;
+	int fd;
+
+	ck_assert(g_file_get_contents(src, &data, &len, NULL));
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	for (cut = 0; cut < len; cut += 1 + cut / 64) {
+		struct pcapfile_packet pkt;
+		struct pcapfile *pf;
+		enum pcapfile_result r;
+		char *err = NULL;
+		int n = 0;
+
+		ck_assert(g_file_set_contents(path, data, (gssize)cut, NULL));
+		pf = pcapfile_open(path, &err);
+		if (pf == NULL) {
+			ck_assert_ptr_nonnull(err);
+			g_free(err);
+			continue;
+		}
+		while ((r = pcapfile_next(pf, &pkt)) == PCAPFILE_OK)
+			n++;
+		ck_assert_int_le(n, full);
+		if (r == PCAPFILE_ERROR)
+			ck_assert_ptr_nonnull(strstr(pcapfile_error(pf),
+			    "after"));
+		pcapfile_close(pf);
+	}
+	unlink(path);
+	g_free(data);
+}
+
+START_TEST(truncations)
+{
+	every_prefix(ODD "nanosecs_big_endian.pcap", 10);
+	every_prefix(ODD "many_interfaces-1.pcapng", 64);
+}
+END_TEST
+
+Suite *
+suite_pcapfile(void)
+{
+	Suite *s = suite_create("pcapfile");
+	TCase *tc = tcase_create("reader");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, pcap_nanoseconds);
+	tcase_add_test(tc, pcap_big_endian);
+	tcase_add_test(tc, pcapng_many_interfaces);
+	tcase_add_test(tc, pcapng_timestamps);
+	tcase_add_test(tc, not_a_capture);
+	tcase_add_test(tc, truncations);
+	suite_add_tcase(s, tc);
+	return (s);
+}
