@@ -34,7 +34,9 @@ frame_init(void)
 	link_table = dtable_find("link");
 }
 
-/* The frame pseudo-protocol owns the link-type table.  It is not called
+/* The frame pseudo-protocol owns the link-type table ("link", keyed by the
+ * LINKTYPE_* value of the file format; live captures convert libpcap's
+ * DLT_* to it).  It is not called
  * through call_dissector, so it is not a layer: protocol paths start at the
  * link layer ("eth"), as the JSON output promises. */
 const struct dissector dissector_frame = {

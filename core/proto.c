@@ -143,7 +143,7 @@ call_dissector(const struct dissector *d, struct buf *b,
 		dissect_note_error(edt, *d->proto, BUF_MALFORMED);
 		return (DISSECT_OK);
 	}
-	if (edt->nlayers < PACKET_LAYERS_MAX) {
+	if (!d->no_layer && edt->nlayers < PACKET_LAYERS_MAX) {
 		layer = edt->nlayers++;
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;

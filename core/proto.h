@@ -41,6 +41,9 @@ struct dissector {
 	const char		*tap;		/* tap it registers, or NULL */
 	int			*tap_id;
 	void			(*init)(void);	/* after all are registered */
+	/* Not a layer of its own: a link type that only says "IP follows"
+	 * (tshark shows no node for it either). */
+	bool			 no_layer;
 	dissector_fn		 dissect;
 };
 

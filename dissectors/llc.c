@@ -14,7 +14,8 @@
  * captures.  With SNAP and OUI 0 (or 0x0000f8, 802.1H bridge tunnelling)
  * the protocol id is an ethertype and the payload goes to the "ethertype"
  * table; other SAPs go to "llc.dsap", which this file owns.  Other OUIs
- * (Cisco's CDP, say) are recorded and left opaque.
+ * (Cisco's CDP, say) are recorded, under the field name tshark gives that
+ * organisation's protocol ids, and left opaque.
  */
 #include "core/proto.h"
 
@@ -26,7 +27,9 @@
 
 static int proto_llc = -1;
 static int hf_llc_dsap = -1, hf_llc_ssap = -1, hf_llc_control = -1,
-    hf_llc_oui = -1, hf_llc_type = -1, hf_llc_pid = -1;
+    hf_llc_oui = -1, hf_llc_type = -1, hf_llc_pid = -1,
+    hf_llc_cisco_pid = -1, hf_llc_nortel_pid = -1, hf_llc_extreme_pid = -1,
+    hf_llc_apple_atalk_pid = -1;
 static struct dtable *ethertype_table, *dsap_table;
 
 static const struct field_def llc_fields[] = {
@@ -36,7 +39,23 @@ static const struct field_def llc_fields[] = {
 	{ &hf_llc_oui, "llc.oui", FT_UINT24, "Organization Code", 0 },
 	{ &hf_llc_type, "llc.type", FT_UINT16, "Type (SNAP ethertype)", 0 },
 	{ &hf_llc_pid, "llc.pid", FT_UINT16, "Protocol ID", 0 },
+	{ &hf_llc_cisco_pid, "llc.cisco_pid", FT_UINT16, "PID (Cisco OUI)", 0 },
+	{ &hf_llc_nortel_pid, "llc.nortel_pid", FT_UINT16, "PID (Nortel OUI)", 0 },
+	{ &hf_llc_extreme_pid, "llc.extreme_pid", FT_UINT16, "PID (Extreme OUI)", 0 },
+	{ &hf_llc_apple_atalk_pid, "llc.apple_atalk_pid", FT_UINT16, "PID (Apple AppleTalk OUI)", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
+};
+
+/* tshark files the protocol id of some organisations under their own
+ * field names; the others under llc.pid. */
+static const struct {
+	uint32_t	 oui;
+	int		*hf;
+} oui_pids[] = {
+	{ 0x00000c, &hf_llc_cisco_pid },
+	{ 0x000081, &hf_llc_nortel_pid },
+	{ 0x00e02b, &hf_llc_extreme_pid },
+	{ 0x080007, &hf_llc_apple_atalk_pid },
 };
 
 static const char *const llc_tables[] = { "llc.dsap", NULL };
@@ -55,6 +74,8 @@ llc_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	uint8_t dsap, ssap;
 	uint16_t control, pid;
 	uint32_t oui;
+	size_t i;
+	int hf;
 
 	dsap = buf_u8(b);
 	ssap = buf_u8(b);
@@ -81,7 +102,11 @@ llc_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		return (DISSECT_OK);
 	field_add_uint(edt, hf_llc_oui, oui);
 	if (oui != OUI_ENCAP_ETHER && oui != OUI_BRIDGE_TUNNEL) {
-		field_add_uint(edt, hf_llc_pid, pid);
+		hf = hf_llc_pid;
+		for (i = 0; i < sizeof(oui_pids) / sizeof(oui_pids[0]); i++)
+			if (oui_pids[i].oui == oui)
+				hf = *oui_pids[i].hf;
+		field_add_uint(edt, hf, pid);
 		return (DISSECT_OK);
 	}
 	field_add_uint(edt, hf_llc_type, pid);
