@@ -290,11 +290,14 @@ static void
 handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
     uint32_t caplen, int linktype, const uint8_t *bytes)
 {
-	int64_t ts = sec * 1000000000LL + nsec;
-	int64_t first = atomic_load_explicit(&c->first_ns,
-	    memory_order_relaxed);
+	int64_t ts, first;
 	uint64_t num;
 
+	/* Corrupt files carry any seconds at all: keep the arithmetic in
+	 * range (about 292 years either side of 1970). */
+	sec = CLAMP(sec, -9000000000LL, 9000000000LL);
+	ts = sec * 1000000000LL + nsec;
+	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (first < 0) {
 		first = ts;
 		atomic_store(&c->first_ns, ts);

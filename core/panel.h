@@ -34,7 +34,8 @@ struct panel_class {
 	void	 (*reset)(void *state);
 	tap_packet_status (*packet)(void *state, struct panel *,
 		    struct packet_info *, struct dissect *, const void *data);
-	/* Copies the state into p->table; called under the listener lock. */
+	/* Copies the state into p->table, which the caller has just
+	 * cleared; called under the listener lock. */
 	void	 (*draw)(void *state, struct panel *p);
 };
 
@@ -61,5 +62,14 @@ void	 panel_close(struct panel *);
 /* Compiles first; on error the old filter stays and the message is
  * returned (g_free it). */
 char	*panel_set_filter(struct panel *, const char *filter);
+
+/*
+ * Draws the panel (draw_tap_listener) and returns a copy of its table
+ * sorted the class's way: by default_sort descending, stable, or in the
+ * drawn order when the class has none (protocols: tree order).  The copy
+ * is the caller's (table_free); no tap lock is held while sorting.  Not
+ * from inside a tap callback.
+ */
+struct table *panel_snapshot(struct panel *);
 
 #endif

@@ -365,12 +365,14 @@ struct pcapfile *
 pcapfile_open(const char *path, char **err)
 {
 	struct pcapfile *pf;
+	const char *name;
 	uint8_t magic[4];
 	uint32_t m;
 	int r;
 
 	pf = g_new0(struct pcapfile, 1);
 	pf->is_stdin = strcmp(path, "-") == 0;
+	name = pf->is_stdin ? "stdin" : path;
 	pf->f = pf->is_stdin ? stdin : fopen(path, "rb");
 	if (pf->f == NULL) {
 		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
@@ -380,8 +382,9 @@ pcapfile_open(const char *path, char **err)
 	setvbuf(pf->f, NULL, _IOFBF, 1 << 20);
 	r = read_exact(pf, magic, 4);
 	if (r != 1) {
-		*err = g_strdup_printf("%s: %s", path, r == 0 ?
-		    "the file is empty" : g_strerror(errno));
+		*err = g_strdup_printf("%s: %s", name, ferror(pf->f) ?
+		    g_strerror(errno) : r == 0 ? "the file is empty" :
+		    "too short to be a capture file");
 		goto fail;
 	}
 	memcpy(&m, magic, 4);
@@ -391,7 +394,7 @@ pcapfile_open(const char *path, char **err)
 		pf->ng = true;
 		if (read_exact(pf, len, 4) != 1 ||
 		    ng_section(pf, len) != PCAPFILE_OK) {
-			*err = g_strdup_printf("%s: %s", path, pf->error != NULL ?
+			*err = g_strdup_printf("%s: %s", name, pf->error != NULL ?
 			    pf->error : "truncated pcapng section header");
 			goto fail;
 		}
@@ -402,13 +405,13 @@ pcapfile_open(const char *path, char **err)
 		    m != PCAP_MAGIC_MODIFIED && s != PCAP_MAGIC_US &&
 		    s != PCAP_MAGIC_NS && s != PCAP_MAGIC_MODIFIED) {
 			*err = g_strdup_printf("%s: not a pcap or pcapng "
-			    "capture file", path);
+			    "capture file", name);
 			goto fail;
 		}
 		if (!pcap_open_header(pf, magic, err)) {
 			char *e = *err;
 
-			*err = g_strdup_printf("%s: %s", path, e);
+			*err = g_strdup_printf("%s: %s", name, e);
 			g_free(e);
 			goto fail;
 		}

@@ -67,10 +67,14 @@ void	 table_free(struct table *);
 /* Appends a row of zeroed cells and returns it (ncols cells). */
 union cell *table_add_row(struct table *);
 union cell *table_row(const struct table *, int row);
-int	 table_col_index(const struct table *, const char *key);
+int	 table_col_index(const struct table *, const char *key); /* -1 */
 
-/* Stable sort on one column. */
+/* Stable sort on one column.  A column index < 0 (table_col_index of an
+ * unknown or NULL key) leaves the order alone. */
 void	 table_sort(struct table *, int col, bool descending);
+
+/* How table_sort orders two cells of a column type: <0, 0, >0. */
+int	 table_cell_cmp(enum col_type, const union cell *, const union cell *);
 
 /* A copy that owns its text cells. */
 struct table *table_dup(const struct table *);

@@ -22,15 +22,24 @@
  * there, so Ethernet padding never reaches the transport.  A total length
  * of zero is what TCP segmentation offload leaves in captures taken on the
  * sending host; as tshark does, the datagram is then taken to run to the end
- * of the frame.  Fragments are not reassembled: a first fragment (offset 0)
- * carries the transport header and is handed on, later ones are not.
+ * of the frame.  A total length past the end of the frame is malformed,
+ * but what the frame does hold is still handed on, as tshark does; inside
+ * an ICMP error the quoted datagram is cut short by design, so there it is
+ * not an error at all.
+ *
+ * Fragments are not reassembled: a first fragment (offset 0) carries the
+ * transport header and is handed on, with ip_fragmented set (dissectors/
+ * ip.h) so that the transport expects its length to run past the end;
+ * later fragments are not handed on.  With a loose or strict source route
+ * still to follow, ip.dst (and pinfo's destination) is the route's last
+ * address, the datagram's real destination, as tshark reports it.
  *
  * This file owns the "ip.proto" table, which IPv6 shares for its final next
- * header (as Wireshark does).  Inside an ICMP error the quoted datagram is
- * cut short by design, so a total length past the end is not an error there.
+ * header (as Wireshark does).
  */
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/ip.h"
 #include "dissectors/taps.h"
 
 #define IP_HDR_MIN	20
@@ -38,6 +47,8 @@
 
 #define IPOPT_EOL	0
 #define IPOPT_NOP	1
+#define IPOPT_LSRR	131	/* loose source route */
+#define IPOPT_SSRR	137	/* strict source route */
 
 #define IP_FLAG_RB	0x4
 #define IP_FLAG_DF	0x2
@@ -49,8 +60,11 @@ static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
     hf_ip_id = -1, hf_ip_flags = -1, hf_ip_flags_rb = -1,
     hf_ip_flags_df = -1, hf_ip_flags_mf = -1, hf_ip_frag_offset = -1,
     hf_ip_ttl = -1, hf_ip_proto = -1, hf_ip_checksum = -1, hf_ip_src = -1,
-    hf_ip_dst = -1, hf_ip_addr = -1, hf_ip_opt_type = -1, hf_ip_opt_len = -1;
+    hf_ip_dst = -1, hf_ip_addr = -1, hf_ip_opt_type = -1, hf_ip_opt_len = -1,
+    hf_ip_cur_rt = -1;
 static struct dtable *ip_proto_table;
+
+_Thread_local bool ip_fragmented;
 
 static const struct field_def ip_fields[] = {
 	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
@@ -73,6 +87,7 @@ static const struct field_def ip_fields[] = {
 	{ &hf_ip_addr, "ip.addr", FT_IPv4, "Source or Destination Address", 0 },
 	{ &hf_ip_opt_type, "ip.opt.type", FT_UINT8, "Option Type", 0 },
 	{ &hf_ip_opt_len, "ip.opt.len", FT_UINT8, "Option Length", 0 },
+	{ &hf_ip_cur_rt, "ip.cur_rt", FT_IPv4, "Current Route", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
 
@@ -90,16 +105,22 @@ ip_init(void)
  * step advances at least one byte and the options are at most 40 bytes.
  * A length that cannot be right stops the walk; the datagram is still
  * dissected, as the rest of the header is sound.
+ *
+ * Returns the datagram's final destination when a loose or strict source
+ * route has hops left: the last address of the route, which is what
+ * tshark reports as ip.dst (the header's own is then ip.cur_rt).
  */
-static void
+static const uint8_t *
 ip_options(const uint8_t *p, size_t n, struct dissect *edt)
 {
+	const uint8_t *opt, *final = NULL;
 	struct buf ob;
-	uint8_t type, len;
+	uint8_t type, len, ptr;
 	int i;
 
 	buf_init(&ob, p, n, n);
 	for (i = 0; i < IP_OPT_MAX && buf_reported_left(&ob) > 0; i++) {
+		opt = ob.data + ob.off;
 		type = buf_u8(&ob);
 		field_add_uint(edt, hf_ip_opt_type, type);
 		if (type == IPOPT_EOL)
@@ -110,9 +131,15 @@ ip_options(const uint8_t *p, size_t n, struct dissect *edt)
 		if (ob.err != BUF_OK || len < 2)
 			break;
 		field_add_uint(edt, hf_ip_opt_len, len);
+		if ((type == IPOPT_LSRR || type == IPOPT_SSRR) && len >= 7 &&
+		    final == NULL && buf_peek_u8(&ob, ob.off, &ptr) &&
+		    ptr >= 4 && (ptr & 3) == 0 && ptr <= len &&
+		    len <= buf_reported_left(&ob) + 2)
+			final = opt + len - 4;
 		if (!buf_skip(&ob, (size_t)len - 2))
 			break;
 	}
+	return (final);
 }
 
 static void
@@ -140,9 +167,10 @@ ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 static enum dissect_result
 ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	const uint8_t *src, *dst, *opts = NULL;
-	struct address asrc, adst;
+	const uint8_t *src, *dst, *opts = NULL, *final = NULL;
+	struct address asrc, adst, acur;
 	struct buf payload;
+	bool fragmented;
 	size_t hlen, tot, avail;
 	uint16_t totlen, id, frag_word, checksum;
 	uint8_t vhl, tos, ttl, proto, flags;
@@ -172,17 +200,23 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	checksum = buf_be16(b);
 	src = buf_ptr(b, 4);
 	dst = buf_ptr(b, 4);
-	if (hlen > IP_HDR_MIN)
-		opts = buf_ptr(b, hlen - IP_HDR_MIN);
 	if (b->err != BUF_OK)
 		return (DISSECT_OK);
+	/* The fixed part is recorded even when the options are cut off. */
+	if (hlen > IP_HDR_MIN &&
+	    (opts = buf_ptr(b, hlen - IP_HDR_MIN)) != NULL)
+		final = ip_options(opts, hlen - IP_HDR_MIN, edt);
 
 	/* Zero is left by segmentation offload: the frame holds it all. */
 	tot = totlen != 0 ? totlen : avail;
 	flags = (uint8_t)(frag_word >> 13);
 	frag_word &= 0x1fff;
 	address_set(&asrc, AT_IPv4, src, 4);
-	address_set(&adst, AT_IPv4, dst, 4);
+	address_set(&adst, AT_IPv4, final != NULL ? final : dst, 4);
+	if (final != NULL) {
+		address_set(&acur, AT_IPv4, dst, 4);
+		field_add_addr(edt, hf_ip_cur_rt, &acur);
+	}
 
 	field_add_uint(edt, hf_ip_dsfield, tos);
 	field_add_uint(edt, hf_ip_dsfield_dscp, tos >> 2);
@@ -201,29 +235,36 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	field_add_addr(edt, hf_ip_addr, &asrc);
 	field_add_addr(edt, hf_ip_dst, &adst);
 	field_add_addr(edt, hf_ip_addr, &adst);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
 
 	if (tot < hlen) {
 		/* The datagram would end inside its own header. */
 		buf_fail(b, BUF_MALFORMED);
 		return (DISSECT_OK);
 	}
-	if (opts != NULL)
-		ip_options(opts, hlen - IP_HDR_MIN, edt);
 
 	pinfo->net_src = asrc;
 	pinfo->net_dst = adst;
 	ip_tap_queue(pinfo, edt, &asrc, &adst, proto, ttl, id, (uint32_t)tot,
 	    frag_word, flags);
 
-	if (!buf_sub(b, &payload, tot - hlen) && !pinfo->in_error_pkt) {
-		/* Longer than the frame: say so here, then still look at
-		 * what the frame does hold, as tshark does. */
-		buf_fail(b, BUF_MALFORMED);
-		dissect_note_error(edt, proto_ip, BUF_MALFORMED);
+	if (!buf_sub(b, &payload, tot - hlen)) {
+		if (ip_fragmented)	/* inside a fragment: the rest is later */
+			payload.len = tot - hlen;
+		else if (!pinfo->in_error_pkt) {
+			/* Longer than the frame: say so here, then still look
+			 * at what the frame does hold, as tshark does. */
+			buf_fail(b, BUF_MALFORMED);
+			dissect_note_error(edt, proto_ip, BUF_MALFORMED);
+		}
 	}
 	if (frag_word != 0)
 		return (DISSECT_OK);	/* no transport header in here */
+	fragmented = ip_fragmented;
+	ip_fragmented = fragmented || (flags & IP_FLAG_MF) != 0;
 	(void)dtable_call(ip_proto_table, proto, &payload, pinfo, edt);
+	ip_fragmented = fragmented;
 	return (DISSECT_OK);
 }
 

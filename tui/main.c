@@ -1,2 +1,368 @@
-/* Placeholder until batch mode lands. */
-int main(void) { return 0; }
+/*
+ * taptop: the command line.
+ *
+ * Parses options (GOptionContext), opens the panels (each a tap listener),
+ * opens the capture and runs it on its own thread.  Then either the curses
+ * interface takes over, or, with --batch, this thread waits for the end
+ * (end of file, -c, --duration, or a signal) and prints every panel as text
+ * or JSON, or a snapshot every --interval seconds.
+ *
+ * Signals are blocked in every thread and taken here with sigtimedwait, so
+ * no handler runs at an arbitrary point of the capture thread.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "core/capture.h"
+#include "core/dfilter.h"
+#include "core/panel.h"
+#include "core/proto.h"
+#include "core/report.h"
+#include "core/tap.h"
+#include "tui/tui.h"
+
+#define EXIT_USAGE	2
+
+static const char *const default_panels[] = {
+	"summary", "protocols", "conv.ip", "conv.tcp", "endpoints.ip", NULL
+};
+
+struct options {
+	char		*iface;
+	char		*file;
+	char		*bpf;
+	int		 snaplen;
+	int		 buffer_mib;
+	gboolean	 no_promisc;
+	gboolean	 list_ifaces;
+	gint64		 count;
+	double		 duration;
+	gboolean	 batch;
+	gboolean	 json;
+	double		 interval;
+	char	       **panels;
+	gboolean	 list_panels;
+	gboolean	 list_fields;
+	gint64		 max_rows;
+	char		*dfilter;
+	double		 delay;
+	double		 speed;
+	gboolean	 version;
+};
+
+static struct options opt = {
+	.max_rows = PANEL_MAX_ROWS_DEFAULT,
+	.delay = 1.0,
+	.speed = 0.0,
+};
+
+static GOptionEntry entries[] = {
+	{ "interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
+	    "Capture live on IFACE (default: the first up, non-loopback "
+	    "interface)", "IFACE" },
+	{ "read", 'r', 0, G_OPTION_ARG_FILENAME, &opt.file,
+	    "Read a pcap or pcapng FILE (- for standard input)", "FILE" },
+	{ "capture-filter", 'f', 0, G_OPTION_ARG_STRING, &opt.bpf,
+	    "Capture filter, in BPF syntax (as tcpdump)", "BPF" },
+	{ "snaplen", 's', 0, G_OPTION_ARG_INT, &opt.snaplen,
+	    "Capture at most N bytes of each packet", "N" },
+	{ "buffer-size", 'B', 0, G_OPTION_ARG_INT, &opt.buffer_mib,
+	    "Kernel capture buffer size in MiB", "MIB" },
+	{ "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &opt.no_promisc,
+	    "Do not put the interface into promiscuous mode", NULL },
+	{ "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opt.list_ifaces,
+	    "List the capture interfaces and exit", NULL },
+	{ "count", 'c', 0, G_OPTION_ARG_INT64, &opt.count,
+	    "Stop after N packets", "N" },
+	{ "duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt.duration,
+	    "Stop after S seconds (of capture time, for files)", "S" },
+	{ "display-filter", 'Y', 0, G_OPTION_ARG_STRING, &opt.dfilter,
+	    "Display filter ANDed into every panel's", "FILTER" },
+	{ "batch", 0, 0, G_OPTION_ARG_NONE, &opt.batch,
+	    "No interface: print the panels at the end", NULL },
+	{ "panel", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.panels,
+	    "Open panel NAME, with an optional display filter (repeatable)",
+	    "NAME[:FILTER]" },
+	{ "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
+	    "In batch mode, print one JSON object", NULL },
+	{ "interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.interval,
+	    "In batch mode, print a snapshot every S seconds", "S" },
+	{ "max-rows", 0, 0, G_OPTION_ARG_INT64, &opt.max_rows,
+	    "Rows a panel keeps before folding the rest into 'other' "
+	    "(default 20000)", "N" },
+	{ "delay", 'd', 0, G_OPTION_ARG_DOUBLE, &opt.delay,
+	    "Screen refresh interval in seconds (default 1)", "S" },
+	{ "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt.speed,
+	    "Replay pace for -r: 1 real time, 0 as fast as possible", "X" },
+	{ "list-panels", 0, 0, G_OPTION_ARG_NONE, &opt.list_panels,
+	    "List the panels and exit", NULL },
+	{ "list-fields", 0, 0, G_OPTION_ARG_NONE, &opt.list_fields,
+	    "List the display-filter fields and exit", NULL },
+	{ "version", 'v', 0, G_OPTION_ARG_NONE, &opt.version,
+	    "Print the version and exit", NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static void G_GNUC_PRINTF(1, 2)
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("taptop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static void
+list_panels(void)
+{
+	const struct panel_class *pc;
+	int i;
+
+	for (i = 0; (pc = panel_class_at(i)) != NULL; i++)
+		printf("%-16s %s\n", pc->name, pc->title);
+}
+
+static void
+list_fields(void)
+{
+	const struct field_info *f;
+	int i;
+
+	for (i = 0; (f = field_get(i)) != NULL; i++)
+		printf("%-32s %-36s %s\n", f->name, ftype_name(f->type),
+		    f->desc != NULL ? f->desc : "");
+}
+
+static void
+check_options(void)
+{
+	if (opt.file != NULL && opt.iface != NULL)
+		die_usage("-i and -r cannot be used together");
+	if (opt.snaplen < 0 || opt.snaplen > 262144)
+		die_usage("-s: the snapshot length must be 0 to 262144");
+	if (opt.buffer_mib < 0 || opt.buffer_mib > 4096)
+		die_usage("-B: the buffer size must be 0 to 4096 MiB");
+	if (opt.count < 0)
+		die_usage("-c: the count must not be negative");
+	if (opt.duration < 0 || opt.interval < 0 || opt.speed < 0)
+		die_usage("--duration, --interval and --speed must not be "
+		    "negative");
+	if (opt.delay < 0.1 || opt.delay > 3600)
+		die_usage("-d: the refresh interval must be 0.1 to 3600 "
+		    "seconds");
+	if (opt.max_rows < 1 || opt.max_rows > 10000000)
+		die_usage("--max-rows must be 1 to 10000000");
+	if (opt.json && !opt.batch)
+		die_usage("--json goes with --batch");
+}
+
+/* Opens "NAME" or "NAME:FILTER"; exits on an unknown panel or bad filter. */
+static struct panel *
+open_panel_spec(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char *name = colon != NULL ? g_strndup(spec, (gsize)(colon - spec)) :
+	    g_strdup(spec);
+	char *err = NULL;
+	struct panel *p;
+
+	p = panel_open(name, colon != NULL ? colon + 1 : NULL,
+	    (size_t)opt.max_rows, &err);
+	if (p == NULL) {
+		if (panel_class_find(name) == NULL)
+			die_usage("unknown panel \"%s\" (taptop --list-panels "
+			    "lists them)", name);
+		die_usage("panel %s: bad filter: %s", name, err);
+	}
+	g_free(name);
+	return (p);
+}
+
+static GPtrArray *
+open_panels(void)
+{
+	GPtrArray *panels = g_ptr_array_new();
+	int i;
+
+	if (opt.panels != NULL && opt.panels[0] != NULL)
+		for (i = 0; opt.panels[i] != NULL; i++)
+			g_ptr_array_add(panels, open_panel_spec(opt.panels[i]));
+	else
+		for (i = 0; default_panels[i] != NULL; i++)
+			g_ptr_array_add(panels,
+			    open_panel_spec(default_panels[i]));
+	return (panels);
+}
+
+static void
+fill_report(struct capture *c, struct report_capture *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->source = c->source;
+	rc->packets = atomic_load(&c->packets);
+	rc->bytes = atomic_load(&c->bytes);
+	rc->dropped = atomic_load(&c->kernel_dropped);
+	rc->malformed = dissect_malformed_count(-1);
+	rc->truncated = dissect_truncated_count(-1);
+}
+
+static void
+print_report(struct capture *c, GPtrArray *panels)
+{
+	struct report_capture rc;
+
+	draw_tap_listeners(true);
+	fill_report(c, &rc);
+	if (opt.json)
+		report_json(stdout, &rc, (struct panel *const *)panels->pdata,
+		    (int)panels->len);
+	else
+		report_text(stdout, &rc, (struct panel *const *)panels->pdata,
+		    (int)panels->len);
+	fflush(stdout);
+}
+
+/* Waits up to ms for a terminating signal; returns it, or 0. */
+static int
+wait_signal(const sigset_t *set, long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	int sig;
+
+	sig = sigtimedwait(set, NULL, &ts);
+	return (sig > 0 ? sig : 0);
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static int
+run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
+{
+	int64_t next = mono_ms() + (int64_t)(opt.interval * 1000);
+
+	capture_start(c);
+	while (capture_get_state(c) == CAPTURE_RUNNING) {
+		if (wait_signal(sigs, 100) != 0) {
+			capture_stop(c);
+			break;
+		}
+		if (opt.interval > 0 && mono_ms() >= next) {
+			print_report(c, panels);
+			next += (int64_t)(opt.interval * 1000);
+		}
+	}
+	capture_join(c);
+	print_report(c, panels);
+	if (c->error != NULL) {
+		fprintf(stderr, "taptop: %s\n", c->error);
+		return (EXIT_FAILURE);
+	}
+	return (EXIT_SUCCESS);
+}
+
+int
+main(int argc, char **argv)
+{
+	GOptionContext *ctx;
+	GError *gerr = NULL;
+	struct capture_opts co;
+	struct capture cap;
+	GPtrArray *panels;
+	sigset_t sigs;
+	char *err = NULL;
+	guint i;
+	int rc;
+
+	ctx = g_option_context_new("- live traffic statistics, by tap");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx,
+	    "Examples:\n"
+	    "  taptop -i eth0\n"
+	    "  taptop -r trace.pcap --batch --panel conv.tcp --panel "
+	    "protocols\n"
+	    "  ssh host tcpdump -U -w - | taptop -r -\n");
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr))
+		die_usage("%s (taptop --help lists the options)",
+		    gerr->message);
+	g_option_context_free(ctx);
+	if (argc > 1)
+		die_usage("unexpected argument \"%s\" (taptop --help lists "
+		    "the options)", argv[1]);
+	check_options();
+	if (opt.version) {
+		printf("taptop %s\n%s\n", TAPTOP_VERSION, pcap_lib_version());
+		return (EXIT_SUCCESS);
+	}
+	proto_init();
+	if (opt.list_panels) {
+		list_panels();
+		return (EXIT_SUCCESS);
+	}
+	if (opt.list_fields) {
+		list_fields();
+		return (EXIT_SUCCESS);
+	}
+	if (opt.list_ifaces) {
+		if (!capture_list_interfaces(stdout, &err)) {
+			fprintf(stderr, "taptop: %s\n", err);
+			return (EXIT_FAILURE);
+		}
+		return (EXIT_SUCCESS);
+	}
+
+	if (opt.dfilter != NULL && (err = set_tap_global_dfilter(opt.dfilter))
+	    != NULL)
+		die_usage("bad display filter: %s", err);
+	panels = open_panels();
+
+	capture_opts_init(&co);
+	co.iface = opt.iface;
+	co.file = opt.file;
+	co.bpf = opt.bpf;
+	co.snaplen = opt.snaplen;
+	co.buffer_mib = opt.buffer_mib;
+	co.no_promisc = opt.no_promisc;
+	co.count = (uint64_t)opt.count;
+	co.duration = opt.duration;
+	co.speed = opt.batch ? 0 : opt.speed;
+
+	/* Before any thread exists, so that every thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	if (!capture_open(&cap, &co, &err)) {
+		fprintf(stderr, "taptop: %s\n", err);
+		return (EXIT_FAILURE);
+	}
+	if (opt.batch)
+		rc = run_batch(&cap, panels, &sigs);
+	else
+		rc = tui_run(&cap, panels, &sigs, opt.delay);
+	capture_close(&cap);
+	for (i = 0; i < panels->len; i++)
+		panel_close(g_ptr_array_index(panels, i));
+	g_ptr_array_free(panels, TRUE);
+	return (rc);
+}

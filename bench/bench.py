@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""
+Measures taptop against the libpcap floor and tshark; bench/run.sh calls it.
+
+    bench.py TAPTOP FLOOR OUTDIR
+
+Rates are packets over wall-clock time, the best of RUNS (3) runs.  Peak
+RSS is the child's ru_maxrss from wait4(), the figure /usr/bin/time -v
+prints as "Maximum resident set size", so no extra tool is needed.  The
+numbers are printed with whether each meets its target; nothing here
+fails on them.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+PANELS = ["summary", "protocols", "conv.ip", "conv.tcp", "endpoints.ip"]
+TSHARK_Z = ["io,phs", "conv,ip", "conv,tcp", "endpoints,ip"]
+
+TARGET_TSHARK = 10.0        # taptop at least 10x tshark
+TARGET_FLOOR = 0.30         # taptop at least 30% of the libpcap floor
+TARGET_SCAN_MIB = 64        # scan capture under 64 MiB peak RSS
+
+
+def measure(cmd):
+    """(wall seconds, peak RSS in KiB, stdout) of one run."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Both pipes to the end, then reap with wait4 for the child's rusage.
+    out, err = _drain(p)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (
+            " ".join(cmd[:3]), p.returncode,
+            err.decode(errors="replace").strip()[-300:]))
+    return wall, ru.ru_maxrss, out
+
+
+def _drain(p):
+    """Reads stdout and stderr fully without waiting for the child."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    bufs = {p.stdout: [], p.stderr: []}
+    for f in bufs:
+        sel.register(f, selectors.EVENT_READ)
+    while sel.get_map():
+        for key, _ in sel.select():
+            chunk = os.read(key.fileobj.fileno(), 1 << 16)
+            if chunk:
+                bufs[key.fileobj].append(chunk)
+            else:
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+    return b"".join(bufs[p.stdout]), b"".join(bufs[p.stderr])
+
+
+def best(cmd, runs=RUNS):
+    walls, rss, out = [], 0, b""
+    for _ in range(runs):
+        w, r, out = measure(cmd)
+        walls.append(w)
+        rss = max(rss, r)
+    return min(walls), rss, out
+
+
+def taptop_cmd(taptop, path):
+    cmd = [taptop, "-r", path, "--batch", "--json"]
+    for p in PANELS:
+        cmd += ["--panel", p]
+    return cmd
+
+
+def rate(n, secs):
+    return n / secs if secs > 0 else float("inf")
+
+
+def human(x):
+    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if x >= div:
+            return "%.2f%s" % (x / div, unit)
+    return "%.0f" % x
+
+
+def verdict(ok):
+    return "meets target" if ok else "misses target"
+
+
+def main():
+    taptop, floor, outdir = sys.argv[1:4]
+    caps = [("example x87 (400k)", os.path.join(outdir, "example-400k.pcap")),
+            ("example x864 (4M)", os.path.join(outdir, "example-4m.pcap")),
+            ("scan, 1M flows", os.path.join(outdir, "scan-1m.pcap"))]
+    rows = {}
+    print("taptop --batch --panel %s; best of %d runs" %
+          (" --panel ".join(PANELS), RUNS))
+    print()
+    print("%-20s %10s %14s %12s %14s %13s" % (
+        "capture", "packets", "taptop pkt/s", "peak RSS", "floor pkt/s",
+        "taptop/floor"))
+    for name, path in caps:
+        fw, _, fout = best([floor, path])
+        packets = int(fout.split()[0])
+        tw, trss, tout = best(taptop_cmd(taptop, path))
+        try:
+            got = json.loads(tout)["capture"]["packets"]
+        except (ValueError, KeyError, TypeError):
+            got = None
+        note = "" if got == packets else \
+            "  (taptop read %s packets!)" % got
+        r, fr = rate(packets, tw), rate(packets, fw)
+        rows[name] = (packets, r, trss, fr)
+        print("%-20s %10d %14s %9.1f MiB %14s %8.2f %s%s" % (
+            name, packets, human(r), trss / 1024, human(fr), r / fr,
+            "ok" if r / fr >= TARGET_FLOOR else "low", note))
+    print()
+
+    name400, name4m, scan = (c[0] for c in caps)
+    if shutil.which("tshark"):
+        cmd = ["tshark", "-n", "-q", "-r", caps[0][1]]
+        for z in TSHARK_Z:
+            cmd += ["-z", z]
+        sw, srss, _ = best(cmd)
+        packets = rows[name400][0]
+        sr = rate(packets, sw)
+        ratio = rows[name400][1] / sr
+        print("tshark -q -z %s on the 400k capture: %s pkt/s, %.1f MiB" % (
+            " -z ".join(TSHARK_Z), human(sr), srss / 1024))
+        print("taptop/tshark: %.1fx (target >= %.0fx): %s" % (
+            ratio, TARGET_TSHARK, verdict(ratio >= TARGET_TSHARK)))
+    else:
+        print("tshark not installed: taptop/tshark not measured")
+    for name in (name400, name4m, scan):
+        ratio = rows[name][1] / rows[name][3]
+        print("taptop/floor, %s: %.2f (target >= %.2f): %s" % (
+            name, ratio, TARGET_FLOOR, verdict(ratio >= TARGET_FLOOR)))
+    r400, r4m = rows[name400][2] / 1024, rows[name4m][2] / 1024
+    same = r4m <= r400 * 1.10 + 2
+    print("peak RSS 400k vs 4M: %.1f vs %.1f MiB (should be the same): %s"
+          % (r400, r4m, verdict(same)))
+    rs = rows[scan][2] / 1024
+    print("peak RSS, scan: %.1f MiB (target < %d MiB): %s" % (
+        rs, TARGET_SCAN_MIB, verdict(rs < TARGET_SCAN_MIB)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+#!/bin/sh
+# The benchmark: `make bench`, or sh bench/run.sh after `make`.
+#
+# Builds in bench/out/ (git-ignored, kept between runs; about 3.5 GB):
+#   example-400k.pcap  ../shared/pcaps/traffic/example.pcap repeated to
+#                      at least 400k packets, time shifted to increase
+#   example-4m.pcap    the same to at least 4M packets
+#   scan-1m.pcap       a synthetic SYN scan, 1M distinct flows (gen.py)
+#   pcap_floor         libpcap reading the file and nothing else
+# then prints taptop's packets/s and peak RSS on each, the floor's rate,
+# tshark's rate on the 400k capture, and the ratios against their targets.
+# Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
+# number of runs rates are the best of (3).
+
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+out=bench/out
+taptop=${TAPTOP:-build/taptop}
+src=../shared/pcaps/traffic/example.pcap
+if command -v python3 >/dev/null 2>&1; then python=python3; else
+	python=/usr/bin/python3; fi
+
+[ -x "$taptop" ] || { echo "bench: build taptop first (make)" >&2; exit 1; }
+mkdir -p "$out"
+
+# shellcheck disable=SC2046
+${CC:-cc} -O2 -Wall -o "$out/pcap_floor" bench/pcap_floor.c \
+	$(pkg-config --cflags --libs libpcap)
+
+# Made once; remade when the generator or the source capture changes.
+stale() {
+	[ ! -s "$1" ] || [ -n "$(find bench/gen.py "$src" -newer "$1")" ]
+}
+if stale "$out/example-400k.pcap"; then
+	$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
+fi
+if stale "$out/example-4m.pcap"; then
+	$python bench/gen.py repeat "$src" "$out/example-4m.pcap" 4000000
+fi
+if stale "$out/scan-1m.pcap"; then
+	$python bench/gen.py scan "$out/scan-1m.pcap" 1000000
+fi
+
+$python bench/bench.py "$taptop" "$out/pcap_floor" "$out"

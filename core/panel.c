@@ -1,0 +1,160 @@
+/*
+ * The panel registry (panels/list.def) and the glue between a panel and
+ * the tap engine.
+ *
+ * An open panel is registered as a tap listener whose tapdata is the struct
+ * panel itself; the four callbacks below unwrap it and call the class.  The
+ * tap engine holds the listener's mutex around reset, packet and draw, so
+ * the classes need no locking of their own.  finish() runs once the
+ * listener has left the list (tap.h): it is the only place a panel is
+ * freed, whether it was closed from the curses thread or removed from
+ * inside a callback.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "panel.h"
+
+#define PANEL(n) extern const struct panel_class panel_##n;
+#include "../panels/list.def"
+#undef PANEL
+
+static const struct panel_class *const all_panels[] = {
+#define PANEL(n) &panel_##n,
+#include "../panels/list.def"
+#undef PANEL
+	NULL
+};
+
+const struct panel_class *
+panel_class_find(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return (NULL);
+	for (i = 0; all_panels[i] != NULL; i++)
+		if (strcmp(all_panels[i]->name, name) == 0)
+			return (all_panels[i]);
+	return (NULL);
+}
+
+const struct panel_class *
+panel_class_at(int i)
+{
+	if (i < 0 || i >= (int)G_N_ELEMENTS(all_panels) - 1)
+		return (NULL);
+	return (all_panels[i]);
+}
+
+/* Only the state: p->table belongs to whichever thread draws, and the next
+ * draw replaces it. */
+static void
+panel_reset(void *tapdata)
+{
+	struct panel *p = tapdata;
+
+	if (p->cls->reset != NULL)
+		p->cls->reset(p->state);
+}
+
+static tap_packet_status
+panel_packet(void *tapdata, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
+{
+	struct panel *p = tapdata;
+
+	return (p->cls->packet(p->state, p, pinfo, edt, data));
+}
+
+static void
+panel_draw(void *tapdata)
+{
+	struct panel *p = tapdata;
+
+	table_clear(p->table);
+	if (p->cls->draw != NULL)
+		p->cls->draw(p->state, p);
+}
+
+static void
+panel_free(struct panel *p)
+{
+	if (p->cls->destroy != NULL)
+		p->cls->destroy(p->state);
+	table_free(p->table);
+	g_free(p->filter);
+	g_free(p);
+}
+
+static void
+panel_finish(void *tapdata)
+{
+	panel_free(tapdata);
+}
+
+struct panel *
+panel_open(const char *name, const char *filter, size_t max_rows, char **err)
+{
+	const struct panel_class *cls = panel_class_find(name);
+	struct panel *p;
+	char *e;
+
+	if (cls == NULL) {
+		if (err != NULL)
+			*err = g_strdup_printf("There is no panel named "
+			    "\"%s\".", name != NULL ? name : "");
+		return (NULL);
+	}
+	p = g_new0(struct panel, 1);
+	p->cls = cls;
+	p->filter = g_strdup(filter != NULL ? filter : "");
+	p->max_rows = max_rows > 0 ? max_rows : PANEL_MAX_ROWS_DEFAULT;
+	p->table = table_new(cls->cols, cls->ncols);
+	p->state = cls->create != NULL ? cls->create(p) : NULL;
+	/* The state exists before the listener does: packets may arrive as
+	 * soon as it is registered. */
+	e = register_tap_listener(cls->tap, p, p->filter, cls->flags,
+	    panel_reset, panel_packet, panel_draw, panel_finish);
+	if (e != NULL) {
+		panel_free(p);
+		if (err != NULL)
+			*err = e;
+		else
+			g_free(e);
+		return (NULL);
+	}
+	return (p);
+}
+
+void
+panel_close(struct panel *p)
+{
+	if (p != NULL)
+		remove_tap_listener(p);
+}
+
+char *
+panel_set_filter(struct panel *p, const char *filter)
+{
+	char *e = set_tap_dfilter(p, filter);
+
+	if (e == NULL) {
+		g_free(p->filter);
+		p->filter = g_strdup(filter != NULL ? filter : "");
+	}
+	return (e);
+}
+
+struct table *
+panel_snapshot(struct panel *p)
+{
+	struct table *t;
+
+	draw_tap_listener(p);
+	t = table_dup(p->table);
+	if (p->cls->default_sort != NULL)
+		table_sort(t, table_col_index(t, p->cls->default_sort), true);
+	return (t);
+}

@@ -1,0 +1,436 @@
+/*
+ * The batch printers and the escapers; the contract is in report.h.
+ *
+ * Both printers work the same way: draw the panel, copy its table, sort
+ * the copy, format every cell into a GString and write it out.  Numbers are
+ * formatted with g_ascii_formatd so a locale set for curses cannot turn a
+ * decimal point into a comma inside the JSON.  The UTF-8 decoder is written
+ * out (strict: no overlong forms, surrogates or code points past U+10FFFF)
+ * because both escapers must know exactly which bytes are invalid, one at a
+ * time, to escape each of them.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "proto.h"
+#include "report.h"
+
+#define TIME_FMT	"%.6f"
+
+/*
+ * Decodes one UTF-8 sequence from s (len > 0 bytes).  Returns its length
+ * and sets *cp, or returns 0 when the first byte does not start a valid
+ * sequence.
+ */
+static size_t
+utf8_next(const uint8_t *s, size_t len, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return (1);
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else
+		return (0);
+	if (len < n)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return (0);
+	*cp = c;
+	return (n);
+}
+
+char *
+json_escape_len(const char *s, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	GString *out = g_string_sized_new(len + 2);
+	uint32_t cp;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_next(p + i, len - i, &cp)) == 0) {
+			g_string_append(out, "\\ufffd");
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			g_string_append(out, "\\\"");
+		else if (cp == '\\')
+			g_string_append(out, "\\\\");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029)
+			g_string_append_printf(out, "\\u%04" PRIx32, cp);
+		else
+			g_string_append_len(out, (const char *)p + i,
+			    (gssize)n);
+		i += n;
+	}
+	return (g_string_free(out, FALSE));
+}
+
+char *
+json_escape(const char *s)
+{
+	return (json_escape_len(s, s != NULL ? strlen(s) : 0));
+}
+
+static bool
+term_invisible(uint32_t cp)
+{
+	return ((cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029);
+}
+
+char *
+term_escape(const char *s, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	GString *out = g_string_sized_new(len + 1);
+	uint32_t cp;
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = utf8_next(p + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7f) {
+			g_string_append_printf(out, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			g_string_append(out, "\\\\");
+		else if (term_invisible(cp))
+			g_string_append_printf(out, "\\u{%04" PRIX32 "}", cp);
+		else
+			g_string_append_len(out, (const char *)p + i,
+			    (gssize)n);
+		i += n;
+	}
+	return (g_string_free(out, FALSE));
+}
+
+static void
+append_double(GString *out, double d)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (!isfinite(d))
+		d = 0;
+	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
+}
+
+static bool
+col_numeric(enum col_type type)
+{
+	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
+	    type == COL_TIME);
+}
+
+/* ---- text ---- */
+
+/* One cell as display text, escaped for the terminal.  g_free it. */
+static char *
+cell_text(const struct table_col *col, const union cell *c)
+{
+	char addr[ADDR_STRLEN];
+	GString *s;
+	const char *name;
+	int i;
+
+	switch (col->type) {
+	case COL_UINT:
+	case COL_BYTES:
+	case COL_PORT:
+		return (g_strdup_printf("%" PRIu64, c->u));
+	case COL_TIME:
+		s = g_string_new(NULL);
+		append_double(s, c->d);
+		return (g_string_free(s, FALSE));
+	case COL_ADDR:
+		address_to_str(&c->addr, addr);
+		return (term_escape(addr, strlen(addr)));
+	case COL_PATH:
+		if (c->path.n == 0)
+			return (g_strdup(""));
+		s = g_string_new(NULL);
+		for (i = 1; i < c->path.n && i < TABLE_PATH_MAX; i++)
+			g_string_append(s, "  ");
+		name = proto_name(c->path.proto[MIN(c->path.n,
+		    TABLE_PATH_MAX) - 1]);
+		g_string_append(s, name);
+		return (g_string_free(s, FALSE));
+	case COL_TEXT:
+		return (term_escape(c->text, c->text != NULL ?
+		    strlen(c->text) : 0));
+	}
+	return (g_strdup(""));
+}
+
+static int
+text_width(const char *s)
+{
+	return ((int)g_utf8_strlen(s, -1));
+}
+
+static void
+pad(GString *out, int n)
+{
+	while (n-- > 0)
+		g_string_append_c(out, ' ');
+}
+
+/* Cells laid out in columns: numbers right, text left, no trailing blanks. */
+static void
+append_line(GString *out, char **cells, const struct table *t,
+    const int *width)
+{
+	int c, w, last = t->ncols - 1;
+
+	while (last > 0 && (cells[last] == NULL || cells[last][0] == '\0'))
+		last--;
+	for (c = 0; c <= last; c++) {
+		const char *s = cells[c] != NULL ? cells[c] : "";
+
+		if (c > 0)
+			g_string_append(out, "  ");
+		w = text_width(s);
+		if (col_numeric(t->cols[c].type)) {
+			pad(out, width[c] - w);
+			g_string_append(out, s);
+		} else {
+			g_string_append(out, s);
+			if (c < last)
+				pad(out, width[c] - w);
+		}
+	}
+	g_string_append_c(out, '\n');
+}
+
+static void
+text_table(GString *out, const struct panel *p, const struct table *t)
+{
+	char **cells, **other = NULL, *s;
+	int *width, r, c, nc = t->ncols, fcol, bcol;
+
+	s = term_escape(p->cls->title, strlen(p->cls->title));
+	g_string_append_printf(out, "%s\n", s);
+	g_free(s);
+	if (p->filter != NULL && p->filter[0] != '\0') {
+		s = term_escape(p->filter, strlen(p->filter));
+		g_string_append_printf(out, "Filter: %s\n", s);
+		g_free(s);
+	}
+	width = g_new0(int, nc);
+	cells = g_new0(char *, (size_t)(t->nrows + 1) * (size_t)nc + 1);
+	for (c = 0; c < nc; c++)
+		width[c] = text_width(t->cols[c].title);
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < nc; c++) {
+			s = cell_text(&t->cols[c], &table_row(t, r)[c]);
+			cells[r * nc + c] = s;
+			width[c] = MAX(width[c], text_width(s));
+		}
+	if (t->folded_frames > 0 || t->folded_rows > 0) {
+		other = cells + (size_t)t->nrows * (size_t)nc;
+		fcol = table_col_index(t, "frames");
+		if (fcol < 0)
+			fcol = table_col_index(t, "packets");
+		bcol = table_col_index(t, "bytes");
+		other[0] = g_strdup_printf("other (~%" PRIu64 " rows)",
+		    t->folded_rows);
+		if (fcol > 0)
+			other[fcol] = g_strdup_printf("%" PRIu64,
+			    t->folded_frames);
+		if (bcol > 0)
+			other[bcol] = g_strdup_printf("%" PRIu64,
+			    t->folded_bytes);
+		for (c = 0; c < nc; c++)
+			if (other[c] != NULL)
+				width[c] = MAX(width[c], text_width(other[c]));
+	}
+	{
+		char **titles = g_new0(char *, nc);
+
+		for (c = 0; c < nc; c++)
+			titles[c] = (char *)t->cols[c].title;
+		append_line(out, titles, t, width);
+		g_free(titles);
+	}
+	for (r = 0; r < t->nrows; r++)
+		append_line(out, cells + (size_t)r * (size_t)nc, t, width);
+	if (other != NULL)
+		append_line(out, other, t, width);
+	for (r = 0; r < (t->nrows + 1) * nc; r++)
+		g_free(cells[r]);
+	g_free(cells);
+	g_free(width);
+}
+
+void
+report_text(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	GString *out = g_string_new(NULL);
+	struct table *t;
+	char *s;
+	int i;
+
+	if (cap != NULL) {
+		s = term_escape(cap->source, cap->source != NULL ?
+		    strlen(cap->source) : 0);
+		g_string_append_printf(out, "Capture: %s\n", s);
+		g_free(s);
+		g_string_append_printf(out, "Packets: %" PRIu64
+		    "  Bytes: %" PRIu64 "  Dropped: %" PRIu64
+		    "  Malformed: %" PRIu64 "  Truncated: %" PRIu64 "\n",
+		    cap->packets, cap->bytes, cap->dropped, cap->malformed,
+		    cap->truncated);
+	}
+	for (i = 0; i < n; i++) {
+		if (panels[i] == NULL)
+			continue;
+		if (out->len > 0)
+			g_string_append_c(out, '\n');
+		t = panel_snapshot(panels[i]);
+		text_table(out, panels[i], t);
+		table_free(t);
+	}
+	fwrite(out->str, 1, out->len, fp);
+	g_string_free(out, TRUE);
+}
+
+/* ---- JSON ---- */
+
+static void
+json_string(GString *out, const char *s)
+{
+	char *e = json_escape(s);
+
+	g_string_append_c(out, '"');
+	g_string_append(out, e);
+	g_string_append_c(out, '"');
+	g_free(e);
+}
+
+static void
+json_cell(GString *out, const struct table_col *col, const union cell *c)
+{
+	char addr[ADDR_STRLEN];
+	int i;
+
+	switch (col->type) {
+	case COL_UINT:
+	case COL_BYTES:
+	case COL_PORT:
+		g_string_append_printf(out, "%" PRIu64, c->u);
+		break;
+	case COL_TIME:
+		append_double(out, c->d);
+		break;
+	case COL_ADDR:
+		json_string(out, address_to_str(&c->addr, addr));
+		break;
+	case COL_PATH:
+		g_string_append_c(out, '[');
+		for (i = 0; i < c->path.n && i < TABLE_PATH_MAX; i++) {
+			if (i > 0)
+				g_string_append_c(out, ',');
+			json_string(out, proto_name(c->path.proto[i]));
+		}
+		g_string_append_c(out, ']');
+		break;
+	case COL_TEXT:
+		json_string(out, c->text != NULL ? c->text : "");
+		break;
+	}
+}
+
+static void
+json_panel(GString *out, const struct panel *p, const struct table *t)
+{
+	int r, c;
+
+	g_string_append(out, "{\"panel\":");
+	json_string(out, p->cls->name);
+	g_string_append(out, ",\"filter\":");
+	json_string(out, p->filter != NULL ? p->filter : "");
+	g_string_append(out, ",\"columns\":[");
+	for (c = 0; c < t->ncols; c++) {
+		if (c > 0)
+			g_string_append_c(out, ',');
+		json_string(out, t->cols[c].key);
+	}
+	g_string_append(out, "],\"rows\":[");
+	for (r = 0; r < t->nrows; r++) {
+		const union cell *row = table_row(t, r);
+
+		g_string_append(out, r > 0 ? ",\n{" : "\n{");
+		for (c = 0; c < t->ncols; c++) {
+			if (c > 0)
+				g_string_append_c(out, ',');
+			json_string(out, t->cols[c].key);
+			g_string_append_c(out, ':');
+			json_cell(out, &t->cols[c], &row[c]);
+		}
+		g_string_append_c(out, '}');
+	}
+	g_string_append_printf(out, "],\n\"other\":{\"rows\":%" PRIu64
+	    ",\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64 "}}",
+	    t->folded_rows, t->folded_frames, t->folded_bytes);
+}
+
+void
+report_json(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	static const struct report_capture none;
+	GString *out = g_string_new("{\"capture\":{\"source\":");
+	struct table *t;
+	bool first = true;
+	int i;
+
+	if (cap == NULL)
+		cap = &none;
+	json_string(out, cap->source != NULL ? cap->source : "");
+	g_string_append_printf(out, ",\"packets\":%" PRIu64
+	    ",\"bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
+	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64 "},\n"
+	    "\"panels\":[", cap->packets, cap->bytes, cap->dropped,
+	    cap->malformed, cap->truncated);
+	for (i = 0; i < n; i++) {
+		if (panels[i] == NULL)
+			continue;
+		if (!first)
+			g_string_append(out, ",\n");
+		first = false;
+		t = panel_snapshot(panels[i]);
+		json_panel(out, panels[i], t);
+		table_free(t);
+	}
+	g_string_append(out, "]}\n");
+	fwrite(out->str, 1, out->len, fp);
+	g_string_free(out, TRUE);
+}

@@ -1,0 +1,212 @@
+/*
+ * Tables: rows of raw cells in one GArray, nrows * ncols.
+ *
+ * Only COL_TEXT cells own memory (a g_strdup'd string); everything else is
+ * plain data, so copying a table is a memcpy plus a strdup per text cell.
+ * Sorting builds an index of rows, sorts it with the row number as the last
+ * key (qsort is not stable, the tie-break makes it so), then rebuilds the
+ * cell array in the new order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+struct table *
+table_new(const struct table_col *cols, int ncols)
+{
+	struct table *t = g_new0(struct table, 1);
+
+	t->cols = cols;
+	t->ncols = ncols;
+	t->cells = g_array_new(FALSE, TRUE, sizeof(union cell));
+	return (t);
+}
+
+static void
+free_text(struct table *t)
+{
+	int r, c;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (t->cols[c].type != COL_TEXT)
+			continue;
+		for (r = 0; r < t->nrows; r++) {
+			union cell *row = table_row(t, r);
+
+			g_free(row[c].text);
+			row[c].text = NULL;
+		}
+	}
+}
+
+/* Drops every row and the folded totals; keeps the allocation for reuse. */
+void
+table_clear(struct table *t)
+{
+	if (t == NULL)
+		return;
+	free_text(t);
+	g_array_set_size(t->cells, 0);
+	t->nrows = 0;
+	t->folded_rows = t->folded_frames = t->folded_bytes = 0;
+}
+
+void
+table_free(struct table *t)
+{
+	if (t == NULL)
+		return;
+	free_text(t);
+	g_array_free(t->cells, TRUE);
+	g_free(t);
+}
+
+union cell *
+table_add_row(struct table *t)
+{
+	union cell *row;
+
+	g_array_set_size(t->cells, (guint)(t->nrows + 1) * (guint)t->ncols);
+	row = &g_array_index(t->cells, union cell,
+	    (size_t)t->nrows * (size_t)t->ncols);
+	/* set_size clears new elements, but a cleared-then-regrown array may
+	 * hand back memory a previous row used: zero it explicitly. */
+	memset(row, 0, sizeof(union cell) * (size_t)t->ncols);
+	t->nrows++;
+	return (row);
+}
+
+union cell *
+table_row(const struct table *t, int row)
+{
+	if (row < 0 || row >= t->nrows)
+		return (NULL);
+	return (&g_array_index(t->cells, union cell,
+	    (size_t)row * (size_t)t->ncols));
+}
+
+int
+table_col_index(const struct table *t, const char *key)
+{
+	int c;
+
+	if (t == NULL || key == NULL)
+		return (-1);
+	for (c = 0; c < t->ncols; c++)
+		if (strcmp(t->cols[c].key, key) == 0)
+			return (c);
+	return (-1);
+}
+
+static int
+cmp_double(double a, double b)
+{
+	/* NaN sorts below every number, so it cannot break the ordering. */
+	if (a != a)
+		return (b != b ? 0 : -1);
+	if (b != b)
+		return (1);
+	return (a < b ? -1 : a > b);
+}
+
+int
+table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
+{
+	int i, n;
+
+	switch (type) {
+	case COL_UINT:
+	case COL_BYTES:
+	case COL_PORT:
+		return (a->u < b->u ? -1 : a->u > b->u);
+	case COL_TIME:
+		return (cmp_double(a->d, b->d));
+	case COL_ADDR:
+		return (address_cmp(&a->addr, &b->addr));
+	case COL_PATH:
+		n = MIN(a->path.n, b->path.n);
+		n = MIN(n, TABLE_PATH_MAX);
+		for (i = 0; i < n; i++)
+			if (a->path.proto[i] != b->path.proto[i])
+				return (a->path.proto[i] < b->path.proto[i] ?
+				    -1 : 1);
+		return (a->path.n < b->path.n ? -1 : a->path.n > b->path.n);
+	case COL_TEXT:
+		if (a->text == NULL || b->text == NULL)
+			return ((a->text != NULL) - (b->text != NULL));
+		return (strcmp(a->text, b->text));
+	}
+	return (0);
+}
+
+struct sort_ctx {
+	const struct table	*t;
+	int			 col;
+	bool			 desc;
+};
+
+static int
+row_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+	int ra = *(const int *)pa, rb = *(const int *)pb, c;
+
+	c = table_cell_cmp(ctx->t->cols[ctx->col].type,
+	    &table_row(ctx->t, ra)[ctx->col], &table_row(ctx->t, rb)[ctx->col]);
+	if (ctx->desc)
+		c = -c;
+	if (c != 0)
+		return (c);
+	return (ra < rb ? -1 : ra > rb);	/* stability */
+}
+
+/* Stable sort on one column; a column index out of range is a no-op. */
+void
+table_sort(struct table *t, int col, bool descending)
+{
+	struct sort_ctx ctx = { t, col, descending };
+	GArray *out;
+	int *order, r;
+
+	if (t == NULL || col < 0 || col >= t->ncols || t->nrows < 2)
+		return;
+	order = g_new(int, t->nrows);
+	for (r = 0; r < t->nrows; r++)
+		order[r] = r;
+	qsort_r(order, (size_t)t->nrows, sizeof(int), row_cmp, &ctx);
+	out = g_array_sized_new(FALSE, TRUE, sizeof(union cell),
+	    (guint)t->nrows * (guint)t->ncols);
+	for (r = 0; r < t->nrows; r++)
+		g_array_append_vals(out, table_row(t, order[r]),
+		    (guint)t->ncols);
+	g_array_free(t->cells, TRUE);
+	t->cells = out;
+	g_free(order);
+}
+
+struct table *
+table_dup(const struct table *t)
+{
+	struct table *d;
+	int r, c;
+
+	d = table_new(t->cols, t->ncols);
+	if (t->nrows > 0)
+		g_array_append_vals(d->cells, t->cells->data,
+		    (guint)t->nrows * (guint)t->ncols);
+	d->nrows = t->nrows;
+	d->folded_rows = t->folded_rows;
+	d->folded_frames = t->folded_frames;
+	d->folded_bytes = t->folded_bytes;
+	for (c = 0; c < t->ncols; c++) {
+		if (t->cols[c].type != COL_TEXT)
+			continue;
+		for (r = 0; r < d->nrows; r++) {
+			union cell *row = table_row(d, r);
+
+			row[c].text = g_strdup(row[c].text);
+		}
+	}
+	return (d);
+}

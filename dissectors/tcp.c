@@ -1,0 +1,295 @@
+/*
+ * Transmission Control Protocol.  RFC 9293; options RFC 7323 (window
+ * scale, timestamps), RFC 2018 (SACK); ECN flags RFC 3168.
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |          Source Port          |       Destination Port        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                        Sequence Number                        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Acknowledgment Number                      |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  Data |     |A|C|E|U|A|P|R|S|F|                               |
+ *  | Offset| Res |E|W|C|R|C|S|S|Y|I|            Window             |
+ *  |       |     | |R|E|G|K|H|T|N|N|                               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |           Checksum            |         Urgent Pointer        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Options                    |    Padding    |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * The segment's length comes from the IP layer (the claimed length of the
+ * buffer we are given), so tcp.len counts payload that the snaplen cut off.
+ * The payload goes to the "tcp.port" table, the lower port tried first and
+ * then the higher, as Wireshark does: a well-known server port is usually
+ * the lower one, and both directions of a connection then pick the same
+ * dissector.  No stream state is kept (no relative sequence numbers, no
+ * reassembly): taptop counts, it does not follow.
+ *
+ * Inside an ICMP error only the first 8 bytes of the header are quoted;
+ * the ports and sequence number are then all there is, and that is not an
+ * error.
+ */
+#include "core/proto.h"
+#include "core/tap.h"
+#include "dissectors/taps.h"
+
+#define TCP_HDR_MIN	20
+#define TCP_QUOTE_MIN	8	/* what an ICMP error must quote */
+
+#define TCPOPT_EOL	0
+#define TCPOPT_NOP	1
+#define TCPOPT_MSS	2
+#define TCPOPT_WS	3
+#define TCPOPT_SACKOK	4
+#define TCPOPT_SACK	5
+#define TCPOPT_TS	8
+
+#define TCP_FLAGS_MASK	0x0fff
+
+static int proto_tcp = -1, tap_tcp = -1;
+static int hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_tcp_port = -1,
+    hf_tcp_seq_raw = -1, hf_tcp_ack_raw = -1, hf_tcp_hdr_len = -1,
+    hf_tcp_flags = -1, hf_tcp_flags_res = -1, hf_tcp_flags_ae = -1,
+    hf_tcp_flags_cwr = -1, hf_tcp_flags_ece = -1, hf_tcp_flags_urg = -1,
+    hf_tcp_flags_ack = -1, hf_tcp_flags_push = -1, hf_tcp_flags_reset = -1,
+    hf_tcp_flags_syn = -1, hf_tcp_flags_fin = -1, hf_tcp_window = -1,
+    hf_tcp_checksum = -1, hf_tcp_urgent = -1, hf_tcp_len = -1,
+    hf_tcp_option_kind = -1, hf_tcp_option_len = -1, hf_tcp_mss = -1,
+    hf_tcp_wscale = -1, hf_tcp_sack_le = -1, hf_tcp_sack_re = -1,
+    hf_tcp_tsval = -1, hf_tcp_tsecr = -1;
+static struct dtable *tcp_port_table;
+
+static const struct field_def tcp_fields[] = {
+	{ &hf_tcp_srcport, "tcp.srcport", FT_UINT16, "Source Port", 0 },
+	{ &hf_tcp_dstport, "tcp.dstport", FT_UINT16, "Destination Port", 0 },
+	{ &hf_tcp_port, "tcp.port", FT_UINT16, "Source or Destination Port", 0 },
+	{ &hf_tcp_seq_raw, "tcp.seq_raw", FT_UINT32, "Sequence Number (raw)", 0 },
+	{ &hf_tcp_ack_raw, "tcp.ack_raw", FT_UINT32, "Acknowledgment number (raw)", 0 },
+	{ &hf_tcp_hdr_len, "tcp.hdr_len", FT_UINT8, "Header Length", 0 },
+	{ &hf_tcp_flags, "tcp.flags", FT_UINT16, "Flags", 0x0fff },
+	{ &hf_tcp_flags_res, "tcp.flags.res", FT_BOOLEAN, "Reserved", 0x0e00 },
+	{ &hf_tcp_flags_ae, "tcp.flags.ae", FT_BOOLEAN, "Accurate ECN", 0x0100 },
+	{ &hf_tcp_flags_cwr, "tcp.flags.cwr", FT_BOOLEAN, "Congestion Window Reduced", 0x0080 },
+	{ &hf_tcp_flags_ece, "tcp.flags.ece", FT_BOOLEAN, "ECN-Echo", 0x0040 },
+	{ &hf_tcp_flags_urg, "tcp.flags.urg", FT_BOOLEAN, "Urgent", 0x0020 },
+	{ &hf_tcp_flags_ack, "tcp.flags.ack", FT_BOOLEAN, "Acknowledgment", 0x0010 },
+	{ &hf_tcp_flags_push, "tcp.flags.push", FT_BOOLEAN, "Push", 0x0008 },
+	{ &hf_tcp_flags_reset, "tcp.flags.reset", FT_BOOLEAN, "Reset", 0x0004 },
+	{ &hf_tcp_flags_syn, "tcp.flags.syn", FT_BOOLEAN, "Syn", 0x0002 },
+	{ &hf_tcp_flags_fin, "tcp.flags.fin", FT_BOOLEAN, "Fin", 0x0001 },
+	{ &hf_tcp_window, "tcp.window_size_value", FT_UINT16, "Window", 0 },
+	{ &hf_tcp_checksum, "tcp.checksum", FT_UINT16, "Checksum", 0 },
+	{ &hf_tcp_urgent, "tcp.urgent_pointer", FT_UINT16, "Urgent Pointer", 0 },
+	{ &hf_tcp_len, "tcp.len", FT_UINT32, "TCP Segment Len", 0 },
+	{ &hf_tcp_option_kind, "tcp.option_kind", FT_UINT8, "Kind", 0 },
+	{ &hf_tcp_option_len, "tcp.option_len", FT_UINT8, "Length", 0 },
+	{ &hf_tcp_mss, "tcp.options.mss_val", FT_UINT16, "MSS Value", 0 },
+	{ &hf_tcp_wscale, "tcp.options.wscale.shift", FT_UINT8, "Shift count", 0 },
+	{ &hf_tcp_sack_le, "tcp.options.sack_le", FT_UINT32, "left edge", 0 },
+	{ &hf_tcp_sack_re, "tcp.options.sack_re", FT_UINT32, "right edge", 0 },
+	{ &hf_tcp_tsval, "tcp.options.timestamp.tsval", FT_UINT32, "Timestamp value", 0 },
+	{ &hf_tcp_tsecr, "tcp.options.timestamp.tsecr", FT_UINT32, "Timestamp echo reply", 0 },
+	{ NULL, NULL, 0, NULL, 0 },
+};
+
+static const char *const tcp_tables[] = { "tcp.port", NULL };
+
+static void
+tcp_init(void)
+{
+	tcp_port_table = dtable_find("tcp.port");
+}
+
+/* The fields of one option whose length is right for its kind. */
+static void
+tcp_option(uint8_t kind, struct buf *ob, struct dissect *edt)
+{
+	switch (kind) {
+	case TCPOPT_MSS:
+		if (buf_reported_left(ob) == 2)
+			field_add_uint(edt, hf_tcp_mss, buf_be16(ob));
+		break;
+	case TCPOPT_WS:
+		if (buf_reported_left(ob) == 1)
+			field_add_uint(edt, hf_tcp_wscale, buf_u8(ob));
+		break;
+	case TCPOPT_SACK:
+		/* At most 4 blocks fit in 40 bytes; the loop is bounded by
+		 * the option's length, 8 bytes a step. */
+		while (buf_reported_left(ob) >= 8) {
+			field_add_uint(edt, hf_tcp_sack_le, buf_be32(ob));
+			field_add_uint(edt, hf_tcp_sack_re, buf_be32(ob));
+		}
+		break;
+	case TCPOPT_TS:
+		if (buf_reported_left(ob) == 8) {
+			field_add_uint(edt, hf_tcp_tsval, buf_be32(ob));
+			field_add_uint(edt, hf_tcp_tsecr, buf_be32(ob));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Walks the options: EOL and NOP are one byte (zero padding after an EOL
+ * reads as more EOLs, as in tshark; anything else after it is padding
+ * that is not ours to judge), every other option is kind, length
+ * (counting both), data.  Each step advances at least one byte over at
+ * most 40 bytes.  A length below 2 or past the header is malformed (it
+ * would loop forever, or read the payload as options).
+ */
+static bool
+tcp_options(const uint8_t *p, size_t n, struct dissect *edt)
+{
+	struct buf ob, one;
+	uint8_t kind, len;
+	bool eol = false;
+
+	buf_init(&ob, p, n, n);
+	while (buf_reported_left(&ob) > 0) {
+		kind = buf_u8(&ob);
+		if (eol && kind != TCPOPT_EOL)
+			break;		/* non-zero padding: not options */
+		if (kind == TCPOPT_EOL || kind == TCPOPT_NOP) {
+			field_add_uint(edt, hf_tcp_option_kind, kind);
+			eol = kind == TCPOPT_EOL;
+			continue;
+		}
+		len = buf_u8(&ob);
+		if (ob.err != BUF_OK || len < 2 ||
+		    (size_t)len - 2 > buf_reported_left(&ob))
+			return (false);
+		field_add_uint(edt, hf_tcp_option_kind, kind);
+		field_add_uint(edt, hf_tcp_option_len, len);
+		(void)buf_sub(&ob, &one, (size_t)len - 2);
+		tcp_option(kind, &one, edt);
+		(void)buf_skip(&ob, (size_t)len - 2);
+	}
+	return (true);
+}
+
+/* The payload to the lower port's dissector, else the higher's. */
+static void
+tcp_payload(struct buf *b, uint16_t sport, uint16_t dport,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	uint16_t low = sport < dport ? sport : dport;
+	uint16_t high = sport < dport ? dport : sport;
+	struct buf payload;
+
+	if (buf_reported_left(b) == 0)
+		return;
+	buf_rest(b, &payload);
+	if (low != 0 && dtable_call(tcp_port_table, low, &payload, pinfo, edt))
+		return;
+	buf_rest(b, &payload);
+	if (high != 0 && high != low)
+		(void)dtable_call(tcp_port_table, high, &payload, pinfo, edt);
+}
+
+static enum dissect_result
+tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
+{
+	const uint8_t *opts = NULL;
+	struct tcp_tap *t;
+	size_t hlen, seglen;
+	uint32_t seq, ack;
+	uint16_t sport, dport, offflags, flags, window, checksum, urg;
+
+	sport = buf_be16(b);
+	dport = buf_be16(b);
+	seq = buf_be32(b);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
+	field_add_uint(edt, hf_tcp_srcport, sport);
+	field_add_uint(edt, hf_tcp_dstport, dport);
+	field_add_uint(edt, hf_tcp_port, sport);
+	field_add_uint(edt, hf_tcp_port, dport);
+	field_add_uint(edt, hf_tcp_seq_raw, seq);
+	pinfo->srcport = sport;
+	pinfo->destport = dport;
+	if (pinfo->in_error_pkt && buf_reported_left(b) < TCP_HDR_MIN -
+	    TCP_QUOTE_MIN)
+		return (DISSECT_OK);	/* the quote ends here, as allowed */
+
+	ack = buf_be32(b);
+	offflags = buf_be16(b);
+	window = buf_be16(b);
+	checksum = buf_be16(b);
+	urg = buf_be16(b);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
+	hlen = (size_t)(offflags >> 12) * 4;
+	flags = offflags & TCP_FLAGS_MASK;
+	field_add_uint(edt, hf_tcp_ack_raw, ack);
+	field_add_uint(edt, hf_tcp_hdr_len, hlen);
+	field_add_uint(edt, hf_tcp_flags, flags);
+	field_add_uint(edt, hf_tcp_flags_res, (flags & 0x0e00) != 0);
+	field_add_uint(edt, hf_tcp_flags_ae, (flags & 0x0100) != 0);
+	field_add_uint(edt, hf_tcp_flags_cwr, (flags & 0x0080) != 0);
+	field_add_uint(edt, hf_tcp_flags_ece, (flags & 0x0040) != 0);
+	field_add_uint(edt, hf_tcp_flags_urg, (flags & 0x0020) != 0);
+	field_add_uint(edt, hf_tcp_flags_ack, (flags & 0x0010) != 0);
+	field_add_uint(edt, hf_tcp_flags_push, (flags & 0x0008) != 0);
+	field_add_uint(edt, hf_tcp_flags_reset, (flags & 0x0004) != 0);
+	field_add_uint(edt, hf_tcp_flags_syn, (flags & 0x0002) != 0);
+	field_add_uint(edt, hf_tcp_flags_fin, (flags & 0x0001) != 0);
+	field_add_uint(edt, hf_tcp_window, window);
+	field_add_uint(edt, hf_tcp_checksum, checksum);
+	field_add_uint(edt, hf_tcp_urgent, urg);
+	if (hlen < TCP_HDR_MIN) {
+		buf_fail(b, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+	if (pinfo->in_error_pkt && hlen - TCP_HDR_MIN > buf_reported_left(b))
+		return (DISSECT_OK);	/* options past the quote's end */
+	if (hlen > TCP_HDR_MIN)
+		opts = buf_ptr(b, hlen - TCP_HDR_MIN);
+	if (b->err != BUF_OK)
+		return (DISSECT_OK);
+	seglen = buf_reported_left(b);
+	if (!pinfo->in_error_pkt)	/* a quote's length says nothing */
+		field_add_uint(edt, hf_tcp_len, seglen);
+	if (opts != NULL && !tcp_options(opts, hlen - TCP_HDR_MIN, edt)) {
+		/* Counted here, before the payload can count its own; the
+		 * header's length is sound, so the segment goes on, as in
+		 * tshark. */
+		buf_fail(b, BUF_MALFORMED);
+		dissect_note_error(edt, proto_tcp, BUF_MALFORMED);
+	}
+
+	if (tap_listened(tap_tcp) &&
+	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
+		t->src = pinfo->net_src;
+		t->dst = pinfo->net_dst;
+		t->sport = sport;
+		t->dport = dport;
+		t->flags = flags;
+		t->window = window;
+		t->seq = seq;
+		t->ack = ack;
+		t->hdr_len = (uint32_t)hlen;
+		t->payload_len = (uint32_t)seglen;
+		tap_queue_packet(tap_tcp, pinfo, t);
+	}
+	tcp_payload(b, sport, dport, pinfo, edt);
+	return (DISSECT_OK);
+}
+
+const struct dissector dissector_tcp = {
+	.name = "tcp",
+	.longname = "Transmission Control Protocol",
+	.proto = &proto_tcp,
+	.tables = tcp_tables,
+	.handoff = { { "ip.proto", 6 } },
+	.fields = tcp_fields,
+	.tap = "tcp",
+	.tap_id = &tap_tcp,
+	.init = tcp_init,
+	.dissect = tcp_dissect,
+};

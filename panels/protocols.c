@@ -1,0 +1,206 @@
+/*
+ * Protocol hierarchy, after `tshark -z io,phs`.
+ *
+ * Every frame walks its protocol layers from the link layer up and counts
+ * one frame and its length at each node of the path: eth, eth>ip,
+ * eth>ip>tcp.  A protocol that occurs twice (IP in IP) is a deeper node
+ * (eth>ip>ip), so a packet counts once per node.  Layers inside an ICMP
+ * error's payload are not part of the path, as tshark lists ICMP errors as
+ * leaves.  Paths deeper than TABLE_PATH_MAX stop there.
+ *
+ * A node is a flowtab entry keyed by (parent node, protocol); its value
+ * knows its own number, so the packet path is one lookup per layer.  Nodes
+ * are capped at the panel's max_rows and at PROTOCOLS_NODES_MAX: a real
+ * protocol tree has tens of nodes, and draw() orders them as a tree under
+ * the listener lock, so the bound keeps that short.  A node that cannot be
+ * created folds the packet (once) into the "other" totals.
+ *
+ * draw() emits the rows depth first, a node's children by frames
+ * descending, ties in the order first seen (tshark itself lists children
+ * in the order first seen); the front ends indent by path length.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "core/flowtab.h"
+#include "core/panel.h"
+#include "core/proto.h"
+
+#define PROTOCOLS_NODES_MAX	4096
+
+struct node_key {
+	uint32_t	parent;		/* node number + 1; 0 at the root */
+	uint16_t	proto;
+	uint16_t	pad;
+};
+
+struct node_val {
+	uint64_t	frames, bytes;
+	uint32_t	parent;
+	uint32_t	self;		/* this node's number */
+	uint16_t	proto;
+};
+
+struct protocols {
+	struct flowtab	*ft;
+};
+
+static const struct table_col protocols_cols[] = {
+	{ "path", "Protocol", COL_PATH },
+	{ "frames", "Frames", COL_UINT },
+	{ "bytes", "Bytes", COL_BYTES },
+};
+
+static void *
+protocols_create(struct panel *p)
+{
+	struct protocols *s = g_new0(struct protocols, 1);
+
+	s->ft = flowtab_new(sizeof(struct node_key), sizeof(struct node_val),
+	    MIN(p->max_rows, PROTOCOLS_NODES_MAX));
+	return (s);
+}
+
+static void
+protocols_destroy(void *state)
+{
+	struct protocols *s = state;
+
+	flowtab_free(s->ft);
+	g_free(s);
+}
+
+static void
+protocols_reset(void *state)
+{
+	flowtab_clear(((struct protocols *)state)->ft);
+}
+
+static tap_packet_status
+protocols_packet(void *state, struct panel *p, struct packet_info *pinfo,
+    struct dissect *edt, const void *data)
+{
+	struct protocols *s = state;
+	struct node_key key;
+	struct node_val *v;
+	bool created;
+	int i, depth = 0;
+
+	(void)p;
+	(void)data;
+	memset(&key, 0, sizeof(key));
+	for (i = 0; i < edt->nlayers && depth < TABLE_PATH_MAX; i++) {
+		if (edt->layers[i].in_error)
+			continue;
+		key.proto = edt->layers[i].proto;
+		if ((v = flowtab_get(s->ft, &key, &created)) == NULL) {
+			flowtab_fold(s->ft, &key, 1, pinfo->len);
+			break;
+		}
+		if (created) {
+			v->parent = key.parent;
+			v->self = (uint32_t)(flowtab_count(s->ft) - 1);
+			v->proto = key.proto;
+		}
+		v->frames++;
+		v->bytes += pinfo->len;
+		key.parent = v->self + 1;
+		depth++;
+	}
+	return (depth > 0 ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW);
+}
+
+/* Siblings together (by parent), then frames descending, then first seen. */
+static int
+node_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct flowtab *ft = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct node_val *va = flowtab_val_at(ft, a);
+	const struct node_val *vb = flowtab_val_at(ft, b);
+
+	if (va->parent != vb->parent)
+		return (va->parent < vb->parent ? -1 : 1);
+	if (va->frames != vb->frames)
+		return (va->frames > vb->frames ? -1 : 1);
+	return (a < b ? -1 : a > b);
+}
+
+struct tree {
+	const struct flowtab	*ft;
+	const uint32_t		*order;		/* sorted node numbers */
+	const uint32_t		*first;		/* per parent id: into order */
+	const uint32_t		*nkids;		/* per parent id */
+	struct table		*t;
+};
+
+static void
+emit(struct tree *tr, uint32_t parent, struct cell_path *path)
+{
+	uint32_t k;
+
+	if (path->n >= TABLE_PATH_MAX)
+		return;
+	for (k = tr->first[parent]; k < tr->first[parent] + tr->nkids[parent];
+	    k++) {
+		const struct node_val *v = flowtab_val_at(tr->ft, tr->order[k]);
+		union cell *row = table_add_row(tr->t);
+
+		path->proto[path->n++] = v->proto;
+		row[0].path = *path;
+		row[1].u = v->frames;
+		row[2].u = v->bytes;
+		emit(tr, v->self + 1, path);
+		path->n--;
+	}
+}
+
+static void
+protocols_draw(void *state, struct panel *p)
+{
+	struct protocols *s = state;
+	uint32_t n = (uint32_t)flowtab_count(s->ft), i;
+	uint32_t *order, *first, *nkids;
+	struct cell_path path;
+	struct tree tr;
+
+	if (n > 0) {
+		order = g_new(uint32_t, n);
+		first = g_new0(uint32_t, n + 1);
+		nkids = g_new0(uint32_t, n + 1);
+		for (i = 0; i < n; i++)
+			order[i] = i;
+		qsort_r(order, n, sizeof(*order), node_cmp, s->ft);
+		for (i = n; i-- > 0;) {
+			const struct node_val *v = flowtab_val_at(s->ft,
+			    order[i]);
+
+			first[v->parent] = i;
+			nkids[v->parent]++;
+		}
+		memset(&path, 0, sizeof(path));
+		tr = (struct tree){ s->ft, order, first, nkids, p->table };
+		emit(&tr, 0, &path);
+		g_free(order);
+		g_free(first);
+		g_free(nkids);
+	}
+	flowtab_folded(s->ft, &p->table->folded_rows,
+	    &p->table->folded_frames, &p->table->folded_bytes);
+}
+
+const struct panel_class panel_protocols = {
+	.name = "protocols",
+	.title = "Protocol Hierarchy",
+	.tap = "frame",
+	.cols = protocols_cols,
+	.ncols = G_N_ELEMENTS(protocols_cols),
+	.default_sort = NULL,		/* tree order, as drawn */
+	.create = protocols_create,
+	.destroy = protocols_destroy,
+	.reset = protocols_reset,
+	.packet = protocols_packet,
+	.draw = protocols_draw,
+};

@@ -1,0 +1,720 @@
+/*
+ * Panels through the real tap engine: each test opens panels with
+ * panel_open, builds packets by hand (a struct dissect with tap records
+ * queued, as the dissectors would) and pushes them with tap_push_packet,
+ * then draws and reads the table.  The expected numbers are tshark 4.0's
+ * for the same packets (checked with -z conv / endpoints / io,phs on
+ * pcaps written from these packets).  One test dissects a real frame.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <check.h>
+#include <glib.h>
+
+#include "core/panel.h"
+#include "core/proto.h"
+#include "core/tap.h"
+#include "dissectors/taps.h"
+#include "testutil.h"
+
+#define TCP_FIN	0x01
+#define TCP_SYN	0x02
+#define TCP_RST	0x04
+#define TCP_ACK	0x10
+
+static struct dissect edt;
+
+static void
+setup(void)
+{
+	proto_init();
+	dissect_init(&edt);
+}
+
+static void
+teardown(void)
+{
+	dissect_free(&edt);
+}
+
+static int
+tap(const char *name)
+{
+	int id = find_tap_id(name);
+
+	return (id > 0 ? id : register_tap(name));
+}
+
+/* Starts a packet: frame number, time since the first, length. */
+static void
+begin(uint64_t num, double rel, uint32_t len)
+{
+	dissect_begin(&edt, num, 1000 + (int64_t)floor(rel),
+	    (uint32_t)((rel - floor(rel)) * 1e9 + 0.5), rel, len, len, 1);
+}
+
+static struct address
+ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	uint8_t p[4] = { a, b, c, d };
+	struct address x;
+
+	address_set(&x, AT_IPv4, p, 4);
+	return (x);
+}
+
+static struct address
+mac(uint8_t last)
+{
+	uint8_t p[6] = { 0, 0x11, 0x22, 0x33, 0x44, last };
+	struct address x;
+
+	address_set(&x, AT_ETHER, p, 6);
+	return (x);
+}
+
+static void
+push_ip(const char *tapname, uint64_t num, double rel, uint32_t len,
+    struct address src, struct address dst)
+{
+	struct ip_tap t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = src;
+	t.dst = dst;
+	t.version = 4;
+	begin(num, rel, len);
+	tap_queue_packet(tap(tapname), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+}
+
+static void
+push_udp(uint64_t num, double rel, uint32_t len, struct address src,
+    uint16_t sport, struct address dst, uint16_t dport)
+{
+	struct udp_tap t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = src;
+	t.dst = dst;
+	t.sport = sport;
+	t.dport = dport;
+	begin(num, rel, len);
+	tap_queue_packet(tap("udp"), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+}
+
+static void
+push_tcp(uint64_t num, double rel, uint32_t len, struct address src,
+    uint16_t sport, struct address dst, uint16_t dport, uint32_t seq,
+    uint16_t flags)
+{
+	struct tcp_tap t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = src;
+	t.dst = dst;
+	t.sport = sport;
+	t.dport = dport;
+	t.seq = seq;
+	t.flags = flags;
+	begin(num, rel, len);
+	tap_queue_packet(tap("tcp"), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+}
+
+static struct panel *
+open_panel(const char *name, size_t max_rows)
+{
+	char *err = NULL;
+	struct panel *p = panel_open(name, "", max_rows, &err);
+
+	ck_assert_msg(p != NULL, "%s: %s", name, err ? err : "?");
+	return (p);
+}
+
+static const union cell *
+cell(const struct panel *p, int row, const char *key)
+{
+	int c = table_col_index(p->table, key);
+
+	ck_assert_msg(c >= 0, "no column %s", key);
+	ck_assert_msg(row < p->table->nrows, "no row %d", row);
+	return (&table_row(p->table, row)[c]);
+}
+
+static uint64_t
+u(const struct panel *p, int row, const char *key)
+{
+	return (cell(p, row, key)->u);
+}
+
+static double
+d(const struct panel *p, int row, const char *key)
+{
+	return (cell(p, row, key)->d);
+}
+
+static const char *
+a(const struct panel *p, int row, const char *key)
+{
+	static char buf[4][ADDR_STRLEN];
+	static int i;
+
+	i = (i + 1) % 4;
+	return (address_to_str(&cell(p, row, key)->addr, buf[i]));
+}
+
+/* ---- registry ---- */
+
+START_TEST(registry)
+{
+	static const char *const names[] = {
+		"summary", "protocols", "conv.eth", "conv.ip", "conv.ipv6",
+		"conv.tcp", "conv.udp", "endpoints.eth", "endpoints.ip",
+		"endpoints.ipv6", "endpoints.tcp", "endpoints.udp",
+	};
+	const struct panel_class *c;
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		c = panel_class_at((int)i);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_str_eq(c->name, names[i]);
+		ck_assert_ptr_eq(panel_class_find(names[i]), c);
+		ck_assert_ptr_nonnull(c->title);
+		ck_assert_int_gt(c->ncols, 0);
+		/* The default sort names a real column. */
+		if (c->default_sort != NULL) {
+			struct table *t = table_new(c->cols, c->ncols);
+
+			ck_assert_int_ge(table_col_index(t, c->default_sort),
+			    0);
+			table_free(t);
+		}
+	}
+	ck_assert_ptr_null(panel_class_at(-1));
+	for (i = 0; panel_class_at((int)i) != NULL; i++)
+		ck_assert_ptr_eq(panel_class_find(panel_class_at((int)i)->name),
+		    panel_class_at((int)i));
+	ck_assert_uint_ge(i, G_N_ELEMENTS(names));
+	ck_assert_ptr_null(panel_class_find("conv.nope"));
+
+	ck_assert_ptr_null(panel_open("conv.nope", "", 0, &err));
+	ck_assert_str_eq(err, "There is no panel named \"conv.nope\".");
+	g_free(err);
+	err = NULL;
+	ck_assert_ptr_null(panel_open("conv.ip", "ip.src ==", 0, &err));
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+}
+END_TEST
+
+START_TEST(column_keys)
+{
+	static const char *const conv_port =
+	    "a b a_port b_port frames bytes frames_ab bytes_ab frames_ba "
+	    "bytes_ba start duration";
+	static const char *const endp_port =
+	    "address port packets bytes tx_packets tx_bytes rx_packets "
+	    "rx_bytes";
+	const struct panel_class *c;
+	GString *s = g_string_new(NULL);
+	int i;
+
+	c = panel_class_find("conv.tcp");
+	for (i = 0; i < c->ncols; i++)
+		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
+	ck_assert_str_eq(s->str, conv_port);
+	g_string_truncate(s, 0);
+	c = panel_class_find("endpoints.udp");
+	for (i = 0; i < c->ncols; i++)
+		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
+	ck_assert_str_eq(s->str, endp_port);
+	c = panel_class_find("conv.ip");
+	ck_assert_int_eq(c->ncols, 10);
+	ck_assert_str_eq(c->cols[2].key, "frames");
+	c = panel_class_find("endpoints.eth");
+	ck_assert_int_eq(c->ncols, 7);
+	ck_assert_str_eq(c->cols[1].key, "packets");
+	g_string_free(s, TRUE);
+}
+END_TEST
+
+/* ---- conversations ---- */
+
+/* A is the first packet's source even when it is the higher address;
+ * start and duration come from the earliest and latest times. */
+START_TEST(conv_ip_directions)
+{
+	struct panel *p = open_panel("conv.ip", 0);
+
+	push_ip("ip", 1, 1.0, 100, ip4(10, 0, 0, 2), ip4(10, 0, 0, 1));
+	push_ip("ip", 2, 1.5, 60, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	push_ip("ip", 3, 0.5, 100, ip4(10, 0, 0, 2), ip4(10, 0, 0, 1));
+	push_ip("ip", 4, 2.0, 40, ip4(10, 0, 0, 3), ip4(10, 0, 0, 1));
+	push_ip("ip", 5, 2.5, 40, ip4(10, 0, 0, 3), ip4(10, 0, 0, 1));
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 2);
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.2");
+	ck_assert_str_eq(a(p, 0, "b"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 0, "frames"), 3);
+	ck_assert_uint_eq(u(p, 0, "bytes"), 260);
+	ck_assert_uint_eq(u(p, 0, "frames_ab"), 2);
+	ck_assert_uint_eq(u(p, 0, "bytes_ab"), 200);
+	ck_assert_uint_eq(u(p, 0, "frames_ba"), 1);
+	ck_assert_uint_eq(u(p, 0, "bytes_ba"), 60);
+	ck_assert_double_eq_tol(d(p, 0, "start"), 0.5, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "duration"), 1.0, 1e-9);
+	ck_assert_str_eq(a(p, 1, "a"), "10.0.0.3");
+	ck_assert_uint_eq(u(p, 1, "frames_ab"), 2);
+	ck_assert_uint_eq(u(p, 1, "frames_ba"), 0);
+	ck_assert_double_eq_tol(d(p, 1, "start"), 2.0, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "duration"), 0.5, 1e-9);
+	ck_assert_uint_eq(p->table->folded_frames, 0);
+
+	/* Reset empties it; counting starts again. */
+	reset_tap_listener(p);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 0);
+	push_ip("ip", 6, 3.0, 70, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 0, "bytes_ab"), 70);
+	panel_close(p);
+}
+END_TEST
+
+/* Each IP header of a packet is its own tap record: IP in IP counts in
+ * two conversations; and the "ipv6" panel ignores the "ip" tap. */
+START_TEST(conv_ip_in_ip)
+{
+	struct panel *p = open_panel("conv.ip", 0);
+	struct panel *p6 = open_panel("conv.ipv6", 0);
+	struct ip_tap outer, inner;
+
+	memset(&outer, 0, sizeof(outer));
+	memset(&inner, 0, sizeof(inner));
+	outer.src = ip4(69, 67, 35, 146);
+	outer.dst = ip4(41, 202, 46, 110);
+	inner.src = ip4(10, 10, 100, 25);
+	inner.dst = ip4(10, 10, 101, 2);
+	begin(1, 0, 170);
+	tap_queue_packet(tap("ip"), &edt.pinfo, &outer);
+	tap_queue_packet(tap("ip"), &edt.pinfo, &inner);
+	tap_push_packet(&edt);
+	draw_tap_listener(p);
+	draw_tap_listener(p6);
+	ck_assert_int_eq(p->table->nrows, 2);
+	ck_assert_int_eq(p6->table->nrows, 0);
+	ck_assert_str_eq(a(p, 0, "a"), "69.67.35.146");
+	ck_assert_str_eq(a(p, 1, "b"), "10.10.101.2");
+	ck_assert_uint_eq(u(p, 1, "bytes"), 170);
+	panel_close(p);
+	panel_close(p6);
+}
+END_TEST
+
+/*
+ * tshark 4.0 -z conv,tcp on these packets (written to a pcap) gives three
+ * rows for the one port pair: a stream, the same client reconnecting with
+ * a new ISN, and the server end opening a third; a retransmitted SYN and
+ * a SYN/ACK do not split.
+ */
+START_TEST(conv_tcp_port_reuse)
+{
+	struct panel *p = open_panel("conv.tcp", 0);
+	struct panel *e = open_panel("endpoints.tcp", 0);
+	struct address c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+
+	push_tcp(1, 0.0, 54, c, 1000, s, 80, 100, TCP_SYN);
+	push_tcp(2, 0.1, 54, s, 80, c, 1000, 900, TCP_SYN | TCP_ACK);
+	push_tcp(3, 0.2, 54, c, 1000, s, 80, 101, TCP_ACK);
+	push_tcp(4, 0.3, 54, c, 1000, s, 80, 100, TCP_SYN);	/* retrans. */
+	push_tcp(5, 0.4, 54, c, 1000, s, 80, 101, TCP_FIN | TCP_ACK);
+	push_tcp(6, 10.0, 54, c, 1000, s, 80, 5000, TCP_SYN);	/* reuse */
+	push_tcp(7, 10.1, 54, s, 80, c, 1000, 7000, TCP_SYN | TCP_ACK);
+	push_tcp(8, 10.2, 54, c, 1000, s, 80, 5001, TCP_RST);
+	push_tcp(9, 20.0, 54, s, 80, c, 1000, 9000, TCP_SYN);	/* reverse */
+	push_tcp(10, 20.1, 54, c, 1000, s, 80, 3000, TCP_SYN | TCP_ACK);
+	push_tcp(11, 31.0, 55, c, 1000, s, 80, 3001, TCP_ACK);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 3);
+
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 0, "a_port"), 1000);
+	ck_assert_uint_eq(u(p, 0, "b_port"), 80);
+	ck_assert_uint_eq(u(p, 0, "frames_ab"), 4);
+	ck_assert_uint_eq(u(p, 0, "frames_ba"), 1);
+	ck_assert_double_eq_tol(d(p, 0, "duration"), 0.4, 1e-9);
+
+	ck_assert_str_eq(a(p, 1, "a"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 1, "frames_ab"), 2);
+	ck_assert_uint_eq(u(p, 1, "frames_ba"), 1);
+	ck_assert_double_eq_tol(d(p, 1, "start"), 10.0, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "duration"), 0.2, 1e-9);
+
+	ck_assert_str_eq(a(p, 2, "a"), "10.0.0.2");
+	ck_assert_str_eq(a(p, 2, "b"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 2, "a_port"), 80);
+	ck_assert_uint_eq(u(p, 2, "b_port"), 1000);
+	ck_assert_uint_eq(u(p, 2, "frames_ab"), 1);
+	ck_assert_uint_eq(u(p, 2, "frames_ba"), 2);
+	ck_assert_uint_eq(u(p, 2, "bytes_ba"), 109);
+	ck_assert_double_eq_tol(d(p, 2, "start"), 20.0, 1e-9);
+	ck_assert_double_eq_tol(d(p, 2, "duration"), 11.0, 1e-9);
+
+	/* Endpoints are not split by stream. */
+	draw_tap_listener(e);
+	ck_assert_int_eq(e->table->nrows, 2);
+	ck_assert_str_eq(a(e, 0, "address"), "10.0.0.1");
+	ck_assert_uint_eq(u(e, 0, "port"), 1000);
+	ck_assert_uint_eq(u(e, 0, "tx_packets"), 8);
+	ck_assert_uint_eq(u(e, 0, "rx_packets"), 3);
+	ck_assert_uint_eq(u(e, 0, "packets"), 11);
+	ck_assert_uint_eq(u(e, 0, "bytes"), 11 * 54 + 1);
+	panel_close(p);
+	panel_close(e);
+}
+END_TEST
+
+/* A SYN from a side that has sent nothing yet (simultaneous open) and a
+ * SYN after data from that side with a new ISN, as tshark splits them. */
+START_TEST(conv_tcp_syn_rules)
+{
+	struct panel *p = open_panel("conv.tcp", 0);
+	struct address c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+
+	push_tcp(1, 0.0, 54, c, 1004, s, 80, 100, TCP_SYN);
+	push_tcp(2, 0.1, 54, s, 80, c, 1004, 900, TCP_SYN);	/* same */
+	push_tcp(3, 1.0, 58, c, 1003, s, 80, 5000, TCP_ACK);
+	push_tcp(4, 1.1, 54, c, 1003, s, 80, 6000, TCP_SYN);	/* new */
+	push_tcp(5, 2.0, 54, c, 1007, s, 80, 0, TCP_SYN);
+	push_tcp(6, 2.1, 54, c, 1007, s, 80, 5, TCP_SYN);	/* new */
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 5);
+	ck_assert_uint_eq(u(p, 0, "a_port"), 1004);
+	ck_assert_uint_eq(u(p, 0, "frames"), 2);
+	ck_assert_uint_eq(u(p, 1, "a_port"), 1003);
+	ck_assert_uint_eq(u(p, 1, "bytes"), 58);
+	ck_assert_uint_eq(u(p, 2, "a_port"), 1003);
+	ck_assert_uint_eq(u(p, 2, "bytes"), 54);
+	ck_assert_uint_eq(u(p, 3, "a_port"), 1007);
+	ck_assert_uint_eq(u(p, 4, "a_port"), 1007);
+	ck_assert_double_eq_tol(d(p, 4, "start"), 2.1, 1e-9);
+	panel_close(p);
+}
+END_TEST
+
+/* Packets to oneself: one conversation, all A→B; in endpoints they count
+ * as sent and as received. */
+START_TEST(self_addressed)
+{
+	struct panel *p = open_panel("conv.udp", 0);
+	struct panel *e = open_panel("endpoints.udp", 0);
+	struct panel *ei = open_panel("endpoints.ip", 0);
+	struct address x = ip4(10, 0, 0, 1);
+
+	push_udp(1, 0.0, 43, x, 5, x, 5);
+	push_udp(2, 1.0, 43, x, 5, x, 5);
+	push_udp(3, 1.0, 43, x, 6, x, 5);
+	push_udp(4, 1.0, 43, x, 5, x, 6);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 2);
+	ck_assert_uint_eq(u(p, 0, "frames_ab"), 2);
+	ck_assert_uint_eq(u(p, 0, "frames_ba"), 0);
+	ck_assert_uint_eq(u(p, 1, "a_port"), 6);
+	ck_assert_uint_eq(u(p, 1, "b_port"), 5);
+	ck_assert_uint_eq(u(p, 1, "frames_ab"), 1);
+	ck_assert_uint_eq(u(p, 1, "frames_ba"), 1);
+	draw_tap_listener(e);
+	ck_assert_int_eq(e->table->nrows, 2);
+	ck_assert_uint_eq(u(e, 0, "port"), 5);
+	ck_assert_uint_eq(u(e, 0, "packets"), 6);
+	ck_assert_uint_eq(u(e, 0, "tx_packets"), 3);
+	ck_assert_uint_eq(u(e, 0, "rx_bytes"), 129);
+	ck_assert_uint_eq(u(e, 1, "packets"), 2);
+	/* No "ip" records were queued. */
+	draw_tap_listener(ei);
+	ck_assert_int_eq(ei->table->nrows, 0);
+	panel_close(p);
+	panel_close(e);
+	panel_close(ei);
+}
+END_TEST
+
+START_TEST(conv_eth_and_endpoints)
+{
+	struct panel *p = open_panel("conv.eth", 0);
+	struct panel *e = open_panel("endpoints.eth", 0);
+	struct eth_tap t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = mac(9);
+	t.dst = mac(1);
+	begin(1, 0, 60);
+	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+	t.src = mac(1);
+	t.dst = mac(9);
+	begin(2, 1, 1514);
+	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+	draw_tap_listener(p);
+	draw_tap_listener(e);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_str_eq(a(p, 0, "a"), "00:11:22:33:44:09");
+	ck_assert_str_eq(a(p, 0, "b"), "00:11:22:33:44:01");
+	ck_assert_uint_eq(u(p, 0, "bytes_ab"), 60);
+	ck_assert_uint_eq(u(p, 0, "bytes_ba"), 1514);
+	ck_assert_int_eq(e->table->nrows, 2);
+	ck_assert_str_eq(a(e, 0, "address"), "00:11:22:33:44:09");
+	ck_assert_uint_eq(u(e, 0, "tx_bytes"), 60);
+	ck_assert_uint_eq(u(e, 0, "rx_bytes"), 1514);
+	panel_close(p);
+	panel_close(e);
+}
+END_TEST
+
+/* The row cap: the first max_rows keys keep counting, the rest fold. */
+START_TEST(row_cap_folds)
+{
+	struct panel *p = open_panel("conv.udp", 10);
+	struct panel *e = open_panel("endpoints.ip", 4);
+	int i;
+
+	for (i = 0; i < 25; i++)
+		push_udp((uint64_t)i + 1, i, 100, ip4(10, 0, 0, 1), 1000,
+		    ip4(10, 0, 1, (uint8_t)i), 53);
+	push_udp(26, 26, 100, ip4(10, 0, 1, 3), 53, ip4(10, 0, 0, 1), 1000);
+	push_udp(27, 27, 100, ip4(10, 0, 1, 20), 53, ip4(10, 0, 0, 1), 1000);
+	for (i = 0; i < 6; i++)
+		push_ip("ip", (uint64_t)i + 30, 30, 50, ip4(10, 0, 0, 1),
+		    ip4(10, 0, 1, (uint8_t)i));
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 10);
+	ck_assert_uint_eq(u(p, 3, "frames"), 2);	/* the reply counted */
+	ck_assert_uint_eq(p->table->folded_frames, 16);
+	ck_assert_uint_eq(p->table->folded_bytes, 1600);
+	ck_assert_uint_ge(p->table->folded_rows, 14);	/* 15 distinct */
+	ck_assert_uint_le(p->table->folded_rows, 16);
+	draw_tap_listener(e);
+	ck_assert_int_eq(e->table->nrows, 4);
+	/* 10.0.0.1 and 10.0.1.0..2 kept; 10.0.1.3..5 folded, once each. */
+	ck_assert_uint_eq(u(e, 0, "tx_packets"), 6);
+	ck_assert_uint_eq(e->table->folded_frames, 3);
+	ck_assert_uint_eq(e->table->folded_rows, 3);
+	panel_close(p);
+	panel_close(e);
+}
+END_TEST
+
+/* ---- summary ---- */
+
+START_TEST(summary_counts)
+{
+	struct panel *p = open_panel("summary", 0);
+
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_uint_eq(u(p, 0, "packets"), 0);
+	ck_assert(d(p, 0, "duration") == 0);
+
+	begin(1, 0.25, 100);
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+	begin(2, 3.75, 60);
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+	begin(3, 0.0, 40);		/* out of order: earliest */
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_uint_eq(u(p, 0, "packets"), 3);
+	ck_assert_uint_eq(u(p, 0, "bytes"), 200);
+	ck_assert_double_eq_tol(d(p, 0, "start"), 1000.0, 1e-6);
+	ck_assert_double_eq_tol(d(p, 0, "duration"), 3.75, 1e-9);
+	reset_tap_listener(p);
+	draw_tap_listener(p);
+	ck_assert_uint_eq(u(p, 0, "packets"), 0);
+	panel_close(p);
+}
+END_TEST
+
+/* ---- protocols ---- */
+
+static int
+pid(const char *name)
+{
+	const struct dissector *dis = proto_find_dissector(name);
+
+	ck_assert_msg(dis != NULL, "no dissector %s", name);
+	return (*dis->proto);
+}
+
+/* A packet with the given layers ("eth ip !ip !udp": ! marks a layer
+ * inside an ICMP error). */
+static void
+push_layers(uint64_t num, uint32_t len, const char *layers)
+{
+	char **v = g_strsplit(layers, " ", -1);
+	int i;
+
+	begin(num, (double)num, len);
+	for (i = 0; v[i] != NULL; i++) {
+		bool err = v[i][0] == '!';
+
+		edt.layers[i].proto = (uint16_t)pid(v[i] + err);
+		edt.layers[i].in_error = err;
+	}
+	edt.nlayers = i;
+	g_strfreev(v);
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+}
+
+static char *
+tree(const struct panel *p)
+{
+	GString *s = g_string_new(NULL);
+	int r, i;
+
+	for (r = 0; r < p->table->nrows; r++) {
+		const struct cell_path *path = &cell(p, r, "path")->path;
+
+		for (i = 0; i < path->n; i++)
+			g_string_append_printf(s, "%s%s", i ? ">" : "",
+			    proto_name(path->proto[i]));
+		g_string_append_printf(s, " %" G_GUINT64_FORMAT "/%"
+		    G_GUINT64_FORMAT "\n", u(p, r, "frames"), u(p, r, "bytes"));
+	}
+	return (g_string_free(s, FALSE));
+}
+
+START_TEST(protocols_tree)
+{
+	struct panel *p = open_panel("protocols", 0);
+	char *got;
+
+	push_layers(1, 100, "eth ip udp");
+	push_layers(2, 42, "eth arp");
+	push_layers(3, 200, "eth ip tcp");
+	push_layers(4, 70, "eth ip ip udp");
+	push_layers(5, 300, "eth ip tcp");
+	push_layers(6, 90, "eth ip icmp !ip !udp");
+	push_layers(7, 42, "eth arp");
+	push_layers(8, 80, "eth ip udp");
+	push_layers(9, 64, "eth vlan ip tcp");
+	draw_tap_listener(p);
+	got = tree(p);
+	ck_assert_str_eq(got,
+	    "eth 9/988\n"
+	    "eth>ip 6/840\n"
+	    "eth>ip>udp 2/180\n"	/* ties: first seen first */
+	    "eth>ip>tcp 2/500\n"
+	    "eth>ip>ip 1/70\n"
+	    "eth>ip>ip>udp 1/70\n"
+	    "eth>ip>icmp 1/90\n"	/* the error's payload is not a path */
+	    "eth>arp 2/84\n"
+	    "eth>vlan 1/64\n"
+	    "eth>vlan>ip 1/64\n"
+	    "eth>vlan>ip>tcp 1/64\n");
+	g_free(got);
+	ck_assert_uint_eq(p->table->folded_frames, 0);
+	reset_tap_listener(p);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 0);
+	panel_close(p);
+}
+END_TEST
+
+/* Nodes are capped: a packet whose path needs a node past the cap is
+ * counted where it could be and folded once. */
+START_TEST(protocols_cap)
+{
+	struct panel *p = open_panel("protocols", 3);
+	char *got;
+
+	push_layers(1, 100, "eth ip udp");
+	push_layers(2, 50, "eth ip tcp");
+	push_layers(3, 40, "eth arp");
+	push_layers(4, 10, "eth ip udp");
+	draw_tap_listener(p);
+	got = tree(p);
+	ck_assert_str_eq(got, "eth 4/200\neth>ip 3/160\neth>ip>udp 2/110\n");
+	g_free(got);
+	ck_assert_uint_eq(p->table->folded_frames, 2);
+	ck_assert_uint_eq(p->table->folded_bytes, 90);
+	ck_assert_uint_eq(p->table->folded_rows, 2);
+	panel_close(p);
+}
+END_TEST
+
+/* ---- a real frame through the dissectors ---- */
+
+/* Ethernet II, IPv4, UDP 5353 -> 53, 4 bytes of payload. */
+static const uint8_t udp_frame[] = {
+	/* eth: dst, src, type IPv4 */
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88, 0x99,
+	0xaa, 0x08, 0x00,
+	/* ip: v4 ihl 5, len 32, id 1, ttl 64, udp, 192.0.2.7 -> 192.0.2.1 */
+	0x45, 0x00, 0x00, 0x20, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00,
+	0x00, 0xc0, 0x00, 0x02, 0x07, 0xc0, 0x00, 0x02, 0x01,
+	/* udp: 5353 -> 9999, length 12, no checksum */
+	0x14, 0xe9, 0x27, 0x0f, 0x00, 0x0c, 0x00, 0x00,
+	/* payload */
+	0xde, 0xad, 0xbe, 0xef,
+};
+
+START_TEST(real_frame)
+{
+	struct panel *c = open_panel("conv.udp", 0);
+	struct panel *ph = open_panel("protocols", 0);
+	char *got;
+
+	test_dissect(&edt, 1, udp_frame, sizeof(udp_frame), 60);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:udp");
+	tap_push_packet(&edt);
+	draw_tap_listener(c);
+	draw_tap_listener(ph);
+	ck_assert_int_eq(c->table->nrows, 1);
+	ck_assert_str_eq(a(c, 0, "a"), "192.0.2.7");
+	ck_assert_str_eq(a(c, 0, "b"), "192.0.2.1");
+	ck_assert_uint_eq(u(c, 0, "a_port"), 5353);
+	ck_assert_uint_eq(u(c, 0, "b_port"), 9999);
+	ck_assert_uint_eq(u(c, 0, "bytes_ab"), 60);	/* frame.len */
+	got = tree(ph);
+	ck_assert_str_eq(got, "eth 1/60\neth>ip 1/60\neth>ip>udp 1/60\n");
+	g_free(got);
+	panel_close(c);
+	panel_close(ph);
+}
+END_TEST
+
+Suite *
+suite_panels(void)
+{
+	Suite *s = suite_create("panels");
+	TCase *tc = tcase_create("panels");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, registry);
+	tcase_add_test(tc, column_keys);
+	tcase_add_test(tc, conv_ip_directions);
+	tcase_add_test(tc, conv_ip_in_ip);
+	tcase_add_test(tc, conv_tcp_port_reuse);
+	tcase_add_test(tc, conv_tcp_syn_rules);
+	tcase_add_test(tc, self_addressed);
+	tcase_add_test(tc, conv_eth_and_endpoints);
+	tcase_add_test(tc, row_cap_folds);
+	tcase_add_test(tc, summary_counts);
+	tcase_add_test(tc, protocols_tree);
+	tcase_add_test(tc, protocols_cap);
+	tcase_add_test(tc, real_frame);
+	suite_add_tcase(s, tc);
+	return (s);
+}
