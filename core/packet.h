@@ -36,6 +36,11 @@ struct packet_info {
 	uint32_t	 caplen;	/* frame.cap_len: what we have */
 	int		 linktype;	/* LINKTYPE_* of the frame */
 	bool		 in_error_pkt;	/* inside an ICMP error's payload */
+	/* The bytes being dissected are the first fragment of a larger
+	 * datagram, at this IP layer or an outer one: a length inside that
+	 * runs past them is expected, not malformed.  IP sets it around its
+	 * handoff and restores it after. */
+	bool		 fragmented;
 	struct address	 dl_src, dl_dst;
 	struct address	 net_src, net_dst;
 	uint32_t	 srcport, destport;

@@ -28,8 +28,8 @@
  * not an error at all.
  *
  * Fragments are not reassembled: a first fragment (offset 0) carries the
- * transport header and is handed on, with ip_fragmented set (dissectors/
- * ip.h) so that the transport expects its length to run past the end;
+ * transport header and is handed on, with pinfo->fragmented set
+ * so that the transport expects its length to run past the end;
  * later fragments are not handed on.  With a loose or strict source route
  * still to follow, ip.dst (and pinfo's destination) is the route's last
  * address, the datagram's real destination, as tshark reports it.
@@ -39,7 +39,6 @@
  */
 #include "core/proto.h"
 #include "core/tap.h"
-#include "dissectors/ip.h"
 #include "dissectors/taps.h"
 
 #define IP_HDR_MIN	20
@@ -64,7 +63,6 @@ static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
     hf_ip_cur_rt = -1;
 static struct dtable *ip_proto_table;
 
-_Thread_local bool ip_fragmented;
 
 static const struct field_def ip_fields[] = {
 	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
@@ -122,22 +120,23 @@ ip_options(const uint8_t *p, size_t n, struct dissect *edt)
 	for (i = 0; i < IP_OPT_MAX && buf_reported_left(&ob) > 0; i++) {
 		opt = ob.data + ob.off;
 		type = buf_u8(&ob);
-		field_add_uint(edt, hf_ip_opt_type, type);
-		if (type == IPOPT_EOL)
-			break;
-		if (type == IPOPT_NOP)
+		if (type == IPOPT_EOL || type == IPOPT_NOP) {
+			field_add_uint(edt, hf_ip_opt_type, type);
+			if (type == IPOPT_EOL)
+				break;
 			continue;
+		}
 		len = buf_u8(&ob);
-		if (ob.err != BUF_OK || len < 2)
+		if (ob.err != BUF_OK || len < 2 ||
+		    (size_t)len - 2 > buf_reported_left(&ob))
 			break;
+		field_add_uint(edt, hf_ip_opt_type, type);
 		field_add_uint(edt, hf_ip_opt_len, len);
 		if ((type == IPOPT_LSRR || type == IPOPT_SSRR) && len >= 7 &&
 		    final == NULL && buf_peek_u8(&ob, ob.off, &ptr) &&
-		    ptr >= 4 && (ptr & 3) == 0 && ptr <= len &&
-		    len <= buf_reported_left(&ob) + 2)
+		    ptr >= 4 && (ptr & 3) == 0 && ptr <= len)
 			final = opt + len - 4;
-		if (!buf_skip(&ob, (size_t)len - 2))
-			break;
+		(void)buf_skip(&ob, (size_t)len - 2);
 	}
 	return (final);
 }
@@ -202,26 +201,27 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	dst = buf_ptr(b, 4);
 	if (b->err != BUF_OK)
 		return (DISSECT_OK);
-	/* The fixed part is recorded even when the options are cut off. */
-	if (hlen > IP_HDR_MIN &&
-	    (opts = buf_ptr(b, hlen - IP_HDR_MIN)) != NULL)
-		final = ip_options(opts, hlen - IP_HDR_MIN, edt);
 
 	/* Zero is left by segmentation offload: the frame holds it all. */
 	tot = totlen != 0 ? totlen : avail;
-	flags = (uint8_t)(frag_word >> 13);
-	frag_word &= 0x1fff;
-	address_set(&asrc, AT_IPv4, src, 4);
-	address_set(&adst, AT_IPv4, final != NULL ? final : dst, 4);
-	if (final != NULL) {
-		address_set(&acur, AT_IPv4, dst, 4);
-		field_add_addr(edt, hf_ip_cur_rt, &acur);
-	}
-
 	field_add_uint(edt, hf_ip_dsfield, tos);
 	field_add_uint(edt, hf_ip_dsfield_dscp, tos >> 2);
 	field_add_uint(edt, hf_ip_dsfield_ecn, tos & 0x03);
 	field_add_uint(edt, hf_ip_len, tot);
+	if (tot < hlen) {
+		/* The datagram would end inside its own header. */
+		buf_fail(b, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+
+	/* The fixed part is recorded even when the options are cut off. */
+	if (hlen > IP_HDR_MIN &&
+	    (opts = buf_ptr(b, hlen - IP_HDR_MIN)) != NULL)
+		final = ip_options(opts, hlen - IP_HDR_MIN, edt);
+	flags = (uint8_t)(frag_word >> 13);
+	frag_word &= 0x1fff;
+	address_set(&asrc, AT_IPv4, src, 4);
+	address_set(&adst, AT_IPv4, final != NULL ? final : dst, 4);
 	field_add_uint(edt, hf_ip_id, id);
 	field_add_uint(edt, hf_ip_flags, flags);
 	field_add_uint(edt, hf_ip_flags_rb, (flags & IP_FLAG_RB) != 0);
@@ -235,14 +235,12 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	field_add_addr(edt, hf_ip_addr, &asrc);
 	field_add_addr(edt, hf_ip_dst, &adst);
 	field_add_addr(edt, hf_ip_addr, &adst);
+	if (final != NULL) {
+		address_set(&acur, AT_IPv4, dst, 4);
+		field_add_addr(edt, hf_ip_cur_rt, &acur);
+	}
 	if (b->err != BUF_OK)
 		return (DISSECT_OK);
-
-	if (tot < hlen) {
-		/* The datagram would end inside its own header. */
-		buf_fail(b, BUF_MALFORMED);
-		return (DISSECT_OK);
-	}
 
 	pinfo->net_src = asrc;
 	pinfo->net_dst = adst;
@@ -250,7 +248,7 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	    frag_word, flags);
 
 	if (!buf_sub(b, &payload, tot - hlen)) {
-		if (ip_fragmented)	/* inside a fragment: the rest is later */
+		if (pinfo->fragmented)	/* inside a fragment: the rest is later */
 			payload.len = tot - hlen;
 		else if (!pinfo->in_error_pkt) {
 			/* Longer than the frame: say so here, then still look
@@ -261,10 +259,10 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	}
 	if (frag_word != 0)
 		return (DISSECT_OK);	/* no transport header in here */
-	fragmented = ip_fragmented;
-	ip_fragmented = fragmented || (flags & IP_FLAG_MF) != 0;
+	fragmented = pinfo->fragmented;
+	pinfo->fragmented = fragmented || (flags & IP_FLAG_MF) != 0;
 	(void)dtable_call(ip_proto_table, proto, &payload, pinfo, edt);
-	ip_fragmented = fragmented;
+	pinfo->fragmented = fragmented;
 	return (DISSECT_OK);
 }
 

@@ -25,7 +25,9 @@
  * the chain (it does the same after IPv4).
  *
  * A fragment header with a non-zero offset ends the dissection: there is
- * no transport header in such a fragment.  A payload length of zero means
+ * no transport header in such a fragment, and (as in tshark) the header is
+ * not tapped either; nor is one whose chain is broken.  A routing header
+ * with segments left gives the transport the packet's final destination.  A payload length of zero means
  * a jumbogram when hop-by-hop carries the Jumbo Payload option, and
  * otherwise (as tshark presumes) segmentation offload: the payload runs to
  * the end of the frame.  Zero with a hop-by-hop header but no jumbo option
@@ -33,7 +35,6 @@
  */
 #include "core/proto.h"
 #include "core/tap.h"
-#include "dissectors/ip.h"
 #include "dissectors/taps.h"
 
 #define IPV6_HDR_LEN	40
@@ -342,6 +343,36 @@ ipv6_frag_word(struct buf *eb)
 	return ((uint16_t)(hi << 8 | lo));
 }
 
+/*
+ * A routing header with segments left names the packet's real destination:
+ * the last address of a type 0 (RFC 2460) or type 2 (RFC 6275) header, or
+ * segment list[0] of a segment routing header (type 4, RFC 8754), which
+ * lists the path backwards.  tshark keeps ipv6.dst but gives the transport
+ * that destination; so does this.  eb holds the whole header, captured.
+ */
+static void
+ipv6_route_final(struct buf *eb, struct address *dst)
+{
+	const uint8_t *p;
+	struct buf r;
+	size_t at;
+	uint8_t len, type, segleft;
+
+	if (!buf_peek_u8(eb, 1, &len) ||
+	    !buf_peek_u8(eb, 2, &type) ||
+	    !buf_peek_u8(eb, 3, &segleft) || segleft == 0)
+		return;
+	if ((type == 0 || type == 2) && len >= 2 && len % 2 == 0)
+		at = eb->off - 16;		/* the last address */
+	else if (type == 4 && len >= 2)
+		at = 8;				/* segment list[0] */
+	else
+		return;
+	buf_init(&r, eb->data, eb->off, eb->off);
+	if (buf_skip(&r, at) && (p = buf_ptr(&r, 16)) != NULL)
+		address_set(dst, AT_IPv6, p, 16);
+}
+
 static enum dissect_result
 ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
@@ -395,7 +426,7 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		}
 	}
 	if (!buf_sub(b, &payload, claim)) {
-		if (ip_fragmented)	/* inside a fragment: the rest is later */
+		if (pinfo->fragmented)	/* inside a fragment: the rest is later */
 			payload.len = claim;
 		else if (!pinfo->in_error_pkt) {
 			buf_fail(b, BUF_MALFORMED);
@@ -430,6 +461,8 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			frag = fw & 0xfff8;
 			more = fw & 1;
 		}
+		if (nxt == IPV6_NXT_ROUTING)
+			ipv6_route_final(&eb, &pinfo->net_dst);
 		(void)buf_peek_u8(&eb, 0, &nxt);
 		if (frag != 0) {
 			stop = true;	/* no transport header in here */
@@ -437,14 +470,16 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		}
 	}
 
-	ipv6_tap_queue(pinfo, edt, &asrc, &adst, nxt, hlim,
-	    (uint32_t)(IPV6_HDR_LEN + claim), frag, more);
+	/* As in tshark, a header is tapped only once its chain leads
+	 * somewhere: not for later fragments, nor for broken chains. */
 	if (stop)
 		return (DISSECT_OK);
-	fragmented = ip_fragmented;
-	ip_fragmented = fragmented || more != 0;
+	ipv6_tap_queue(pinfo, edt, &asrc, &adst, nxt, hlim,
+	    (uint32_t)(IPV6_HDR_LEN + claim), frag, more);
+	fragmented = pinfo->fragmented;
+	pinfo->fragmented = fragmented || more != 0;
 	(void)dtable_call(ip_proto_table, nxt, &payload, pinfo, edt);
-	ip_fragmented = fragmented;
+	pinfo->fragmented = fragmented;
 	return (DISSECT_OK);
 }
 

@@ -23,7 +23,6 @@
  */
 #include "core/proto.h"
 #include "core/tap.h"
-#include "dissectors/ip.h"
 #include "dissectors/taps.h"
 
 #define UDP_HDR_LEN	8
@@ -116,7 +115,7 @@ udp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	buf_rest(b, &payload);
 	if (plen <= left)
 		(void)buf_sub(b, &payload, plen);	/* padding cut off */
-	else if (ip_fragmented || pinfo->in_error_pkt)
+	else if (pinfo->fragmented || pinfo->in_error_pkt)
 		payload.len = plen;	/* the rest is elsewhere, not a lie */
 	else {
 		/* Past the end of the IP payload: the datagram lies.  Say so

@@ -149,6 +149,19 @@ static const uint8_t ipv6_frag_later[] = {
 	'0', '1', '2', '3', '4', '5', '6', '7',
 };
 
+static const uint8_t ipv6_route_udp[] = {
+	/* eth */
+	ETH_IPV6,
+	/* ipv6: to the first hop 2001:db8::2, payload 32, routing */
+	IP6(32, 43, A6_1, A6_2),
+	/* ipv6.routing: next UDP, length 2, type 0, 1 segment left,
+	 * via 2001:db8::9 */
+	17, 2, 0, 1, 0x00, 0x00, 0x00, 0x00,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9,
+	/* udp: length 8 */
+	UDP(8),
+};
+
 static const uint8_t ipv6_ah_udp[] = {
 	/* eth */
 	ETH_IPV6,
@@ -330,6 +343,7 @@ static const struct fixture fixtures[] = {
 	FIX(ipv6_ext_udp,
 	    "eth:ipv6:ipv6.hopopts:ipv6.routing:ipv6.dstopts:ipv6.fraghdr:udp"),
 	FIX(ipv6_frag_later, "eth:ipv6:ipv6.fraghdr"),
+	FIX(ipv6_route_udp, "eth:ipv6:ipv6.routing:udp"),
 	FIX(ipv6_ah_udp, "eth:ipv6:ah:udp"),
 	FIX(ipv6_jumbo_udp, "eth:ipv6:ipv6.hopopts:udp"),
 	FIX(ipv6_tso_udp, "eth:ipv6:udp"),
@@ -576,11 +590,22 @@ START_TEST(ipv6_extensions)
 	ck_assert_uint_eq(ip->more_frags, 1);
 	ck_assert_str_eq(astr(&ip->dst), "2001:db8::2");
 
+	/* A later fragment is not tapped, as in tshark. */
 	run(ipv6_frag_later, sizeof(ipv6_frag_later));
 	ck_assert_uint_eq(uval("ipv6.fraghdr.offset"), 185);
 	ck_assert_int_eq(test_tap_count(&edt, "udp"), 0);
+	ck_assert_int_eq(test_tap_count(&edt, "ipv6"), 0);
+
+	/* A source route: the transport's destination is its last hop;
+	 * ipv6.dst and the tap keep the header's. */
+	run(ipv6_route_udp, sizeof(ipv6_route_udp));
+	ck_assert_uint_eq(uval("ipv6.routing.segleft"), 1);
+	ck_assert_str_eq(aval("ipv6.dst"), "2001:db8::2");
+	ck_assert_str_eq(astr(&edt.pinfo.net_dst), "2001:db8::9");
 	ip = test_tap_data(&edt, "ipv6", 0);
-	ck_assert_uint_eq(ip->frag_offset, 1480);
+	ck_assert_str_eq(astr(&ip->dst), "2001:db8::2");
+	ck_assert_str_eq(astr(&((const struct udp_tap *)
+	    test_tap_data(&edt, "udp", 0))->dst), "2001:db8::9");
 
 	run(ipv6_ah_udp, sizeof(ipv6_ah_udp));
 	ck_assert_uint_eq(uval("ah.spi"), 0x100);
