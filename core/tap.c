@@ -6,7 +6,13 @@
  * a callback (packet or draw, which hold list_lock for reading) cannot take
  * the write lock, so it is deferred: the listener is marked dead and reaped
  * once the walk is over.
+ *
+ * The locks are POSIX ones rather than GMutex/GRWLock: glib implements
+ * those with raw futexes and lazy allocation that ThreadSanitizer cannot
+ * see, so a TSan build would report races that are not there (and could
+ * miss ones that are).
  */
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <glib.h>
@@ -28,7 +34,7 @@ struct tap_listener {
 	tap_draw_cb		 draw;
 	tap_finish_cb		 finish;
 
-	GMutex			 lock;		/* around every callback */
+	pthread_mutex_t		 lock;		/* around every callback */
 	bool			 redraw;	/* under lock */
 	bool			 failed;	/* under lock */
 	atomic_bool		 dead;		/* removal pending */
@@ -38,7 +44,7 @@ static char *tap_names[TAP_MAX];
 static int ntaps;
 static atomic_int listened[TAP_MAX];
 
-static GRWLock list_lock;
+static pthread_rwlock_t list_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct tap_listener *listeners;
 static struct dfilter *global_filter;		/* under list_lock */
 static atomic_uint all_flags;
@@ -127,9 +133,9 @@ have_tap_listeners(void)
 {
 	bool any;
 
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	any = listeners != NULL;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	return (any);
 }
 
@@ -151,7 +157,7 @@ listener_free(struct tap_listener *l)
 		l->finish(l->tapdata);
 	dfilter_free(l->filter);
 	g_free(l->fstring);
-	g_mutex_clear(&l->lock);
+	pthread_mutex_destroy(&l->lock);
 	g_free(l);
 }
 
@@ -185,15 +191,15 @@ register_tap_listener(const char *tapname, void *tapdata, const char *fstring,
 	l->draw = draw;
 	l->finish = finish;
 	l->redraw = true;
-	g_mutex_init(&l->lock);
+	pthread_mutex_init(&l->lock, NULL);
 
-	g_rw_lock_writer_lock(&list_lock);
+	pthread_rwlock_wrlock(&list_lock);
 	dfilter_prime(df, true);
 	l->next = listeners;
 	listeners = l;
 	atomic_fetch_add(&listened[id], 1);
 	recompute_flags();
-	g_rw_lock_writer_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	return (NULL);
 }
 
@@ -236,9 +242,9 @@ reap(void)
 	if (!atomic_load_explicit(&reap_pending, memory_order_relaxed) ||
 	    !atomic_exchange(&reap_pending, false))
 		return;
-	g_rw_lock_writer_lock(&list_lock);
+	pthread_rwlock_wrlock(&list_lock);
 	gone = unlink_dead();
-	g_rw_lock_writer_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	free_list(gone);
 }
 
@@ -255,11 +261,11 @@ remove_tap_listener(void *tapdata)
 		}
 		return;
 	}
-	g_rw_lock_writer_lock(&list_lock);
+	pthread_rwlock_wrlock(&list_lock);
 	if ((l = find_listener(tapdata)) != NULL)
 		atomic_store(&l->dead, true);
 	gone = unlink_dead();
-	g_rw_lock_writer_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	free_list(gone);
 }
 
@@ -275,10 +281,10 @@ set_tap_dfilter(void *tapdata, const char *fstring)
 		    "tap callback."));
 	if ((err = dfilter_compile(fstring, &df)) != NULL)
 		return (err);
-	g_rw_lock_writer_lock(&list_lock);
+	pthread_rwlock_wrlock(&list_lock);
 	l = find_listener(tapdata);
 	if (l == NULL) {
-		g_rw_lock_writer_unlock(&list_lock);
+		pthread_rwlock_unlock(&list_lock);
 		dfilter_free(df);
 		return (g_strdup("No such tap listener."));
 	}
@@ -288,7 +294,7 @@ set_tap_dfilter(void *tapdata, const char *fstring)
 	l->filter = df;
 	g_free(l->fstring);
 	l->fstring = g_strdup(fstring != NULL ? fstring : "");
-	g_rw_lock_writer_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	dfilter_free(old);
 	return (NULL);
 }
@@ -304,12 +310,12 @@ set_tap_global_dfilter(const char *fstring)
 		    "tap callback."));
 	if ((err = dfilter_compile(fstring, &df)) != NULL)
 		return (err);
-	g_rw_lock_writer_lock(&list_lock);
+	pthread_rwlock_wrlock(&list_lock);
 	old = global_filter;
 	dfilter_prime(old, false);
 	dfilter_prime(df, true);
 	global_filter = df;
-	g_rw_lock_writer_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	dfilter_free(old);
 	return (NULL);
 }
@@ -317,12 +323,12 @@ set_tap_global_dfilter(const char *fstring)
 static void
 reset_one(struct tap_listener *l)
 {
-	g_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->lock);
 	l->failed = false;
 	l->redraw = true;
 	if (l->reset != NULL)
 		l->reset(l->tapdata);
-	g_mutex_unlock(&l->lock);
+	pthread_mutex_unlock(&l->lock);
 }
 
 void
@@ -330,13 +336,13 @@ reset_tap_listeners(void)
 {
 	struct tap_listener *l;
 
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	for (l = listeners; l != NULL; l = l->next)
 		if (!atomic_load(&l->dead))
 			reset_one(l);
 	walking--;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
@@ -345,24 +351,24 @@ reset_tap_listener(void *tapdata)
 {
 	struct tap_listener *l;
 
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	if ((l = find_listener(tapdata)) != NULL)
 		reset_one(l);
 	walking--;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
 static void
 draw_one(struct tap_listener *l, bool always)
 {
-	g_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->lock);
 	if ((always || l->redraw) && l->draw != NULL) {
 		l->redraw = false;
 		l->draw(l->tapdata);
 	}
-	g_mutex_unlock(&l->lock);
+	pthread_mutex_unlock(&l->lock);
 }
 
 void
@@ -370,13 +376,13 @@ draw_tap_listeners(bool draw_all)
 {
 	struct tap_listener *l;
 
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	for (l = listeners; l != NULL; l = l->next)
 		if (!atomic_load(&l->dead))
 			draw_one(l, draw_all);
 	walking--;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
@@ -385,12 +391,12 @@ draw_tap_listener(void *tapdata)
 {
 	struct tap_listener *l;
 
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	if ((l = find_listener(tapdata)) != NULL)
 		draw_one(l, true);
 	walking--;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
@@ -413,7 +419,7 @@ tap_push_packet(struct dissect *edt)
 
 	if (edt->ntap == 0)
 		return;
-	g_rw_lock_reader_lock(&list_lock);
+	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	for (l = listeners; l != NULL; l = l->next) {
 		matched = -1;
@@ -433,7 +439,7 @@ tap_push_packet(struct dissect *edt)
 				matched = listener_matches(l, edt);
 			if (!matched)
 				break;
-			g_mutex_lock(&l->lock);
+			pthread_mutex_lock(&l->lock);
 			if (!l->failed) {
 				st = l->packet(l->tapdata, pinfo, edt, e->data);
 				if (st == TAP_PACKET_REDRAW)
@@ -441,10 +447,10 @@ tap_push_packet(struct dissect *edt)
 				else if (st == TAP_PACKET_FAILED)
 					l->failed = true;
 			}
-			g_mutex_unlock(&l->lock);
+			pthread_mutex_unlock(&l->lock);
 		}
 	}
 	walking--;
-	g_rw_lock_reader_unlock(&list_lock);
+	pthread_rwlock_unlock(&list_lock);
 	reap();
 }

@@ -14,7 +14,7 @@
  * thread, a test) may at any moment register or remove a listener, change
  * its filter, reset or draw.  Two kinds of lock keep them apart:
  *
- *   - The list lock (a GRWLock) guards the set of listeners and their
+ *   - The list lock (a read-write lock) guards the set of listeners and their
  *     filters.  tap_push_packet() holds it for reading while it walks the
  *     list; register, remove and refilter hold it for writing, so they wait
  *     at most for one packet's dispatch, and dispatch waits at most for a

@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "core/panel.h"
 #include "core/proto.h"
 #include "core/tap.h"
 
@@ -277,7 +278,9 @@ START_TEST(bad_filter_keeps_the_old_one)
 	ck_assert_ptr_null(set_tap_dfilter(&p, "  "));
 	remove_tap_listener(&p);
 	ck_assert_int_eq(p.finished, 1);
-	ck_assert_ptr_nonnull(set_tap_dfilter(&p, ""));	/* no such listener */
+	err = set_tap_dfilter(&p, "");		/* no such listener now */
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
 }
 END_TEST
 
@@ -405,6 +408,8 @@ START_TEST(threads_hammer_the_contract)
 	static const char *const taps[] = { "frame", "eth", "ip", "tcp",
 	    "udp" };
 	struct counter *live[16] = { 0 };
+	struct panel *panels[8] = { 0 };
+	const struct panel_class *pc;
 	struct packets *pk;
 	atomic_int torn = 0;
 	GThread *t;
@@ -417,7 +422,7 @@ START_TEST(threads_hammer_the_contract)
 	t = g_thread_new("dispatch", dispatcher, pk);
 	while (!atomic_load(&dispatch_done) || ops < 2000) {
 		k = g_random_int_range(0, 16);
-		switch (g_random_int_range(0, 5)) {
+		switch (g_random_int_range(0, 7)) {
 		case 0:		/* add */
 			if (live[k] != NULL)
 				break;
@@ -448,6 +453,22 @@ START_TEST(threads_hammer_the_contract)
 			if (live[k] != NULL)
 				reset_tap_listener(live[k]);
 			break;
+		case 5:		/* the real panels: open or close */
+			k %= 8;
+			if (panels[k] != NULL) {
+				panel_close(panels[k]);
+				panels[k] = NULL;
+				break;
+			}
+			pc = panel_class_at(g_random_int_range(0, 12));
+			ck_assert_ptr_nonnull(pc);
+			panels[k] = panel_open(pc->name, NULL, 64, &err);
+			ck_assert_ptr_nonnull(panels[k]);
+			break;
+		case 6:		/* what the screen does: draw and copy */
+			if (panels[k % 8] != NULL)
+				table_free(panel_snapshot(panels[k % 8]));
+			break;
 		}
 		ops++;
 	}
@@ -456,6 +477,9 @@ START_TEST(threads_hammer_the_contract)
 	for (k = 0; k < 16; k++)
 		if (live[k] != NULL)
 			remove_tap_listener(live[k]);
+	for (k = 0; k < 8; k++)
+		if (panels[k] != NULL)
+			panel_close(panels[k]);
 	ck_assert_int_eq(atomic_load(&torn), 0);
 	g_ptr_array_free(pk->data, TRUE);
 	g_array_free(pk->len, TRUE);
