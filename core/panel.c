@@ -153,7 +153,10 @@ panel_snapshot(struct panel *p)
 	struct table *t;
 
 	draw_tap_listener(p);
-	t = table_dup(p->table);
+	/* Take the drawn table rather than copy it: only the drawing thread
+	 * touches p->table, and the next draw refills a fresh one. */
+	t = p->table;
+	p->table = table_new(p->cls->cols, p->cls->ncols);
 	if (p->cls->default_sort != NULL)
 		table_sort(t, table_col_index(t, p->cls->default_sort), true);
 	return (t);

@@ -64,11 +64,12 @@ void	 panel_close(struct panel *);
 char	*panel_set_filter(struct panel *, const char *filter);
 
 /*
- * Draws the panel (draw_tap_listener) and returns a copy of its table
- * sorted the class's way: by default_sort descending, stable, or in the
- * drawn order when the class has none (protocols: tree order).  The copy
- * is the caller's (table_free); no tap lock is held while sorting.  Not
- * from inside a tap callback.
+ * Draws the panel (draw_tap_listener) and returns its table sorted the
+ * class's way: by default_sort descending, stable, or in the drawn order
+ * when the class has none (protocols: tree order).  The table is handed
+ * over, not copied (the panel gets a fresh one for its next draw), so it
+ * is the caller's to table_free; no tap lock is held while sorting.  Only
+ * from the one thread that draws, never from inside a tap callback.
  */
 struct table *panel_snapshot(struct panel *);
 

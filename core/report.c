@@ -173,12 +173,12 @@ cell_text(const struct table_col *col, const union cell *c)
 		address_to_str(&c->addr, addr);
 		return (term_escape(addr, strlen(addr)));
 	case COL_PATH:
-		if (c->path.n == 0)
+		if (c->path == NULL || c->path->n == 0)
 			return (g_strdup(""));
 		s = g_string_new(NULL);
-		for (i = 1; i < c->path.n && i < TABLE_PATH_MAX; i++)
+		for (i = 1; i < c->path->n && i < TABLE_PATH_MAX; i++)
 			g_string_append(s, "  ");
-		name = proto_name(c->path.proto[MIN(c->path.n,
+		name = proto_name(c->path->proto[MIN(c->path->n,
 		    TABLE_PATH_MAX) - 1]);
 		g_string_append(s, name);
 		return (g_string_free(s, FALSE));
@@ -355,10 +355,11 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		break;
 	case COL_PATH:
 		g_string_append_c(out, '[');
-		for (i = 0; i < c->path.n && i < TABLE_PATH_MAX; i++) {
+		for (i = 0; c->path != NULL && i < c->path->n &&
+		    i < TABLE_PATH_MAX; i++) {
 			if (i > 0)
 				g_string_append_c(out, ',');
-			json_string(out, proto_name(c->path.proto[i]));
+			json_string(out, proto_name(c->path->proto[i]));
 		}
 		g_string_append_c(out, ']');
 		break;

@@ -25,8 +25,8 @@ enum col_type {
 	COL_PORT,		/* a port number */
 	COL_TIME,		/* seconds, as a double */
 	COL_ADDR,		/* struct address */
-	COL_PATH,		/* protocol path: a list of protocol ids */
-	COL_TEXT,		/* text owned by the table */
+	COL_PATH,		/* protocol path (owned, g_malloc'd) */
+	COL_TEXT,		/* text (owned, g_malloc'd) */
 };
 
 struct table_col {
@@ -44,8 +44,8 @@ union cell {
 	uint64_t		 u;
 	double			 d;
 	struct address		 addr;
-	struct cell_path	 path;
-	char			*text;
+	struct cell_path	*path;		/* owned by the table */
+	char			*text;		/* owned by the table */
 };
 
 struct table {

@@ -149,7 +149,7 @@ emit(struct tree *tr, uint32_t parent, struct cell_path *path)
 		union cell *row = table_add_row(tr->t);
 
 		path->proto[path->n++] = v->proto;
-		row[0].path = *path;
+		row[0].path = g_memdup2(path, sizeof(*path));
 		row[1].u = v->frames;
 		row[2].u = v->bytes;
 		emit(tr, v->self + 1, path);

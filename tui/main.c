@@ -223,7 +223,6 @@ print_report(struct capture *c, GPtrArray *panels)
 {
 	struct report_capture rc;
 
-	draw_tap_listeners(true);
 	fill_report(c, &rc);
 	if (opt.json)
 		report_json(stdout, &rc, (struct panel *const *)panels->pdata,

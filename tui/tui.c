@@ -82,11 +82,11 @@ format_cell(const struct table_col *col, const union cell *c, char *out,
 		break;
 	case COL_PATH:
 		out[0] = '\0';
-		for (i = 0; i + 1 < c->path.n; i++)
+		for (i = 0; c->path != NULL && i + 1 < c->path->n; i++)
 			g_strlcat(out, "  ", n);
-		if (c->path.n > 0)
-			g_strlcat(out, proto_name(c->path.proto[c->path.n - 1]),
-			    n);
+		if (c->path != NULL && c->path->n > 0)
+			g_strlcat(out,
+			    proto_name(c->path->proto[c->path->n - 1]), n);
 		break;
 	case COL_TEXT:
 		/* Only printable ASCII reaches the screen from here. */
@@ -147,16 +147,10 @@ draw_table(struct tui *t)
 {
 	struct panel *p = g_ptr_array_index(t->panels, t->active);
 	struct table *tb;
-	int col, row, x, w = 14, y, body = LINES - 4, sort;
+	int col, row, x, w = 14, y, body = LINES - 4;
 	char buf[256];
 
-	if (p->table == NULL)
-		return;
-	tb = table_dup(p->table);
-	sort = table_col_index(tb, p->cls->default_sort != NULL ?
-	    p->cls->default_sort : "");
-	if (sort >= 0 && strcmp(p->cls->name, "protocols") != 0)
-		table_sort(tb, sort, true);
+	tb = panel_snapshot(p);
 	if (t->scroll > tb->nrows - body)
 		t->scroll = MAX(0, tb->nrows - body);
 	attron(A_BOLD);
@@ -203,7 +197,6 @@ render(struct tui *t)
 	t->last_packets = pk;
 	t->last_bytes = by;
 	t->last_ms = now;
-	draw_tap_listeners(false);
 	erase();
 	draw_status(t);
 	draw_tabs(t);

@@ -584,7 +584,7 @@ tree(const struct panel *p)
 	int r, i;
 
 	for (r = 0; r < p->table->nrows; r++) {
-		const struct cell_path *path = &cell(p, r, "path")->path;
+		const struct cell_path *path = cell(p, r, "path")->path;
 
 		for (i = 0; i < path->n; i++)
 			g_string_append_printf(s, "%s%s", i ? ">" : "",

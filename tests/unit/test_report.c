@@ -352,9 +352,10 @@ fake_panel(bool fold)
 	r = table_add_row(p->table);
 	r[0].text = g_strdup("a\"b\x01");
 	address_set(&r[1].addr, AT_IPv4, ip, 4);
-	r[2].path.n = 2;
-	r[2].path.proto[0] = (uint16_t)pid("eth");
-	r[2].path.proto[1] = (uint16_t)pid("ip");
+	r[2].path = g_new0(struct cell_path, 1);
+	r[2].path->n = 2;
+	r[2].path->proto[0] = (uint16_t)pid("eth");
+	r[2].path->proto[1] = (uint16_t)pid("ip");
 	r[3].u = 5;
 	r[4].d = 1.5;
 	r[5].u = 80;
@@ -366,8 +367,9 @@ fake_panel(bool fold)
 	r[0].text = g_strdup("z");
 	r[3].u = 5;
 	r[4].d = -INFINITY;
-	r[2].path.n = 1;
-	r[2].path.proto[0] = (uint16_t)pid("eth");
+	r[2].path = g_new0(struct cell_path, 1);
+	r[2].path->n = 1;
+	r[2].path->proto[0] = (uint16_t)pid("eth");
 	if (fold) {
 		p->table->folded_rows = 2;
 		p->table->folded_frames = 3;
@@ -419,8 +421,9 @@ START_TEST(json_fixed)
 	    "\"t\":0.000000,\"port\":0}],\n"
 	    "\"other\":{\"rows\":2,\"frames\":3,\"bytes\":4}}]}\n");
 	ck_assert(json_valid(got));
-	/* The panel's own table is not reordered by printing. */
-	ck_assert_uint_eq(table_row(p->table, 0)[3].u, 5);
+	/* Printing took the drawn table; the panel has a fresh one for its
+	 * next draw. */
+	ck_assert_int_eq(p->table->nrows, 0);
 	free(got);
 	fake_free(p);
 }

@@ -101,18 +101,21 @@ START_TEST(sort_nan_and_paths)
 	union cell *r;
 
 	r = table_add_row(t);
-	r[0].path.n = 2; r[0].path.proto[0] = 1; r[0].path.proto[1] = 3;
+	r[0].path = g_new0(struct cell_path, 1);
+	r[0].path->n = 2; r[0].path->proto[0] = 1; r[0].path->proto[1] = 3;
 	r[1].d = 1.0;
 	r = table_add_row(t);
-	r[0].path.n = 1; r[0].path.proto[0] = 1;
+	r[0].path = g_new0(struct cell_path, 1);
+	r[0].path->n = 1; r[0].path->proto[0] = 1;
 	r[1].d = NAN;
 	r = table_add_row(t);
-	r[0].path.n = 2; r[0].path.proto[0] = 1; r[0].path.proto[1] = 2;
+	r[0].path = g_new0(struct cell_path, 1);
+	r[0].path->n = 2; r[0].path->proto[0] = 1; r[0].path->proto[1] = 2;
 	r[1].d = -1.0;
 	table_sort(t, 0, false);
-	ck_assert_uint_eq(table_row(t, 0)[0].path.n, 1);
-	ck_assert_uint_eq(table_row(t, 1)[0].path.proto[1], 2);
-	ck_assert_uint_eq(table_row(t, 2)[0].path.proto[1], 3);
+	ck_assert_uint_eq(table_row(t, 0)[0].path->n, 1);
+	ck_assert_uint_eq(table_row(t, 1)[0].path->proto[1], 2);
+	ck_assert_uint_eq(table_row(t, 2)[0].path->proto[1], 3);
 	table_sort(t, 1, true);
 	ck_assert(table_row(t, 0)[1].d == 1.0);
 	ck_assert(table_row(t, 1)[1].d == -1.0);
