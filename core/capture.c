@@ -408,7 +408,11 @@ capture_run(struct capture *c)
 static gpointer
 capture_thread(gpointer data)
 {
-	capture_run(data);
+	struct capture *c = data;
+
+	capture_run(c);
+	if (c->on_end != NULL)
+		c->on_end(c->on_end_arg);
 	return (NULL);
 }
 

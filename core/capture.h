@@ -64,6 +64,9 @@ struct capture {
 	atomic_int_fast64_t	 last_ns;
 
 	struct dissect		 edt;		/* capture thread only */
+	/* Called on the capture thread when its loop ends, to wake a waiter. */
+	void			(*on_end)(void *);
+	void			*on_end_arg;
 	int64_t			 start_wall_ns;
 	int64_t			 replay_base_ns;
 };

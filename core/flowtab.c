@@ -31,6 +31,7 @@ struct flowtab {
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_max;
 	uint64_t	 folded_frames, folded_bytes;
+	size_t		 last;		/* entry number + 1 of the last hit */
 	uint8_t		 hll[HLL_REGS];
 };
 
@@ -128,6 +129,7 @@ flowtab_clear(struct flowtab *ft)
 {
 	memset(ft->slots, 0, ft->nslots * sizeof(*ft->slots));
 	ft->n = 0;
+	ft->last = 0;
 	ft->folded_frames = ft->folded_bytes = 0;
 	memset(ft->hll, 0, sizeof(ft->hll));
 }
@@ -189,15 +191,26 @@ flowtab_find(const struct flowtab *ft, const void *key)
 void *
 flowtab_get(struct flowtab *ft, const void *key, bool *created)
 {
-	uint32_t h32 = (uint32_t)flowtab_hash(key, ft->key_size);
-	struct slot *s = probe(ft, key, h32);
+	uint32_t h32;
+	struct slot *s;
 	uint8_t *e;
 	size_t c;
 
 	if (created != NULL)
 		*created = false;
-	if (s->idx != 0)
+	/* Packets come in bursts of one flow: try the last hit before
+	 * hashing. */
+	if (ft->last != 0) {
+		e = entry(ft, ft->last - 1);
+		if (memcmp(e, key, ft->key_size) == 0)
+			return (e + ft->val_off);
+	}
+	h32 = (uint32_t)flowtab_hash(key, ft->key_size);
+	s = probe(ft, key, h32);
+	if (s->idx != 0) {
+		ft->last = s->idx;
 		return (entry(ft, s->idx - 1) + ft->val_off);
+	}
 	if (ft->n >= ft->max_rows)
 		return (NULL);
 
@@ -220,6 +233,7 @@ flowtab_get(struct flowtab *ft, const void *key, bool *created)
 	s->idx = (uint32_t)(ft->n + 1);
 	s->hash = h32;
 	ft->n++;
+	ft->last = ft->n;
 	if (created != NULL)
 		*created = true;
 	return (e + ft->val_off);

@@ -87,7 +87,8 @@ fail(struct pcapfile *pf, const char *fmt, ...)
 static int
 read_exact(struct pcapfile *pf, void *dst, size_t n)
 {
-	size_t got = fread(dst, 1, n, pf->f);
+	/* Only the capture thread reads: skip stdio's per-call lock. */
+	size_t got = fread_unlocked(dst, 1, n, pf->f);
 
 	if (got == n)
 		return (1);

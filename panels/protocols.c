@@ -45,6 +45,11 @@ struct node_val {
 
 struct protocols {
 	struct flowtab	*ft;
+	/* The last packet's path and its nodes: most packets repeat the
+	 * path of the one before, and then no lookup is needed. */
+	uint16_t	 last[TABLE_PATH_MAX];
+	struct node_val	*last_node[TABLE_PATH_MAX];
+	int		 nlast;
 };
 
 static const struct table_col protocols_cols[] = {
@@ -75,7 +80,10 @@ protocols_destroy(void *state)
 static void
 protocols_reset(void *state)
 {
-	flowtab_clear(((struct protocols *)state)->ft);
+	struct protocols *s = state;
+
+	flowtab_clear(s->ft);
+	s->nlast = 0;
 }
 
 static tap_packet_status
@@ -83,21 +91,32 @@ protocols_packet(void *state, struct panel *p, struct packet_info *pinfo,
     struct dissect *edt, const void *data)
 {
 	struct protocols *s = state;
+	uint16_t path[TABLE_PATH_MAX];
 	struct node_key key;
 	struct node_val *v;
 	bool created;
-	int i, depth = 0;
+	int i, n = 0;
 
 	(void)p;
 	(void)data;
+	for (i = 0; i < edt->nlayers && n < TABLE_PATH_MAX; i++)
+		if (!edt->layers[i].in_error)
+			path[n++] = edt->layers[i].proto;
+	if (n > 0 && n == s->nlast &&
+	    memcmp(path, s->last, (size_t)n * sizeof(path[0])) == 0) {
+		for (i = 0; i < n; i++) {
+			s->last_node[i]->frames++;
+			s->last_node[i]->bytes += pinfo->len;
+		}
+		return (TAP_PACKET_REDRAW);
+	}
+	s->nlast = 0;
 	memset(&key, 0, sizeof(key));
-	for (i = 0; i < edt->nlayers && depth < TABLE_PATH_MAX; i++) {
-		if (edt->layers[i].in_error)
-			continue;
-		key.proto = edt->layers[i].proto;
+	for (i = 0; i < n; i++) {
+		key.proto = path[i];
 		if ((v = flowtab_get(s->ft, &key, &created)) == NULL) {
 			flowtab_fold(s->ft, &key, 1, pinfo->len);
-			break;
+			return (TAP_PACKET_REDRAW);
 		}
 		if (created) {
 			v->parent = key.parent;
@@ -107,9 +126,13 @@ protocols_packet(void *state, struct panel *p, struct packet_info *pinfo,
 		v->frames++;
 		v->bytes += pinfo->len;
 		key.parent = v->self + 1;
-		depth++;
+		s->last_node[i] = v;
 	}
-	return (depth > 0 ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW);
+	/* Whole path found: remember it (value addresses are stable until a
+	 * clear, which resets nlast). */
+	memcpy(s->last, path, (size_t)n * sizeof(path[0]));
+	s->nlast = n;
+	return (n > 0 ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW);
 }
 
 /* Siblings together (by parent), then frames descending, then first seen. */

@@ -11,6 +11,7 @@
  * no handler runs at an arbitrary point of the capture thread.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -253,14 +254,27 @@ mono_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* The capture thread's last act: wake the main thread's sigtimedwait. */
+static void
+wake_main(void *arg)
+{
+	pthread_kill(*(pthread_t *)arg, SIGUSR1);
+}
+
 static int
 run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 {
 	int64_t next = mono_ms() + (int64_t)(opt.interval * 1000);
+	static pthread_t self;
+	int sig;
 
+	self = pthread_self();
+	c->on_end = wake_main;
+	c->on_end_arg = &self;
 	capture_start(c);
 	while (capture_get_state(c) == CAPTURE_RUNNING) {
-		if (wait_signal(sigs, 100) != 0) {
+		sig = wait_signal(sigs, 100);
+		if (sig != 0 && sig != SIGUSR1) {
 			capture_stop(c);
 			break;
 		}
@@ -349,6 +363,7 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);	/* the capture thread is done */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	if (!capture_open(&cap, &co, &err)) {

@@ -217,7 +217,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	struct timespec zero = { 0, 0 };
 	int64_t next = 0;
 	bool quit = false;
-	int ch;
+	int ch, sig;
 
 	setlocale(LC_ALL, "");
 	if (initscr() == NULL) {
@@ -233,7 +233,8 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	t.start_ms = t.last_ms = mono_ms();
 	capture_start(cap);
 	while (!quit) {
-		if (sigtimedwait(sigs, NULL, &zero) > 0)
+		sig = sigtimedwait(sigs, NULL, &zero);
+		if (sig > 0 && sig != SIGUSR1)
 			break;
 		if (mono_ms() >= next) {
 			render(&t);
