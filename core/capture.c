@@ -223,7 +223,6 @@ capture_open(struct capture *c, const struct capture_opts *o, char **err)
 	memset(c, 0, sizeof(*c));
 	c->opts = *o;
 	atomic_store(&c->state, CAPTURE_RUNNING);
-	atomic_store(&c->first_ns, -1);
 	if (o->file != NULL) {
 		c->source = g_strdup(strcmp(o->file, "-") == 0 ? "stdin" :
 		    o->file);
@@ -297,12 +296,12 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	 * range (about 292 years either side of 1970). */
 	sec = CLAMP(sec, -9000000000LL, 9000000000LL);
 	ts = sec * 1000000000LL + nsec;
-	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
-	if (first < 0) {
-		first = ts;
+	if (!c->have_first) {
+		c->have_first = true;
 		atomic_store(&c->first_ns, ts);
 		c->replay_base_ns = now_ns();
 	}
+	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (c->opts.duration > 0 && !c->live &&
 	    (double)(ts - first) / 1e9 > c->opts.duration) {
 		atomic_store(&c->state, CAPTURE_FINISHED);

@@ -64,6 +64,7 @@ struct capture {
 	atomic_int_fast64_t	 last_ns;
 
 	struct dissect		 edt;		/* capture thread only */
+	bool			 have_first;	/* capture thread only */
 	/* Called on the capture thread when its loop ends, to wake a waiter. */
 	void			(*on_end)(void *);
 	void			*on_end_arg;

@@ -77,6 +77,10 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	edt->nfields = 0;
 	edt->err = BUF_OK;
 	edt->err_proto = -1;
+	edt->record_all = atomic_load_explicit(&field_want_everything,
+	    memory_order_relaxed) != 0;
+	edt->record_fields = edt->record_all ||
+	    atomic_load_explicit(&field_wanted_any, memory_order_relaxed) != 0;
 	memset(pinfo, 0, sizeof(*pinfo));
 	pinfo->edt = edt;
 	pinfo->num = num;
@@ -94,8 +98,7 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 	struct packet_info *pinfo = &edt->pinfo;
 	struct buf b;
 
-	if (atomic_load_explicit(&field_wanted_any, memory_order_relaxed) ||
-	    atomic_load_explicit(&field_want_everything, memory_order_relaxed)) {
+	if (edt->record_fields) {
 		field_add_uint(edt, hf_frame_len, pinfo->len);
 		field_add_uint(edt, hf_frame_cap_len, pinfo->caplen);
 		field_add_uint(edt, hf_frame_number, pinfo->num);

@@ -49,8 +49,8 @@ fmix64(uint64_t h)
 /* Word-at-a-time multiply-xor over the key, then a full avalanche: the keys
  * are small and mostly structured (addresses, zero padding), and the HLL
  * needs every output bit to depend on every input bit. */
-uint64_t
-flowtab_hash(const void *key, size_t len)
+static inline uint64_t
+hash_inline(const void *key, size_t len)
 {
 	const uint8_t *p = key;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
@@ -69,6 +69,12 @@ flowtab_hash(const void *key, size_t len)
 		h ^= h >> 29;
 	}
 	return (fmix64(h));
+}
+
+uint64_t
+flowtab_hash(const void *key, size_t len)
+{
+	return (hash_inline(key, len));
 }
 
 static size_t
@@ -134,6 +140,25 @@ flowtab_clear(struct flowtab *ft)
 	memset(ft->hll, 0, sizeof(ft->hll));
 }
 
+/* Key equality a word at a time: keys are a few dozen bytes, and a call
+ * to memcmp costs more than the compare. */
+static inline bool
+key_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return (false);
+	}
+	for (; n > 0; n--)
+		if (*a++ != *b++)
+			return (false);
+	return (true);
+}
+
 static inline uint8_t *
 entry(const struct flowtab *ft, size_t i)
 {
@@ -174,7 +199,7 @@ probe(const struct flowtab *ft, const void *key, uint32_t h32)
 		if (s->idx == 0)
 			return (s);
 		if (s->hash == h32 &&
-		    memcmp(entry(ft, s->idx - 1), key, ft->key_size) == 0)
+		    key_eq(entry(ft, s->idx - 1), key, ft->key_size))
 			return (s);
 	}
 }
@@ -182,7 +207,7 @@ probe(const struct flowtab *ft, const void *key, uint32_t h32)
 void *
 flowtab_find(const struct flowtab *ft, const void *key)
 {
-	uint32_t h32 = (uint32_t)flowtab_hash(key, ft->key_size);
+	uint32_t h32 = (uint32_t)hash_inline(key, ft->key_size);
 	struct slot *s = probe(ft, key, h32);
 
 	return (s->idx == 0 ? NULL : entry(ft, s->idx - 1) + ft->val_off);
@@ -202,10 +227,10 @@ flowtab_get(struct flowtab *ft, const void *key, bool *created)
 	 * hashing. */
 	if (ft->last != 0) {
 		e = entry(ft, ft->last - 1);
-		if (memcmp(e, key, ft->key_size) == 0)
+		if (key_eq(e, key, ft->key_size))
 			return (e + ft->val_off);
 	}
-	h32 = (uint32_t)flowtab_hash(key, ft->key_size);
+	h32 = (uint32_t)hash_inline(key, ft->key_size);
 	s = probe(ft, key, h32);
 	if (s->idx != 0) {
 		ft->last = s->idx;

@@ -70,6 +70,11 @@ struct dissect {
 	int			 ntap;
 	uint64_t		 tapq_full;	/* entries refused, ever */
 
+	/* Whether to record fields at all, and every one, for this packet:
+	 * read once from the wanted map when the packet starts, so a packet
+	 * nobody filters costs one test per field. */
+	bool			 record_fields;
+	bool			 record_all;
 	struct field_value	 fields[PACKET_FIELDS_MAX];
 	int			 nfields;
 	uint64_t		 fields_full;	/* occurrences refused, ever */
@@ -98,12 +103,20 @@ bool	 packet_has_proto(const struct dissect *, int proto);
 /* Recording field values; each call is a no-op unless the field is wanted. */
 struct field_value *field_slot(struct dissect *, int id);
 
+static inline bool
+field_recorded(const struct dissect *edt, int id)
+{
+	return (edt->record_fields && (edt->record_all || (id >= 0 &&
+	    id < FIELD_MAX && atomic_load_explicit(&field_wanted_map[id],
+	    memory_order_relaxed) != 0)));
+}
+
 static inline void
 field_add_uint(struct dissect *edt, int id, uint64_t v)
 {
 	struct field_value *f;
 
-	if (field_wanted(id) && (f = field_slot(edt, id)) != NULL)
+	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
 		f->v.u = v;
 }
 
@@ -112,7 +125,7 @@ field_add_double(struct dissect *edt, int id, double v)
 {
 	struct field_value *f;
 
-	if (field_wanted(id) && (f = field_slot(edt, id)) != NULL)
+	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
 		f->v.d = v;
 }
 
@@ -121,7 +134,7 @@ field_add_addr(struct dissect *edt, int id, const struct address *a)
 {
 	struct field_value *f;
 
-	if (field_wanted(id) && (f = field_slot(edt, id)) != NULL)
+	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
 		f->v.addr = *a;
 }
 
@@ -130,7 +143,7 @@ field_add_bytes(struct dissect *edt, int id, const uint8_t *p, uint32_t len)
 {
 	struct field_value *f;
 
-	if (field_wanted(id) && (f = field_slot(edt, id)) != NULL) {
+	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL) {
 		f->v.bytes.p = p;
 		f->v.bytes.len = len;
 	}

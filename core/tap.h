@@ -19,12 +19,13 @@
  *     list; register, remove and refilter hold it for writing, so they wait
  *     at most for one packet's dispatch, and dispatch waits at most for a
  *     list edit.  draw and reset take it for reading.
- *   - Each listener has its own mutex, held around every call of its
+ *   - Each listener has its own lock, held around every call of its
  *     packet(), reset() and draw().  So draw() never sees a half-updated
  *     state, and packet() never runs during a draw of the same listener.
  *
  * draw() must therefore only copy what it needs into its output (a table)
- * and return: the capture thread may be waiting for that mutex.  Sorting
+ * and return: the capture thread may be waiting for that lock (a spin
+ * lock that yields, as it is taken for every packet).  Sorting
  * and formatting happen on the copy, outside every tap lock.
  *
  * finish() runs with no tap lock held, after the listener has left the

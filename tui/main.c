@@ -368,6 +368,7 @@ main(int argc, char **argv)
 
 	if (!capture_open(&cap, &co, &err)) {
 		fprintf(stderr, "taptop: %s\n", err);
+		g_free(err);
 		return (EXIT_FAILURE);
 	}
 	if (opt.batch)

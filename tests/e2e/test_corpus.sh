@@ -6,7 +6,8 @@
 # it exits 0, or exits non-zero (below 128) with exactly one line on
 # stderr.  A signal, a timeout (60 s), or a sanitizer report is a failure,
 # whatever the exit status.  JSON output must parse, also after an error
-# (statistics are still printed for what was read).
+# (statistics are still printed for what was read), and no output may hold
+# a raw control character other than tab and newline.
 #
 # Then the command line: an unknown panel, a bad filter, a bad option, a
 # missing file, a capture cut short, and reading the capture from stdin.
@@ -90,6 +91,12 @@ check() {
 		fail "$name: exit 0 but no output"
 		return
 	fi
+	# Text from packets is escaped: no control character but tab and
+	# newline reaches the terminal (or the JSON).
+	if tr -d '\t\n' <"$tmp/out" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+		fail "$name: a raw control character in the output"
+		return
+	fi
 	if [ "$rc" -ne 0 ]; then
 		echo "note $name: exit $rc: $(head -n 1 "$tmp/err")"
 	fi
@@ -121,8 +128,12 @@ expect() {
 	timeout 60 "$taptop" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	why=""
-	if [ $rc -ge 124 ] || crashed "$tmp/err"; then
-		why="crashed or hung (exit $rc)"
+	if [ $rc -eq 124 ]; then
+		why="timed out"
+	elif [ $rc -ge 128 ]; then
+		why="killed by signal $((rc - 128))"
+	elif crashed "$tmp/err"; then
+		why="sanitizer report: $(grep -m1 -E 'ERROR:|runtime error:' "$tmp/err")"
 	elif [ "$want" = nonzero ]; then
 		[ $rc -ne 0 ] || why="exit 0, want non-zero"
 	elif [ $rc -ne "$want" ]; then
@@ -183,7 +194,8 @@ timeout 60 "$taptop" -r "$tmp/cut.pcap" --batch --json --panel summary \
 rc=$?
 got=$($python -c 'import json,sys; print(json.load(sys.stdin)["capture"]["packets"])' <"$tmp/out" 2>/dev/null)
 if [ $rc -ge 124 ] || crashed "$tmp/err"; then
-	cli_bad=$((cli_bad + 1)); echo "FAIL cli truncated file: crashed (exit $rc)"
+	cli_bad=$((cli_bad + 1)); echo "FAIL cli truncated file: crashed, hung or sanitizer report (exit $rc)"
+	grep -m1 -E 'ERROR:|runtime error:' "$tmp/err" | sed 's/^/       /'
 elif [ $rc -eq 0 ]; then
 	cli_bad=$((cli_bad + 1)); echo "FAIL cli truncated file: exit 0, want non-zero"
 elif [ "$(lines "$tmp/err")" -ne 1 ]; then

@@ -12,9 +12,10 @@
  * Everything downstream of the dissectors runs as in the real program: a
  * listener on every tap makes the dissectors build their tap data, every
  * panel class is open (once unfiltered, once with a filter) so their
- * packet() callbacks see the records, and every few thousand inputs the
- * panels draw and reset, which also keeps their tables from growing
- * without bound across the run.
+ * packet() callbacks see the records, and every DRAW_EVERY inputs the
+ * batch printers (text and JSON, to /dev/null) draw, sort and format every
+ * panel before the panels reset, which also keeps their tables from
+ * growing without bound across the run.
  *
  * The input is used in place: libFuzzer gives an allocation of exactly that
  * size, so AddressSanitizer catches a read one byte past the frame.
@@ -23,12 +24,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <glib.h>
 
 #include "core/packet.h"
 #include "core/panel.h"
 #include "core/proto.h"
+#include "core/report.h"
 #include "core/tap.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -45,10 +49,14 @@ static const char *const filters[] = {
 	"frame.len > 100",
 };
 
-#define DRAW_EVERY	4096
+#define DRAW_EVERY	65536
+#define PANELS_MAX	128
 
 static struct dissect edt;
 static char listener_ids[256];
+static struct panel *panels[PANELS_MAX];
+static int npanels;
+static FILE *devnull;
 
 static tap_packet_status
 noop_packet(void *tapdata, struct packet_info *pinfo, struct dissect *e,
@@ -62,19 +70,38 @@ static void
 open_panels(void)
 {
 	const struct panel_class *cls;
+	struct panel *p;
+	const char *filter;
 	char *err;
 	size_t f = 0;
-	int i;
+	int i, k;
 
 	for (i = 0; (cls = panel_class_at(i)) != NULL; i++) {
-		err = NULL;
-		if (panel_open(cls->name, "", 1000, &err) == NULL)
-			g_free(err);
-		err = NULL;
-		if (panel_open(cls->name, filters[f++ % G_N_ELEMENTS(filters)],
-		    1000, &err) == NULL)
-			g_free(err);
+		for (k = 0; k < 2 && npanels < PANELS_MAX; k++) {
+			filter = k == 0 ? "" :
+			    filters[f++ % G_N_ELEMENTS(filters)];
+			err = NULL;
+			if ((p = panel_open(cls->name, filter, 1000, &err)) ==
+			    NULL)
+				g_free(err);
+			else
+				panels[npanels++] = p;
+		}
 	}
+}
+
+/* What batch mode does at the end of a capture, output thrown away. */
+static void
+print_panels(uint64_t packets)
+{
+	struct report_capture cap = {
+		.source = "fuzz",
+		.packets = packets,
+	};
+
+	report_text(devnull, &cap, panels, npanels);
+	report_json(devnull, &cap, panels, npanels);
+	fflush(devnull);
 }
 
 static void
@@ -89,6 +116,8 @@ setup(void)
 		    TL_REQUIRES_ERROR_PACKET, NULL, noop_packet, NULL, NULL));
 	open_panels();
 	dissect_init(&edt);
+	if ((devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
 }
 
 int
@@ -117,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tap_push_packet(&edt);
 
 	if (num % DRAW_EVERY == 0) {
-		draw_tap_listeners(true);
+		print_panels(num);
 		reset_tap_listeners();
 	}
 	return (0);
