@@ -9,6 +9,7 @@
  * (libpcap's rule), which is where dissection and tap dispatch happen.
  */
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,11 @@ open_live(struct capture *c, char **err)
 		return (false);
 	}
 	c->live = true;
+	if (pcap_setnonblock(c->pc, 1, ebuf) < 0) {
+		*err = g_strdup_printf("%s: %s", c->source, ebuf);
+		return (false);
+	}
+	c->fd = pcap_get_selectable_fd(c->pc);
 	return (true);
 }
 
@@ -238,8 +244,10 @@ capture_open(struct capture *c, const struct capture_opts *o, char **err)
 	}
 	if (c->pc != NULL)
 		c->linktype = linktype_from_dlt(pcap_datalink(c->pc));
-	if (!set_filter(c, err))
+	if (!set_filter(c, err)) {
+		c->bad_filter = true;
 		goto fail;
+	}
 	dissect_init(&c->edt);
 	return (true);
 fail:
@@ -360,6 +368,26 @@ run_file(struct capture *c)
 	}
 }
 
+/*
+ * Waits up to the read timeout for packets.  The handle is non-blocking
+ * because libpcap's own wait on Linux (TPACKET_V3) can block for ever
+ * when no packet comes, and then neither --duration nor a stop request
+ * would be seen.
+ */
+static void
+wait_readable(struct capture *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+	if (c->fd < 0) {
+		struct timespec ts = { 0, CAPTURE_TIMEOUT_MS * 1000000L };
+
+		nanosleep(&ts, NULL);
+		return;
+	}
+	(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
+}
+
 void
 capture_run(struct capture *c)
 {
@@ -387,6 +415,8 @@ capture_run(struct capture *c)
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
+		if (n == 0)
+			wait_readable(c);
 		if (n == PCAP_ERROR) {
 			const char *e = pcap_geterr(c->pc);
 

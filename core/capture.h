@@ -42,6 +42,7 @@ enum capture_state {
 struct capture {
 	struct capture_opts	 opts;
 	pcap_t			*pc;		/* live */
+	int			 fd;		/* live: to poll, or -1 */
 	struct pcapfile		*pf;		/* file */
 	int			 linktype;	/* LINKTYPE_*, live */
 	/* The capture filter for files, compiled per link type met. */
@@ -53,6 +54,7 @@ struct capture {
 	atomic_bool		 stop;
 	atomic_int		 state;		/* enum capture_state */
 	char			*error;		/* set before state changes */
+	bool			 bad_filter;	/* capture_open failed on -f */
 
 	atomic_uint_fast64_t	 packets;
 	atomic_uint_fast64_t	 bytes;

@@ -369,7 +369,8 @@ main(int argc, char **argv)
 	if (!capture_open(&cap, &co, &err)) {
 		fprintf(stderr, "taptop: %s\n", err);
 		g_free(err);
-		return (EXIT_FAILURE);
+		/* A bad -f is a usage error, like a bad display filter. */
+		return (cap.bad_filter ? EXIT_USAGE : EXIT_FAILURE);
 	}
 	if (opt.batch)
 		rc = run_batch(&cap, panels, &sigs);
