@@ -63,6 +63,15 @@ if [ $rc = 0 ] && grep -q "Packets: 0" "$tmp/out"; then
 	pass "--duration ends an idle capture"
 else fail "--duration on an idle interface (rc $rc)"; fi
 
+# 2b. --interval prints snapshots before the final one.  (How many depends
+# on the machine's load, so only "more than the final one" is asserted.)
+timeout 20 "$taptop" -i lo -f "udp dst port 9" --duration 2.2 --interval 0.5 \
+	--batch --panel summary >"$tmp/out" 2>"$tmp/err"
+n=$(grep -c "^Summary" "$tmp/out")
+if [ "$n" -ge 2 ]; then
+	pass "--interval 0.5 over 2.2 s printed $n snapshots"
+else fail "--interval: $n snapshots"; fi
+
 # 3. SIGINT ends a live batch capture, which still prints.
 "$taptop" -i lo -f "udp dst port 9" --batch --panel summary \
 	>"$tmp/out" 2>"$tmp/err" &
