@@ -163,6 +163,27 @@ call_dissector(const struct dissector *d, struct buf *b,
 	return (r);
 }
 
+void
+call_dissector_quoted(const struct dissector *d, struct buf *b,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	struct address net_src = pinfo->net_src, net_dst = pinfo->net_dst;
+	uint32_t srcport = pinfo->srcport, destport = pinfo->destport;
+	bool in_error = pinfo->in_error_pkt;
+	struct buf quote;
+
+	if (d == NULL || buf_reported_left(b) == 0)
+		return;
+	buf_rest(b, &quote);
+	pinfo->in_error_pkt = true;
+	(void)call_dissector(d, &quote, pinfo, edt);
+	pinfo->in_error_pkt = in_error;
+	pinfo->net_src = net_src;
+	pinfo->net_dst = net_dst;
+	pinfo->srcport = srcport;
+	pinfo->destport = destport;
+}
+
 bool
 dtable_call(struct dtable *t, uint32_t key, struct buf *b,
     struct packet_info *pinfo, struct dissect *edt)

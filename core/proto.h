@@ -70,6 +70,14 @@ bool	 dtable_call(struct dtable *, uint32_t key, struct buf *,
 enum dissect_result call_dissector(const struct dissector *, struct buf *,
 	    struct packet_info *, struct dissect *);
 
+/*
+ * Dissects the rest of b, a packet quoted inside an ICMP error, with d as
+ * an error packet (pinfo->in_error_pkt), then restores the addresses and
+ * ports the quote changed in pinfo.
+ */
+void	 call_dissector_quoted(const struct dissector *d, struct buf *b,
+	    struct packet_info *, struct dissect *);
+
 /* Iterates registered dissectors; returns NULL past the end. */
 const struct dissector *proto_dissector_at(int i);
 

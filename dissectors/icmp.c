@@ -70,28 +70,6 @@ icmp_is_error(uint8_t type)
 	    type == ICMP_PARAMPROB);
 }
 
-/* Dissects the quoted datagram as an error packet, then restores what the
- * quote changed in pinfo. */
-static void
-icmp_quote(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
-{
-	struct address net_src = pinfo->net_src, net_dst = pinfo->net_dst;
-	uint32_t srcport = pinfo->srcport, destport = pinfo->destport;
-	bool in_error = pinfo->in_error_pkt;
-	struct buf quote;
-
-	if (ip == NULL || buf_reported_left(b) == 0)
-		return;
-	buf_rest(b, &quote);
-	pinfo->in_error_pkt = true;
-	(void)call_dissector(ip, &quote, pinfo, edt);
-	pinfo->in_error_pkt = in_error;
-	pinfo->net_src = net_src;
-	pinfo->net_dst = net_dst;
-	pinfo->srcport = srcport;
-	pinfo->destport = destport;
-}
-
 static enum dissect_result
 icmp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
@@ -158,7 +136,7 @@ icmp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			return (DISSECT_OK);
 		break;
 	}
-	icmp_quote(b, pinfo, edt);
+	call_dissector_quoted(ip, b, pinfo, edt);
 	return (DISSECT_OK);
 }
 

@@ -50,28 +50,6 @@ icmpv6_init(void)
 	ipv6 = proto_find_dissector("ipv6");
 }
 
-/* Dissects the quoted packet as an error packet, then restores what the
- * quote changed in pinfo. */
-static void
-icmpv6_quote(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
-{
-	struct address net_src = pinfo->net_src, net_dst = pinfo->net_dst;
-	uint32_t srcport = pinfo->srcport, destport = pinfo->destport;
-	bool in_error = pinfo->in_error_pkt;
-	struct buf quote;
-
-	if (ipv6 == NULL || buf_reported_left(b) == 0)
-		return;
-	buf_rest(b, &quote);
-	pinfo->in_error_pkt = true;
-	(void)call_dissector(ipv6, &quote, pinfo, edt);
-	pinfo->in_error_pkt = in_error;
-	pinfo->net_src = net_src;
-	pinfo->net_dst = net_dst;
-	pinfo->srcport = srcport;
-	pinfo->destport = destport;
-}
-
 static enum dissect_result
 icmpv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
@@ -115,7 +93,7 @@ icmpv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			field_add_uint(edt, hf_icmpv6_mtu, word);
 		else if (type == ICMP6_PARAM_PROB)
 			field_add_uint(edt, hf_icmpv6_pointer, word);
-		icmpv6_quote(b, pinfo, edt);
+		call_dissector_quoted(ipv6, b, pinfo, edt);
 		return (DISSECT_OK);
 	default:
 		return (DISSECT_OK);

@@ -253,3 +253,17 @@ conv_draw(void *state, struct panel *p)
 	flowtab_folded(s->ft, &p->table->folded_rows,
 	    &p->table->folded_frames, &p->table->folded_bytes);
 }
+
+tap_packet_status
+conv_ip_tap_packet(void *state, struct panel *p, struct packet_info *pinfo,
+    struct dissect *edt, const void *data)
+{
+	const struct ip_tap *t = data;
+
+	(void)p;
+	(void)edt;
+	if (t == NULL)
+		return (TAP_PACKET_DONT_REDRAW);
+	conv_add(state, &t->src, &t->dst, 0, 0, pinfo, NULL);
+	return (TAP_PACKET_REDRAW);
+}

@@ -41,6 +41,11 @@ void	 conv_destroy(void *state);
 void	 conv_reset(void *state);
 void	 conv_draw(void *state, struct panel *);
 
+/* The packet callback of conv.ip and conv.ipv6: both taps give an
+ * ip_tap. */
+tap_packet_status conv_ip_tap_packet(void *state, struct panel *,
+	    struct packet_info *, struct dissect *, const void *data);
+
 /* Counts one packet; tcp is the TCP record for stream tracking, or NULL. */
 void	 conv_add(void *state, const struct address *src,
 	    const struct address *dst, uint16_t sport, uint16_t dport,

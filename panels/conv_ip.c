@@ -1,21 +1,6 @@
 /* IPv4 Conversations (tshark -z conv,ip): one row per address pair;
  * both headers of IP-in-IP count. */
 #include "conv.h"
-#include "dissectors/taps.h"
-
-static tap_packet_status
-conv_ip_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
-{
-	const struct ip_tap *t = data;
-
-	(void)p;
-	(void)edt;
-	if (t == NULL)
-		return (TAP_PACKET_DONT_REDRAW);
-	conv_add(state, &t->src, &t->dst, 0, 0, pinfo, NULL);
-	return (TAP_PACKET_REDRAW);
-}
 
 const struct panel_class panel_conv_ip = {
 	.name = "conv.ip",
@@ -27,6 +12,6 @@ const struct panel_class panel_conv_ip = {
 	.create = conv_create_addr,
 	.destroy = conv_destroy,
 	.reset = conv_reset,
-	.packet = conv_ip_packet,
+	.packet = conv_ip_tap_packet,
 	.draw = conv_draw,
 };

@@ -1,20 +1,5 @@
 /* IPv6 Conversations (tshark -z conv,ipv6): one row per address pair. */
 #include "conv.h"
-#include "dissectors/taps.h"
-
-static tap_packet_status
-conv_ipv6_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
-{
-	const struct ip_tap *t = data;
-
-	(void)p;
-	(void)edt;
-	if (t == NULL)
-		return (TAP_PACKET_DONT_REDRAW);
-	conv_add(state, &t->src, &t->dst, 0, 0, pinfo, NULL);
-	return (TAP_PACKET_REDRAW);
-}
 
 const struct panel_class panel_conv_ipv6 = {
 	.name = "conv.ipv6",
@@ -26,6 +11,6 @@ const struct panel_class panel_conv_ipv6 = {
 	.create = conv_create_addr,
 	.destroy = conv_destroy,
 	.reset = conv_reset,
-	.packet = conv_ipv6_packet,
+	.packet = conv_ip_tap_packet,
 	.draw = conv_draw,
 };

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "core/flowtab.h"
+#include "dissectors/taps.h"
 #include "endpoints.h"
 
 struct endp_key {
@@ -140,4 +141,18 @@ endp_draw(void *state, struct panel *p)
 	}
 	flowtab_folded(s->ft, &p->table->folded_rows,
 	    &p->table->folded_frames, &p->table->folded_bytes);
+}
+
+tap_packet_status
+endp_ip_tap_packet(void *state, struct panel *p, struct packet_info *pinfo,
+    struct dissect *edt, const void *data)
+{
+	const struct ip_tap *t = data;
+
+	(void)p;
+	(void)edt;
+	if (t == NULL)
+		return (TAP_PACKET_DONT_REDRAW);
+	endp_add(state, &t->src, &t->dst, 0, 0, pinfo);
+	return (TAP_PACKET_REDRAW);
 }

@@ -29,4 +29,9 @@ void	 endp_add(void *state, const struct address *src,
 	    const struct address *dst, uint16_t sport, uint16_t dport,
 	    const struct packet_info *);
 
+/* The packet callback of endpoints.ip and endpoints.ipv6: both taps give
+ * an ip_tap. */
+tap_packet_status endp_ip_tap_packet(void *state, struct panel *,
+	    struct packet_info *, struct dissect *, const void *data);
+
 #endif

@@ -1,20 +1,5 @@
 /* IPv4 Endpoints (tshark -z endpoints,ip). */
-#include "dissectors/taps.h"
 #include "endpoints.h"
-
-static tap_packet_status
-endpoints_ip_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
-{
-	const struct ip_tap *t = data;
-
-	(void)p;
-	(void)edt;
-	if (t == NULL)
-		return (TAP_PACKET_DONT_REDRAW);
-	endp_add(state, &t->src, &t->dst, 0, 0, pinfo);
-	return (TAP_PACKET_REDRAW);
-}
 
 const struct panel_class panel_endpoints_ip = {
 	.name = "endpoints.ip",
@@ -26,6 +11,6 @@ const struct panel_class panel_endpoints_ip = {
 	.create = endp_create_addr,
 	.destroy = endp_destroy,
 	.reset = endp_reset,
-	.packet = endpoints_ip_packet,
+	.packet = endp_ip_tap_packet,
 	.draw = endp_draw,
 };
