@@ -72,6 +72,7 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 
 	arena_reset(&edt->arena);
 	edt->depth = 0;
+	edt->data = NULL;
 	edt->nlayers = 0;
 	edt->ntap = 0;
 	edt->nfields = 0;
@@ -104,6 +105,7 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 		field_add_uint(edt, hf_frame_number, pinfo->num);
 		field_add_double(edt, hf_frame_time_relative, pinfo->rel_ts);
 	}
+	edt->data = data;
 	buf_init(&b, data, pinfo->caplen, pinfo->len);
 	(void)dtable_call(link_table, (uint32_t)pinfo->linktype, &b, pinfo,
 	    edt);

@@ -50,6 +50,10 @@ struct packet_info {
 struct packet_layer {
 	uint16_t	 proto;		/* field id of the protocol */
 	uint8_t		 in_error;
+	/* Where the protocol's own bytes (its header, what it read of its
+	 * buffer) are in the frame, for slices such as ip[0:1]; the length
+	 * is what was captured of them. */
+	uint32_t	 off, len;
 };
 
 struct tap_entry {
@@ -60,6 +64,7 @@ struct tap_entry {
 
 struct dissect {
 	struct packet_info	 pinfo;
+	const uint8_t		*data;		/* the frame's bytes (caplen) */
 	struct arena		 arena;
 	int			 depth;
 

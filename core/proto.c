@@ -147,10 +147,15 @@ call_dissector(const struct dissector *d, struct buf *b,
 		layer = edt->nlayers++;
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
+		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
+		    (uint32_t)(b->data - edt->data) : 0;
+		edt->layers[layer].len = 0;
 	}
 	edt->depth++;
 	r = d->dissect(b, pinfo, edt);
 	edt->depth--;
+	if (layer >= 0)		/* children read sub-buffers: this is ours */
+		edt->layers[layer].len = (uint32_t)MIN(b->off, b->caplen);
 	if (r == DISSECT_REJECT) {
 		/* Only the newest layer can be ours: children pushed after it
 		 * are dropped with it. */
