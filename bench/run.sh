@@ -8,7 +8,9 @@
 #   scan-1m.pcap       a synthetic SYN scan, 1M distinct flows (gen.py)
 #   pcap_floor         libpcap reading the file and nothing else
 # then prints taptop's packets/s and peak RSS on each, the floor's rate,
-# tshark's rate on the 400k capture, and the ratios against their targets.
+# tshark's rate on the 400k capture, and the ratios against their targets;
+# then reads each capture again with a five-term display filter on every
+# panel and prints that rate against the unfiltered one (bench.py FILTER).
 # Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
 # number of runs rates are the best of (3).
 

@@ -54,6 +54,10 @@ struct packet_layer {
 	 * buffer) are in the frame, for slices such as ip[0:1]; the length
 	 * is what was captured of them. */
 	uint32_t	 off, len;
+	/* The captured length of the buffer it was handed: its header and
+	 * all that follows it, the bytes "contains" and "matches" search
+	 * (Wireshark searches a protocol's whole tvbuff). */
+	uint32_t	 buflen;
 };
 
 struct tap_entry {

@@ -136,6 +136,7 @@ call_dissector(const struct dissector *d, struct buf *b,
     struct packet_info *pinfo, struct dissect *edt)
 {
 	enum dissect_result r;
+	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
 	int layer = -1;
 
 	if (edt->depth >= PACKET_DEPTH_MAX) {
@@ -148,14 +149,19 @@ call_dissector(const struct dissector *d, struct buf *b,
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
 		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
-		    (uint32_t)(b->data - edt->data) : 0;
+		    (uint32_t)(b->data + start - edt->data) : 0;
 		edt->layers[layer].len = 0;
+		edt->layers[layer].buflen = (uint32_t)(b->caplen - start);
 	}
 	edt->depth++;
 	r = d->dissect(b, pinfo, edt);
 	edt->depth--;
-	if (layer >= 0)		/* children read sub-buffers: this is ours */
-		edt->layers[layer].len = (uint32_t)MIN(b->off, b->caplen);
+	/* Children read sub-buffers, so what the cursor passed is ours; a
+	 * protocol whose item spans its payload (TCP) covers the buffer. */
+	if (layer >= 0)
+		edt->layers[layer].len = d->covers_payload ?
+		    (uint32_t)(b->caplen - start) :
+		    (uint32_t)(MIN(b->off, b->caplen) - start);
 	if (r == DISSECT_REJECT) {
 		/* Only the newest layer can be ours: children pushed after it
 		 * are dropped with it. */

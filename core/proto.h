@@ -44,6 +44,10 @@ struct dissector {
 	/* Not a layer of its own: a link type that only says "IP follows"
 	 * (tshark shows no node for it either). */
 	bool			 no_layer;
+	/* Its layer's bytes are its whole buffer, payload included, as
+	 * Wireshark's item for it spans (TCP); otherwise only its header,
+	 * what it read itself. */
+	bool			 covers_payload;
 	dissector_fn		 dissect;
 };
 

@@ -50,7 +50,7 @@
 #define IPV6_OPT_JUMBO		0xc2
 
 static int proto_ipv6 = -1, tap_ipv6 = -1;
-static int hf_ipv6_version = -1, hf_ipv6_tclass = -1, hf_ipv6_flow = -1,
+static int hf_ip_version = -1, hf_ipv6_version = -1, hf_ipv6_tclass = -1, hf_ipv6_flow = -1,
     hf_ipv6_plen = -1, hf_ipv6_nxt = -1, hf_ipv6_hlim = -1,
     hf_ipv6_src = -1, hf_ipv6_dst = -1, hf_ipv6_addr = -1,
     hf_ipv6_opt_type = -1, hf_ipv6_opt_length = -1, hf_ipv6_opt_jumbo = -1;
@@ -69,6 +69,8 @@ extern const struct dissector dissector_ipv6_hopopts, dissector_ipv6_routing,
 
 static const struct field_def ipv6_fields[] = {
 	{ &hf_ipv6_version, "ipv6.version", FT_UINT8, "Version", 0 },
+	/* As in Wireshark, the IPv6 header answers ip.version too. */
+	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
 	{ &hf_ipv6_tclass, "ipv6.tclass", FT_UINT32, "Traffic Class", 0x0ff00000 },
 	{ &hf_ipv6_flow, "ipv6.flow", FT_UINT24, "Flow Label", 0x000fffff },
 	{ &hf_ipv6_plen, "ipv6.plen", FT_UINT16, "Payload Length", 0 },
@@ -396,6 +398,7 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	if (b->err != BUF_OK)
 		return (DISSECT_OK);
 	field_add_uint(edt, hf_ipv6_version, vtf >> 28);
+	field_add_uint(edt, hf_ip_version, vtf >> 28);
 	if (vtf >> 28 != 6) {
 		buf_fail(b, BUF_MALFORMED);
 		return (DISSECT_OK);

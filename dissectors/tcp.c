@@ -283,6 +283,7 @@ tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 
 const struct dissector dissector_tcp = {
 	.name = "tcp",
+	.covers_payload = true,
 	.longname = "Transmission Control Protocol",
 	.proto = &proto_tcp,
 	.tables = tcp_tables,

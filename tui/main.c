@@ -185,7 +185,7 @@ open_panel_spec(const char *spec)
 		if (panel_class_find(name) == NULL)
 			die_usage("unknown panel \"%s\" (taptop --list-panels "
 			    "lists them)", name);
-		die_usage("panel %s: bad filter: %s", name, err);
+		die_usage("bad filter for panel %s: %s", name, err);
 	}
 	g_free(name);
 	return (p);
@@ -374,8 +374,15 @@ main(int argc, char **argv)
 	}
 	if (opt.batch)
 		rc = run_batch(&cap, panels, &sigs);
-	else
-		rc = tui_run(&cap, panels, &sigs, opt.delay);
+	else {
+		struct tui_opts to = {
+			.delay = opt.delay,
+			.max_rows = (size_t)opt.max_rows,
+			.dfilter = opt.dfilter,
+		};
+
+		rc = tui_run(&cap, panels, &sigs, &to);
+	}
 	capture_close(&cap);
 	for (i = 0; i < panels->len; i++)
 		panel_close(g_ptr_array_index(panels, i));

@@ -1,18 +1,28 @@
 #!/bin/sh
-# Fuzzes the dissectors, taps and panels: `make fuzz` or
-#   sh tests/fuzz/run.sh [SECONDS]   (default 60)
+# Fuzzes the dissectors, taps and panels, and the display-filter compiler:
+# `make fuzz` or
+#   sh tests/fuzz/run.sh [SECONDS]   (default 60, split between the targets)
 #
-# Builds tests/fuzz/fuzz_frame.c with everything but the front end
-# (core/, dissectors/, panels/) under clang's libFuzzer, AddressSanitizer
-# and UndefinedBehaviorSanitizer into build-fuzz/, seeds a corpus in a
-# temporary directory with every packet of ../shared/pcaps (one file per
-# packet, a link-type byte first: see pcap_split.py), and fuzzes for
-# SECONDS.  Exits non-zero on a crash, a leak, a timeout or undefined
-# behaviour; the input that caused it is kept in build-fuzz/artifacts/.
-# Set FUZZ_CORPUS to a directory to keep (and grow) the corpus across runs.
+# Builds, with everything but the front end (core/, dissectors/, panels/)
+# under clang's libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer,
+# into build-fuzz/:
+#   fuzz_frame    tests/fuzz/fuzz_frame.c: bytes dissected as one frame;
+#                 seeded with every packet of ../shared/pcaps (one file per
+#                 packet, a link-type byte first: see pcap_split.py)
+#   fuzz_dfilter  tests/fuzz/fuzz_dfilter.c: bytes compiled as a display
+#                 filter and run on a few frames; seeded with the filters
+#                 of tests/e2e/filters.txt, with a dictionary of the
+#                 language's tokens and the table's words
+# and fuzzes each for its share of SECONDS (half each; FUZZ_TARGETS="frame"
+# or "dfilter" runs one of them for all of it).  Exits non-zero if either
+# found a crash, a leak, a timeout or undefined behaviour; the input that
+# caused it is kept in build-fuzz/artifacts/<target>/.  Set FUZZ_CORPUS to
+# a directory to keep (and grow) the corpora across runs (one subdirectory
+# per target).
 
 set -e
 seconds=${1:-60}
+targets=${FUZZ_TARGETS:-"frame dfilter"}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
@@ -31,49 +41,105 @@ cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Icore
 	$(pkg-config --cflags glib-2.0 libpcap)"
 libs="$(pkg-config --libs glib-2.0 libpcap) -lpthread -lm"
 
-mkdir -p "$out/artifacts"
-objs=""
-for src in core/*.c dissectors/*.c panels/*.c tests/fuzz/fuzz_frame.c; do
-	[ -f "$src" ] || continue
-	obj=$out/$(echo "$src" | sed 's|/|_|g; s|\.c$|.o|')
-	# Rebuild what changed (headers included: they are few and shared).
-	if [ ! -f "$obj" ] || [ -n "$(find "$src" core dissectors panels \
+# Rebuilds an object when its source, or any header or list.def (they are
+# few and shared), is newer.
+compile() {
+	obj=$out/$(echo "$1" | sed 's|/|_|g; s|\.c$|.o|')
+	if [ ! -f "$obj" ] || [ -n "$(find "$1" core dissectors panels \
 	    -name '*.[ch]' -newer "$obj" -o -name '*.def' -newer "$obj" |
 	    head -n 1)" ]; then
 		# shellcheck disable=SC2086
-		$CC $cflags -fsanitize=fuzzer-no-link $san -c "$src" -o "$obj"
+		$CC $cflags -fsanitize=fuzzer-no-link $san -c "$1" -o "$obj"
 	fi
+}
+
+mkdir -p "$out"
+objs=""
+for src in core/*.c dissectors/*.c panels/*.c; do
+	[ -f "$src" ] || continue
+	compile "$src"
 	objs="$objs $obj"
 done
-# shellcheck disable=SC2086
-$CC -fsanitize=fuzzer $san -o "$out/fuzz_frame" $objs $libs
-echo "fuzz: built $out/fuzz_frame"
+for t in $targets; do
+	compile "tests/fuzz/fuzz_$t.c"
+	# shellcheck disable=SC2086
+	$CC -fsanitize=fuzzer $san -o "$out/fuzz_$t" $objs "$obj" $libs
+	mkdir -p "$out/artifacts/$t"
+	echo "fuzz: built $out/fuzz_$t"
+done
 
-if [ -n "$FUZZ_CORPUS" ]; then
-	corpus=$FUZZ_CORPUS
-	mkdir -p "$corpus"
-	tmp=""
-else
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/taptop-fuzz.XXXXXX")
-	corpus=$tmp/corpus
-	mkdir -p "$corpus"
-fi
-seeds=$(mktemp -d "${TMPDIR:-/tmp}/taptop-seeds.XXXXXX")
-trap 'rm -rf "$seeds" $tmp' EXIT INT TERM
-$python tests/fuzz/pcap_split.py "$seeds" \
-	"$root"/../shared/pcaps/*/*.pcap "$root"/../shared/pcaps/*/*.pcapng \
-	"$root"/../shared/pcaps/*/*.cap
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/taptop-fuzz.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
 
-set +e
-# New inputs go to the first directory; the seeds are only read.
-ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1} \
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-"$out/fuzz_frame" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
-	-rss_limit_mb=2048 -print_final_stats=1 \
-	-artifact_prefix="$out/artifacts/" "$corpus" "$seeds"
-rc=$?
-if [ $rc -ne 0 ]; then
-	echo "fuzz: FAILED (exit $rc); reproduce with $out/fuzz_frame $out/artifacts/<file>"
-	exit $rc
+# Seeds (read only) and, for fuzz_dfilter, a dictionary.
+seeds_frame() {
+	$python tests/fuzz/pcap_split.py "$1" \
+		"$root"/../shared/pcaps/*/*.pcap \
+		"$root"/../shared/pcaps/*/*.pcapng "$root"/../shared/pcaps/*/*.cap
+}
+seeds_dfilter() {
+	$python - tests/e2e/filters.txt "$1" "$tmp/dfilter.dict" <<'EOF'
+import hashlib, os, re, sys
+table, outdir, dict_path = sys.argv[1:4]
+words = set()
+with open(table, encoding="utf-8") as f:
+    for line in f:
+        line = line.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#") or \
+                re.fullmatch(r"\[\w+\]", line.strip()):
+            continue
+        data = line.encode()
+        name = hashlib.sha1(data).hexdigest()
+        with open(os.path.join(outdir, name), "wb") as o:
+            o.write(data)
+        words.update(re.findall(r"[A-Za-z_][\w.]*", line))
+ops = ["==", "!=", "===", "!==", ">", "<", ">=", "<=", "&&", "||", "!",
+       "&", "(", ")", "{", "}", "[", "]", ":", "-", ",", "..", "~", "\"",
+       "'", "\\x", "\\", "/", "r\"", "0x", "any_eq", "all_ne", "all_eq",
+       "any_ne"]
+with open(dict_path, "w") as d:
+    for w in sorted(words) + ops:
+        d.write('"%s"\n' % "".join(
+            c if 32 <= ord(c) < 127 and c not in '"\\' else "\\x%02x" % ord(c)
+            for c in w))
+EOF
+}
+
+ntargets=$(echo "$targets" | wc -w)
+share=$((seconds / ntargets))
+[ "$share" -ge 1 ] || share=1
+failed=""
+for t in $targets; do
+	if [ -n "$FUZZ_CORPUS" ]; then
+		corpus=$FUZZ_CORPUS/$t
+	else
+		corpus=$tmp/corpus-$t
+	fi
+	mkdir -p "$corpus" "$tmp/seeds-$t"
+	"seeds_$t" "$tmp/seeds-$t"
+	case $t in
+	frame) extra="-max_len=16384" ;;
+	dfilter) extra="-max_len=512 -dict=$tmp/dfilter.dict" ;;
+	esac
+	echo "fuzz: $t for $share s"
+	set +e
+	# New inputs go to the first directory; the seeds are only read.
+	# shellcheck disable=SC2086
+	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1} \
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	"$out/fuzz_$t" -max_total_time="$share" $extra -timeout=10 \
+		-rss_limit_mb=2048 -detect_leaks=1 -print_final_stats=1 \
+		-artifact_prefix="$out/artifacts/$t/" "$corpus" "$tmp/seeds-$t"
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ]; then
+		echo "fuzz: $t FAILED (exit $rc); reproduce with" \
+		    "$out/fuzz_$t $out/artifacts/$t/<file>"
+		failed="$failed $t"
+	fi
+done
+if [ -n "$failed" ]; then
+	echo "fuzz: FAILED:$failed"
+	exit 1
 fi
-echo "fuzz: no crash in $seconds s"
+echo "fuzz: no crash or leak in $seconds s ($targets)"

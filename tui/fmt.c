@@ -1,0 +1,405 @@
+/*
+ * Text for the screen; the contract is in fmt.h.
+ *
+ * Human units are SI (k = 1000) with three significant digits, as top and
+ * iftop show them: a column of them stays narrow and comparable at a
+ * glance.  Exact numbers are the batch printer's job.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "core/proto.h"
+#include "core/report.h"
+#include "tui/fmt.h"
+
+static const char *const si_prefix[] = { "", "k", "M", "G", "T", "P", "E" };
+
+/*
+ * v with an SI prefix and three significant digits.  Below 1000 a count
+ * prints as an integer; a rate (decimals) keeps one decimal below 10.
+ */
+static void
+human(char *out, size_t n, double v, const char *sep, const char *unit,
+    bool decimals)
+{
+	const char *fmt;
+	size_t i = 0;
+
+	if (!(v > 0) || !isfinite(v))	/* NaN, negative, infinite */
+		v = isinf(v) && v > 0 ? 1e21 : 0;
+	if (v < 999.5) {
+		fmt = decimals && v < 9.95 && v != floor(v) ? "%.1f%s%s" :
+		    "%.0f%s%s";
+		snprintf(out, n, fmt, v, *unit != '\0' ? sep : "", unit);
+		return;
+	}
+	while (v >= 999.5 && i + 1 < G_N_ELEMENTS(si_prefix)) {
+		v /= 1000;
+		i++;
+	}
+	if (v < 9.995)
+		fmt = "%.2f%s%s%s";
+	else if (v < 99.95)
+		fmt = "%.1f%s%s%s";
+	else
+		fmt = "%.0f%s%s%s";
+	snprintf(out, n, fmt, v, sep, si_prefix[i], unit);
+}
+
+void
+fmt_count(char *out, size_t n, uint64_t v)
+{
+	human(out, n, (double)v, "", "", false);
+}
+
+void
+fmt_rate(char *out, size_t n, double v)
+{
+	human(out, n, v, "", "", true);
+}
+
+void
+fmt_bytes(char *out, size_t n, uint64_t bytes, bool bits)
+{
+	if (bits)
+		human(out, n, (double)bytes * 8, " ", "b", false);
+	else
+		human(out, n, (double)bytes, " ", "B", false);
+}
+
+void
+fmt_bps(char *out, size_t n, double bits_per_s)
+{
+	human(out, n, bits_per_s, " ", "b/s", true);
+}
+
+void
+fmt_elapsed(char *out, size_t n, double seconds)
+{
+	uint64_t s = seconds > 0 && isfinite(seconds) ? (uint64_t)seconds : 0;
+	uint64_t d = s / 86400;
+
+	if (d > 0)
+		snprintf(out, n, "%" PRIu64 "d %02u:%02u:%02u", d,
+		    (unsigned)(s / 3600 % 24), (unsigned)(s / 60 % 60),
+		    (unsigned)(s % 60));
+	else
+		snprintf(out, n, "%02u:%02u:%02u", (unsigned)(s / 3600),
+		    (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+}
+
+void
+fmt_percent(char *out, size_t n, double pct)
+{
+	if (!(pct > 0) || !isfinite(pct))
+		pct = 0;
+	snprintf(out, n, pct < 9.995 ? "%.2f%%" : "%.1f%%", pct);
+}
+
+/* Columns one character takes. */
+static int
+char_width(gunichar c)
+{
+	if (g_unichar_iszerowidth(c))
+		return (0);
+	return (g_unichar_iswide(c) ? 2 : 1);
+}
+
+/* The next character of s: its width, and its length in bytes (an
+ * invalid byte is a character of one column). */
+static size_t
+next_char(const char *s, int *w)
+{
+	gunichar c = g_utf8_get_char_validated(s, -1);
+
+	if (c == (gunichar)-1 || c == (gunichar)-2) {
+		*w = 1;
+		return (1);
+	}
+	*w = char_width(c);
+	return ((size_t)(g_utf8_next_char(s) - s));
+}
+
+int
+fmt_width(const char *s)
+{
+	int total = 0, w;
+
+	if (s == NULL)
+		return (0);
+	while (*s != '\0') {
+		s += next_char(s, &w);
+		total += w;
+	}
+	return (total);
+}
+
+char *
+fmt_fit(const char *s, int cols, bool ascii)
+{
+	const char *ell = ascii ? "..." : "\u2026";
+	int ellw = ascii ? 3 : 1, used = 0, w;
+	const char *p;
+	GString *out;
+	size_t len;
+
+	if (s == NULL)
+		s = "";
+	if (cols <= 0)
+		return (g_strdup(""));
+	if (fmt_width(s) <= cols)
+		return (g_strdup(s));
+	if (cols <= ellw) {
+		ell = "";
+		ellw = 0;
+	}
+	out = g_string_new(NULL);
+	for (p = s; *p != '\0'; p += len) {
+		len = next_char(p, &w);
+		if (used + w > cols - ellw)
+			break;
+		g_string_append_len(out, p, (gssize)len);
+		used += w;
+	}
+	g_string_append(out, ell);
+	return (g_string_free(out, FALSE));
+}
+
+char *
+fmt_slice(const char *s, int from, int cols)
+{
+	GString *out = g_string_new(NULL);
+	int col = 0, w;
+	size_t len;
+
+	for (; s != NULL && *s != '\0'; s += len, col += w) {
+		len = next_char(s, &w);
+		if (col < from)
+			continue;
+		if (col + w > from + cols)
+			break;
+		g_string_append_len(out, s, (gssize)len);
+	}
+	return (g_string_free(out, FALSE));
+}
+
+char *
+fmt_ascii(const char *s)
+{
+	static const struct {
+		gunichar	 c;
+		const char	*ascii;
+	} fold[] = {
+		{ 0x2192, "->" }, { 0x2190, "<-" }, { 0x2194, "<->" },
+		{ 0x2026, "..." }, { 0x25b2, "^" }, { 0x25bc, "v" },
+		{ 0x2500, "-" }, { 0x2502, "|" }, { 0x251c, "|" },
+		{ 0x2514, "`" }, { 0x2713, "ok" }, { 0x2717, "!!" },
+		{ 0x00b7, "." }, { 0x2022, "*" },
+	};
+	GString *out = g_string_new(NULL);
+	gunichar c;
+	size_t i;
+
+	while (s != NULL && *s != '\0') {
+		if ((unsigned char)*s < 0x80) {
+			g_string_append_c(out, *s++);
+			continue;
+		}
+		c = g_utf8_get_char_validated(s, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_c(out, '?');
+			s++;
+			continue;
+		}
+		for (i = 0; i < G_N_ELEMENTS(fold); i++)
+			if (fold[i].c == c)
+				break;
+		g_string_append(out, i < G_N_ELEMENTS(fold) ?
+		    fold[i].ascii : "?");
+		s = g_utf8_next_char(s);
+	}
+	return (g_string_free(out, FALSE));
+}
+
+bool
+fmt_col_numeric(enum col_type t)
+{
+	return (t == COL_UINT || t == COL_BYTES || t == COL_PORT ||
+	    t == COL_TIME);
+}
+
+/* Absolute times (seconds since the epoch) are told from relative ones by
+ * size: no capture lasts three years. */
+#define FMT_EPOCH_MIN	1e8
+
+static char *
+fmt_time(double d)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t;
+
+	if (!isfinite(d))
+		d = 0;
+	if (d >= FMT_EPOCH_MIN && d < 1e12) {
+		t = (time_t)d;
+		if (localtime_r(&t, &tm) != NULL &&
+		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) > 0)
+			return (g_strdup(buf));
+	}
+	return (g_strdup_printf("%.3f", d));
+}
+
+char *
+fmt_cell(const struct table_col *col, const union cell *c, bool bits)
+{
+	char buf[ADDR_STRLEN > FMT_NUM_MAX ? ADDR_STRLEN : FMT_NUM_MAX];
+	const char *name;
+	int depth;
+
+	switch (col->type) {
+	case COL_UINT:
+		fmt_count(buf, sizeof(buf), c->u);
+		return (g_strdup(buf));
+	case COL_BYTES:
+		fmt_bytes(buf, sizeof(buf), c->u, bits);
+		return (g_strdup(buf));
+	case COL_PORT:
+		return (g_strdup_printf("%" PRIu64, c->u));
+	case COL_TIME:
+		return (fmt_time(c->d));
+	case COL_ADDR:
+		address_to_str(&c->addr, buf);
+		return (term_escape(buf, strlen(buf)));
+	case COL_PATH:
+		if (c->path == NULL || c->path->n == 0)
+			return (g_strdup(""));
+		depth = MIN(c->path->n, TABLE_PATH_MAX);
+		name = proto_name(c->path->proto[depth - 1]);
+		if (name == NULL)
+			name = "?";
+		return (term_escape(name, strlen(name)));
+	case COL_TEXT:
+		return (term_escape(c->text, c->text != NULL ?
+		    strlen(c->text) : 0));
+	}
+	return (g_strdup(""));
+}
+
+static int
+path_depth(const union cell *c)
+{
+	if (c->path == NULL || c->path->n == 0)
+		return (1);
+	return (MIN(c->path->n, TABLE_PATH_MAX));
+}
+
+char *
+fmt_path_indent(const union cell *c)
+{
+	int d = path_depth(c);
+
+	return (g_strnfill((gsize)(d - 1) * 2, ' '));
+}
+
+/*
+ * One pass from the last row up.  more[d] says whether a row of depth d
+ * comes later with no shallower row in between: then the row at depth d
+ * has a sibling below it ("├─" rather than "└─"), and deeper rows draw a
+ * vertical line in that depth's column.
+ */
+char **
+fmt_tree_prefixes(const struct table *t, int col, bool ascii)
+{
+	const char *tee = ascii ? "|-" : "\u251c\u2500";
+	const char *elbow = ascii ? "`-" : "\u2514\u2500";
+	const char *bar = ascii ? "| " : "\u2502 ";
+	bool more[TABLE_PATH_MAX + 2] = { false };
+	char **out;
+	GString *s;
+	int r, d, a, x;
+
+	if (t == NULL || col < 0 || col >= t->ncols ||
+	    t->cols[col].type != COL_PATH)
+		return (NULL);
+	out = g_new0(char *, (size_t)t->nrows + 1);
+	for (r = t->nrows - 1; r >= 0; r--) {
+		d = path_depth(&table_row(t, r)[col]);
+		s = g_string_new(NULL);
+		for (a = 2; a < d; a++)
+			g_string_append(s, more[a] ? bar : "  ");
+		if (d >= 2)
+			g_string_append(s, more[d] ? tee : elbow);
+		out[r] = g_string_free(s, FALSE);
+		more[d] = true;
+		for (x = d + 1; x <= TABLE_PATH_MAX; x++)
+			more[x] = false;
+	}
+	return (out);
+}
+
+char *
+fmt_segments(const struct fmt_seg *seg, int n, const char *sep, int width)
+{
+	bool *keep = g_new(bool, (size_t)MAX(n, 1));
+	bool *shrt = g_new0(bool, (size_t)MAX(n, 1));
+	int i, total, pick, kept, sepw = fmt_width(sep);
+	GString *out;
+
+	for (i = 0; i < n; i++)
+		keep[i] = seg[i].lng != NULL && seg[i].lng[0] != '\0';
+	for (;;) {
+		bool first = true;
+
+		total = 0;
+		for (i = 0; i < n; i++) {
+			if (!keep[i])
+				continue;
+			total += (first ? 0 : sepw) + fmt_width(shrt[i] &&
+			    seg[i].shrt != NULL ? seg[i].shrt : seg[i].lng);
+			first = false;
+		}
+		if (total <= width)
+			break;
+		/* Shorten the least important segment that can be, else
+		 * leave out the least important one. */
+		pick = -1;
+		for (i = 0; i < n; i++)
+			if (keep[i] && !shrt[i] && seg[i].shrt != NULL &&
+			    strcmp(seg[i].shrt, seg[i].lng) != 0 &&
+			    (pick < 0 || seg[i].prio < seg[pick].prio))
+				pick = i;
+		if (pick >= 0) {
+			shrt[pick] = true;
+			continue;
+		}
+		kept = 0;
+		for (i = 0; i < n; i++)
+			if (keep[i]) {
+				kept++;
+				if (pick < 0 || seg[i].prio < seg[pick].prio)
+					pick = i;
+			}
+		/* The most important one stays: the caller cuts it. */
+		if (kept <= 1)
+			break;
+		keep[pick] = false;
+	}
+	out = g_string_new(NULL);
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		if (out->len > 0)
+			g_string_append(out, sep);
+		g_string_append(out, shrt[i] && seg[i].shrt != NULL ?
+		    seg[i].shrt : seg[i].lng);
+	}
+	g_free(keep);
+	g_free(shrt);
+	return (g_string_free(out, FALSE));
+}

@@ -1,0 +1,95 @@
+/*
+ * Text for the screen: numbers in human units, cells of a table, widths
+ * of UTF-8 text in terminal columns, and the ASCII fallback.
+ *
+ * Nothing here touches curses, so every function is unit-tested
+ * (tests/unit/test_tui.c).  Every cell that came from a packet passes
+ * through term_escape (core/report.h) here, before any front end sees it.
+ */
+#ifndef TAPTOP_TUI_FMT_H
+#define TAPTOP_TUI_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/table.h"
+
+#define FMT_NUM_MAX	32		/* room for any number formatted here */
+
+/* 999 -> "999", 1234 -> "1.23k", 12345678 -> "12.3M": three digits. */
+void	 fmt_count(char *out, size_t n, uint64_t v);
+
+/* A rate: like fmt_count, but one decimal below 10 ("0.5"). */
+void	 fmt_rate(char *out, size_t n, double v);
+
+/* Bytes, or bits when bits is set: "512 B", "1.23 kB", "9.84 kb". */
+void	 fmt_bytes(char *out, size_t n, uint64_t bytes, bool bits);
+
+/* Bits per second: "0 b/s", "12.3 Mb/s". */
+void	 fmt_bps(char *out, size_t n, double bits_per_s);
+
+/* An elapsed time: "00:01:02", "1d 02:03:04". */
+void	 fmt_elapsed(char *out, size_t n, double seconds);
+
+/* A percentage with two decimals, or one at 10 and more. */
+void	 fmt_percent(char *out, size_t n, double pct);
+
+/* Display width of UTF-8 text in terminal columns (wide characters count
+ * two, combining marks none, a byte that is not UTF-8 one). */
+int	 fmt_width(const char *s);
+
+/*
+ * s cut to at most cols columns, with an ellipsis ("…", or "..." when
+ * ascii) at the end when it was cut.  g_free the result.
+ */
+char	*fmt_fit(const char *s, int cols, bool ascii);
+
+/* The characters of s whose columns lie in [from, from + cols): a
+ * horizontal window on a long line.  g_free the result. */
+char	*fmt_slice(const char *s, int from, int cols);
+
+/*
+ * s for a terminal that is not UTF-8: arrows, ellipses, tree and sort
+ * glyphs become ASCII look-alikes ("→" is "->"), any other non-ASCII
+ * character "?".  g_free the result.
+ */
+char	*fmt_ascii(const char *s);
+
+/*
+ * One cell as text, escaped for the terminal: counts in human units, byte
+ * columns in bytes or bits, times in seconds (or a date when absolute),
+ * paths as the last protocol's name (the caller indents), text through
+ * term_escape.  g_free the result.
+ */
+char	*fmt_cell(const struct table_col *, const union cell *, bool bits);
+
+/* True for columns shown right-aligned (numbers). */
+bool	 fmt_col_numeric(enum col_type);
+
+/*
+ * Tree prefixes for a table whose column col holds protocol paths in tree
+ * order (depth first): for each row, "├─", "└─" and "│ " drawn from the
+ * depths of the rows after it ("|-", "`-", "| " when ascii).  Returns an
+ * array of nrows strings (g_strfreev it), or NULL if col is not a path.
+ */
+char	**fmt_tree_prefixes(const struct table *, int col, bool ascii);
+
+/* Plain indentation for a path cell: two spaces per level below the root. */
+char	*fmt_path_indent(const union cell *);
+
+/*
+ * Status-line layout: segments in order, each with a long and a short
+ * form and a priority (higher is kept longer).  To fit width, segments go
+ * short lowest priority first, then are left out lowest priority first.
+ * The kept ones are joined by sep.  g_free the result.
+ */
+struct fmt_seg {
+	const char	*lng;
+	const char	*shrt;		/* NULL: same as lng */
+	int		 prio;
+};
+char	*fmt_segments(const struct fmt_seg *, int n, const char *sep,
+	    int width);
+
+#endif

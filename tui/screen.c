@@ -1,0 +1,1095 @@
+/*
+ * Drawing: the status lines, the tab bar, the active panel's table, the
+ * key hint, and the overlays (help, the add-panel menu, the prompt).
+ *
+ * Every string reaches the terminal through put(), which cuts it to the
+ * columns it may use and, when the terminal is not UTF-8, folds it to
+ * ASCII; text that came from packets was escaped by fmt_cell() before
+ * that.  The screen is drawn whole each time (erase, draw, refresh) and
+ * curses sends only what changed, so a resize or a mode change needs no
+ * bookkeeping of what is on the glass.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/dfilter.h"
+#include "core/packet.h"
+#include "core/report.h"
+#include "tui/fmt.h"
+#include "tui/screen.h"
+
+#define COL_GAP		2
+#define COL_TEXT_MAX	40	/* widest address, text or path column */
+#define MEASURE_ROWS	2000	/* rows measured for the column widths */
+
+enum {
+	PAIR_STATUS = 1,
+	PAIR_STATUS_HI,
+	PAIR_TAB_ACTIVE,
+	PAIR_HEADER,
+	PAIR_HEADER_SORT,
+	PAIR_TREE,
+	PAIR_HINT,
+	PAIR_MSG,
+	PAIR_ERR,
+	PAIR_OK,
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+void
+screen_init(struct tui *t)
+{
+	attr_t *a = t->attr;
+	int bg = -1;
+
+	if (t->color) {
+		start_color();
+		if (use_default_colors() == ERR)
+			bg = COLOR_BLACK;
+		init_pair(PAIR_STATUS, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_STATUS_HI, COLOR_YELLOW, COLOR_BLUE);
+		init_pair(PAIR_TAB_ACTIVE, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_HEADER, COLOR_BLACK, COLOR_GREEN);
+		init_pair(PAIR_HEADER_SORT, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_TREE, COLOR_CYAN, (short)bg);
+		init_pair(PAIR_HINT, COLOR_BLACK, COLOR_WHITE);
+		init_pair(PAIR_MSG, COLOR_YELLOW, (short)bg);
+		init_pair(PAIR_ERR, COLOR_RED, (short)bg);
+		init_pair(PAIR_OK, COLOR_GREEN, (short)bg);
+		a[AT_STATUS] = COLOR_PAIR(PAIR_STATUS);
+		a[AT_STATUS_HI] = COLOR_PAIR(PAIR_STATUS_HI) | A_BOLD;
+		a[AT_TAB] = A_NORMAL;
+		a[AT_TAB_ACTIVE] = COLOR_PAIR(PAIR_TAB_ACTIVE) | A_BOLD;
+		a[AT_TITLE] = A_BOLD;
+		a[AT_HEADER] = COLOR_PAIR(PAIR_HEADER);
+		a[AT_HEADER_SORT] = COLOR_PAIR(PAIR_HEADER_SORT) | A_BOLD;
+		a[AT_TREE] = COLOR_PAIR(PAIR_TREE);
+		a[AT_OTHER] = A_DIM;
+		a[AT_EMPTY] = A_DIM;
+		a[AT_HINT] = COLOR_PAIR(PAIR_HINT);
+		a[AT_MSG] = COLOR_PAIR(PAIR_MSG) | A_BOLD;
+		a[AT_ERR] = COLOR_PAIR(PAIR_ERR) | A_BOLD;
+		a[AT_INPUT_OK] = COLOR_PAIR(PAIR_OK);
+		a[AT_INPUT_BAD] = COLOR_PAIR(PAIR_ERR) | A_BOLD;
+		a[AT_SEL] = A_REVERSE;
+		return;
+	}
+	/* Monochrome (NO_COLOR, or a terminal without colours): reverse,
+	 * bold and underline only, and the prompt's ✓/✗ marker. */
+	a[AT_STATUS] = A_REVERSE;
+	a[AT_STATUS_HI] = A_REVERSE | A_BOLD;
+	a[AT_TAB] = A_NORMAL;
+	a[AT_TAB_ACTIVE] = A_REVERSE | A_BOLD;
+	a[AT_TITLE] = A_BOLD;
+	a[AT_HEADER] = A_REVERSE;
+	a[AT_HEADER_SORT] = A_REVERSE | A_BOLD | A_UNDERLINE;
+	a[AT_TREE] = A_NORMAL;
+	a[AT_OTHER] = A_DIM;
+	a[AT_EMPTY] = A_DIM;
+	a[AT_HINT] = A_REVERSE;
+	a[AT_MSG] = A_BOLD;
+	a[AT_ERR] = A_BOLD;
+	a[AT_INPUT_OK] = A_NORMAL;
+	a[AT_INPUT_BAD] = A_BOLD | A_UNDERLINE;
+	a[AT_SEL] = A_REVERSE;
+}
+
+int
+screen_body_rows(void)
+{
+	return (MAX(1, LINES - SCREEN_TOP - SCREEN_BOTTOM));
+}
+
+/*
+ * Writes s at (y, x) in at most w columns, cut with an ellipsis and folded
+ * to ASCII as the terminal needs; returns the columns written.
+ */
+static int
+put(const struct tui *t, int y, int x, int w, const char *s, attr_t a)
+{
+	char *ascii = NULL, *fit;
+	int used;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || s == NULL)
+		return (0);
+	w = MIN(w, COLS - x);
+	if (w <= 0)
+		return (0);
+	if (!t->utf8)
+		s = ascii = fmt_ascii(s);
+	fit = fmt_fit(s, w, !t->utf8);
+	attrset(a);
+	mvaddstr(y, x, fit);
+	attrset(A_NORMAL);
+	used = fmt_width(fit);
+	g_free(fit);
+	g_free(ascii);
+	return (used);
+}
+
+/* Like put, right-aligned in w columns when right is set. */
+static void
+put_col(const struct tui *t, int y, int x, int w, const char *s, attr_t a,
+    bool right)
+{
+	char *d = t->utf8 ? g_strdup(s) : fmt_ascii(s);
+	int sw = fmt_width(d);
+
+	if (right && sw < w) {
+		x += w - sw;
+		w = sw;
+	}
+	put(t, y, x, w, d, a);
+	g_free(d);
+}
+
+static void
+fill(int y, attr_t a)
+{
+	if (y < 0 || y >= LINES)
+		return;
+	mvhline(y, 0, ' ' | a, COLS);
+}
+
+/* Text from outside taptop (file names, filters, messages), made safe for
+ * the terminal.  g_free it. */
+static char *
+safe(const char *s)
+{
+	return (term_escape(s, s != NULL ? strlen(s) : 0));
+}
+
+/* ---- status ---- */
+
+static const char *
+state_text(const struct tui *t, char *buf, size_t n)
+{
+	struct capture *c = t->cap;
+	enum capture_state st = capture_get_state(c);
+	char *e;
+
+	switch (st) {
+	case CAPTURE_RUNNING:
+		if (c->live)
+			snprintf(buf, n, "capturing");
+		else if (c->opts.speed > 0)
+			snprintf(buf, n, "replaying at %gx", c->opts.speed);
+		else
+			snprintf(buf, n, "reading file");
+		break;
+	case CAPTURE_FINISHED:
+		snprintf(buf, n, c->live ? "finished" : "file finished");
+		break;
+	case CAPTURE_STOPPED:
+		snprintf(buf, n, "stopped");
+		break;
+	case CAPTURE_IFACE_DOWN:
+		snprintf(buf, n, "interface down");
+		break;
+	case CAPTURE_FAILED:
+		/* error is written before the state changes. */
+		e = safe(c->error != NULL ? c->error : "read error");
+		snprintf(buf, n, "failed: %s", e);
+		g_free(e);
+		break;
+	}
+	if (t->paused) {
+		char *s = g_strdup_printf("paused (%s)", buf);
+
+		g_strlcpy(buf, s, n);
+		g_free(s);
+	}
+	return (buf);
+}
+
+static double
+elapsed_s(const struct tui *t)
+{
+	int64_t end = t->end_ms != 0 ? t->end_ms : mono_ms();
+
+	return ((double)(end - t->start_ms) / 1000);
+}
+
+static void
+draw_status(struct tui *t)
+{
+	struct capture *c = t->cap;
+	char state[512], el[32], refresh[32];
+	char *src, *bpf = NULL, *dfl = NULL, *bpfl = NULL, *bpfs = NULL;
+	char *dfll = NULL, *dfls = NULL, *left, *right;
+	struct fmt_seg seg[8];
+	int n = 0, rw;
+
+	state_text(t, state, sizeof(state));
+	fmt_elapsed(el, sizeof(el), elapsed_s(t));
+	snprintf(refresh, sizeof(refresh), "every %gs", t->delay);
+	src = safe(c->source);
+	seg[n++] = (struct fmt_seg){ "taptop", NULL, 10 };
+	seg[n++] = (struct fmt_seg){ src, NULL, 90 };
+	if (c->opts.bpf != NULL && c->opts.bpf[0] != '\0') {
+		bpf = safe(c->opts.bpf);
+		bpfl = g_strdup_printf("capture filter: %s", bpf);
+		bpfs = g_strdup_printf("-f %s", bpf);
+		seg[n++] = (struct fmt_seg){ bpfl, bpfs, 50 };
+	}
+	if (t->global_filter[0] != '\0') {
+		dfl = safe(t->global_filter);
+		dfll = g_strdup_printf("display filter: %s", dfl);
+		dfls = g_strdup_printf("-Y %s", dfl);
+		seg[n++] = (struct fmt_seg){ dfll, dfls, 60 };
+	}
+	seg[n++] = (struct fmt_seg){ refresh, NULL, 20 };
+	right = g_strdup_printf(" %s  %s ", el, state);
+	rw = MIN(fmt_width(right), COLS);
+	left = fmt_segments(seg, n, "  ", COLS - rw - 1);
+	fill(0, t->attr[AT_STATUS]);
+	put(t, 0, 1, COLS - rw - 1, left, t->attr[AT_STATUS]);
+	put(t, 0, COLS - rw, rw, right, t->attr[AT_STATUS_HI]);
+	g_free(left);
+	g_free(right);
+	g_free(src);
+	g_free(bpf);
+	g_free(bpfl);
+	g_free(bpfs);
+	g_free(dfl);
+	g_free(dfll);
+	g_free(dfls);
+}
+
+static void
+draw_counters(struct tui *t)
+{
+	struct capture *c = t->cap;
+	uint64_t pk = atomic_load(&c->packets);
+	uint64_t by = atomic_load(&c->bytes);
+	uint64_t recv = atomic_load(&c->kernel_received);
+	uint64_t drop = atomic_load(&c->kernel_dropped);
+	uint64_t mal = dissect_malformed_count(-1);
+	char pks[32], pps[32], apps[32], bps[32], abps[32], drops[32];
+	char recvs[32], pct[32], mals[32];
+	char *s[10], *line;
+	struct fmt_seg seg[5];
+	double span, avg_p, avg_b;
+	int n = 0, i;
+
+	/* A file's average is over its own time span (the traffic's rate,
+	 * however fast it is read); a live capture's over the wall clock. */
+	if (c->live)
+		span = elapsed_s(t);
+	else
+		span = (double)(atomic_load(&c->last_ns) -
+		    atomic_load(&c->first_ns)) / 1e9;
+	avg_p = span > 0 ? (double)pk / span : 0;
+	avg_b = span > 0 ? (double)by * 8 / span : 0;
+	fmt_count(pks, sizeof(pks), pk);
+	fmt_rate(pps, sizeof(pps), t->pps);
+	fmt_rate(apps, sizeof(apps), avg_p);
+	fmt_bps(bps, sizeof(bps), t->bps * 8);
+	fmt_bps(abps, sizeof(abps), avg_b);
+	fmt_count(drops, sizeof(drops), drop);
+	fmt_count(recvs, sizeof(recvs), recv);
+	fmt_percent(pct, sizeof(pct), recv > 0 ? (double)drop * 100 /
+	    (double)recv : 0);
+	fmt_count(mals, sizeof(mals), mal);
+	s[0] = g_strdup_printf("%s packets", pks);
+	s[1] = g_strdup_printf("%s pkts", pks);
+	s[2] = g_strdup_printf("%s pkt/s (avg %s)", pps, apps);
+	s[3] = g_strdup_printf("%s pkt/s", pps);
+	s[4] = g_strdup_printf("%s (avg %s)", bps, abps);
+	s[5] = g_strdup(bps);
+	if (c->live) {
+		s[6] = g_strdup_printf("kernel drops %s (%s) of %s received, "
+		    "taptop counted %s", drops, pct, recvs, pks);
+		s[7] = g_strdup_printf("drops %s (%s)", drops, pct);
+	} else {
+		s[6] = g_strdup("drops: n/a (file)");
+		s[7] = g_strdup("");
+	}
+	s[8] = g_strdup_printf("malformed %s", mals);
+	s[9] = g_strdup_printf("malf %s", mals);
+	seg[n++] = (struct fmt_seg){ s[0], s[1], 90 };
+	seg[n++] = (struct fmt_seg){ s[2], s[3], 80 };
+	seg[n++] = (struct fmt_seg){ s[4], s[5], 85 };
+	seg[n++] = (struct fmt_seg){ s[6], s[7][0] != '\0' ? s[7] : NULL,
+	    c->live ? 70 : 5 };
+	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
+	line = fmt_segments(seg, n, "  ", COLS - 2);
+	fill(1, t->attr[AT_STATUS]);
+	put(t, 1, 1, COLS - 2, line, t->attr[AT_STATUS]);
+	g_free(line);
+	for (i = 0; i < 10; i++)
+		g_free(s[i]);
+}
+
+/* ---- tab bar ---- */
+
+static char *
+tab_label(const struct tui *t, int i, int filter_cols)
+{
+	struct tview *v = g_ptr_array_index(t->views, i);
+	char num[16] = "";
+	char *f, *fit, *s;
+
+	if (i < 9)
+		snprintf(num, sizeof(num), "%d ", i + 1);
+	if (v->panel->filter[0] == '\0')
+		return (g_strdup_printf(" %s%s ", num, v->panel->cls->name));
+	f = safe(v->panel->filter);
+	fit = fmt_fit(f, MAX(filter_cols, 1), !t->utf8);
+	s = g_strdup_printf(" %s%s [%s] ", num, v->panel->cls->name, fit);
+	g_free(fit);
+	g_free(f);
+	return (s);
+}
+
+static void
+draw_tabs(struct tui *t)
+{
+	int n = (int)t->views->len, fcols = 48, total, i, first, last, x;
+	const char *sep = t->utf8 ? "\u2502" : "|";
+	char **label;
+	int *w;
+
+	fill(2, t->attr[AT_TAB]);
+	if (n == 0) {
+		put(t, 2, 1, COLS - 1, "no panels: press a to add one",
+		    t->attr[AT_EMPTY]);
+		return;
+	}
+	label = g_new0(char *, (size_t)n);
+	w = g_new0(int, (size_t)n);
+	/* Shorten the filters until the tabs fit, down to "…". */
+	for (;;) {
+		total = 0;
+		for (i = 0; i < n; i++) {
+			g_free(label[i]);
+			label[i] = tab_label(t, i, fcols);
+			w[i] = fmt_width(label[i]) + 1;
+			total += w[i];
+		}
+		if (total <= COLS || fcols <= 1)
+			break;
+		/* One column at a time: only the filters longer than the cap
+		 * are cut, the short ones stay whole. */
+		fcols--;
+	}
+	/* Still too wide: a window of tabs around the active one. */
+	first = last = MIN(t->active, n - 1);
+	if (total <= COLS) {
+		first = 0;
+		last = n - 1;
+	} else {
+		int used = w[first];
+
+		for (;;) {
+			bool grew = false;
+
+			if (last + 1 < n && used + w[last + 1] <= COLS - 2) {
+				used += w[++last];
+				grew = true;
+			}
+			if (first > 0 && used + w[first - 1] <= COLS - 2) {
+				used += w[--first];
+				grew = true;
+			}
+			if (!grew)
+				break;
+		}
+	}
+	x = first > 0 ? 1 : 0;
+	if (first > 0)
+		put(t, 2, 0, 1, "<", t->attr[AT_TAB]);
+	for (i = first; i <= last; i++) {
+		x += put(t, 2, x, COLS - x, label[i], i == t->active ?
+		    t->attr[AT_TAB_ACTIVE] : t->attr[AT_TAB]);
+		if (i < last)
+			x += put(t, 2, x, COLS - x, sep, t->attr[AT_TAB]);
+	}
+	if (last < n - 1)
+		put(t, 2, COLS - 1, 1, ">", t->attr[AT_TAB]);
+	for (i = 0; i < n; i++)
+		g_free(label[i]);
+	g_free(label);
+	g_free(w);
+}
+
+/* ---- the table ---- */
+
+static const char *
+arrow(const struct tui *t, bool desc)
+{
+	if (t->utf8)
+		return (desc ? "\u25bc" : "\u25b2");
+	return (desc ? "v" : "^");
+}
+
+static bool
+has_path(const struct panel_class *cls)
+{
+	int c;
+
+	for (c = 0; c < cls->ncols; c++)
+		if (cls->cols[c].type == COL_PATH)
+			return (true);
+	return (false);
+}
+
+static void
+draw_title(struct tui *t)
+{
+	struct tview *v;
+	char *title, *filter = NULL, *fshort = NULL, *rows, *sort = NULL;
+	char *line;
+	struct fmt_seg seg[5];
+	int n = 0;
+
+	fill(3, A_NORMAL);
+	if (t->views->len == 0)
+		return;
+	v = g_ptr_array_index(t->views, t->active);
+	title = g_strdup_printf("%s (%s)", v->panel->cls->title,
+	    v->panel->cls->name);
+	seg[n++] = (struct fmt_seg){ title, v->panel->cls->title, 100 };
+	if (v->panel->filter[0] != '\0') {
+		char *f = safe(v->panel->filter), *cut;
+
+		/* Cut rather than left out: what is left after the title. */
+		cut = fmt_fit(f, MAX(COLS - 2 - fmt_width(v->panel->cls->title) -
+		    3 - 8, 8), !t->utf8);
+		filter = g_strdup_printf("filter: %s", f);
+		fshort = g_strdup_printf("filter: %s", cut);
+		g_free(cut);
+		g_free(f);
+		seg[n++] = (struct fmt_seg){ filter, fshort, 90 };
+	}
+	if (v->shown != NULL && v->shown->folded_rows > 0)
+		rows = g_strdup_printf("%d rows + ~%" PRIu64 " folded",
+		    v->shown->nrows, v->shown->folded_rows);
+	else
+		rows = g_strdup_printf("%d rows", v->shown != NULL ?
+		    v->shown->nrows : 0);
+	seg[n++] = (struct fmt_seg){ rows, NULL, 60 };
+	if (v->sort_col >= 0)
+		sort = g_strdup_printf("sorted by %s %s",
+		    v->panel->cls->cols[v->sort_col].title,
+		    arrow(t, v->sort_desc));
+	else
+		sort = g_strdup(has_path(v->panel->cls) ? "tree order" :
+		    "panel's order");
+	seg[n++] = (struct fmt_seg){ sort, NULL, 50 };
+	if (t->paused)
+		seg[n++] = (struct fmt_seg){ "[PAUSED]", NULL, 95 };
+	line = fmt_segments(seg, n, "   ", COLS - 2);
+	put(t, 3, 1, COLS - 2, line, t->attr[AT_TITLE]);
+	g_free(line);
+	g_free(title);
+	g_free(filter);
+	g_free(fshort);
+	g_free(rows);
+	g_free(sort);
+}
+
+static bool
+col_pinned(enum col_type type)
+{
+	return (type == COL_ADDR || type == COL_PATH || type == COL_TEXT ||
+	    type == COL_PORT);
+}
+
+static int
+col_cap(enum col_type type)
+{
+	return (type == COL_ADDR || type == COL_PATH || type == COL_TEXT ?
+	    COL_TEXT_MAX : 1000);
+}
+
+/* Where the columns go: x and width of each shown column, -1 if not. */
+struct layout {
+	int	*x, *w;
+	int	 pinned;
+	bool	 more_left, more_right;
+};
+
+static void
+lay_out(const struct tui *t, struct tview *v, const struct table *tb,
+    struct layout *l)
+{
+	int c, x = 1, w, right = COLS - 1, nscroll, shown_scroll = 0;
+
+	l->x = g_new(int, (size_t)tb->ncols);
+	l->w = g_new(int, (size_t)tb->ncols);
+	for (c = 0; c < tb->ncols; c++)
+		l->x[c] = l->w[c] = -1;
+	for (l->pinned = 0; l->pinned < tb->ncols &&
+	    col_pinned(tb->cols[l->pinned].type); l->pinned++)
+		;
+	nscroll = tb->ncols - l->pinned;
+	v->hcol = CLAMP(v->hcol, 0, MAX(nscroll - 1, 0));
+	for (c = 0; c < l->pinned && x < right; c++) {
+		w = MIN(v->width[c], right - x);
+		l->x[c] = x;
+		l->w[c] = w;
+		x += w + COL_GAP;
+	}
+	for (c = l->pinned + v->hcol; c < tb->ncols; c++) {
+		w = v->width[c];
+		if (x + w > right) {
+			/* The first scrollable column is cut rather than
+			 * left out, so that something moves on '>'. */
+			if (shown_scroll > 0 || right - x < 3)
+				break;
+			w = right - x;
+		}
+		l->x[c] = x;
+		l->w[c] = w;
+		x += w + COL_GAP;
+		shown_scroll++;
+	}
+	(void)t;
+	l->more_left = v->hcol > 0;
+	l->more_right = c < tb->ncols;
+}
+
+/* The "other" row's totals must fit their columns too. */
+static void
+widen_for_other(const struct tui *t, struct tview *v, const struct table *tb)
+{
+	char buf[FMT_NUM_MAX];
+	int fc = table_col_index(tb, "frames"), bc = table_col_index(tb,
+	    "bytes");
+
+	if (fc < 0)
+		fc = table_col_index(tb, "packets");
+	if (fc >= 0) {
+		fmt_count(buf, sizeof(buf), tb->folded_frames);
+		v->width[fc] = MAX(v->width[fc], fmt_width(buf));
+	}
+	if (bc >= 0) {
+		fmt_bytes(buf, sizeof(buf), tb->folded_bytes, t->bits);
+		v->width[bc] = MAX(v->width[bc], fmt_width(buf));
+	}
+}
+
+/* The branches or indentation before a protocol's name. */
+static char *
+path_prefix(const struct tui *t, const struct table *tb, char **tree,
+    int col, int row)
+{
+	(void)t;
+	if (tree != NULL)
+		return (g_strdup(tree[row]));
+	return (fmt_path_indent(&table_row(tb, row)[col]));
+}
+
+/* Widens the columns to fit rows [from, to). */
+static void
+measure(const struct tui *t, struct tview *v, const struct table *tb,
+    char **tree, int pathcol, int from, int to)
+{
+	int r, c, w;
+
+	for (r = from; r < to; r++) {
+		union cell *row = table_row(tb, r);
+
+		for (c = 0; c < tb->ncols; c++) {
+			char *s = fmt_cell(&tb->cols[c], &row[c], t->bits);
+
+			w = fmt_width(s);
+			g_free(s);
+			if (c == pathcol) {
+				char *pre = path_prefix(t, tb, tree, c, r);
+
+				w += fmt_width(pre);
+				g_free(pre);
+			}
+			v->width[c] = MAX(v->width[c], MIN(w,
+			    col_cap(tb->cols[c].type)));
+		}
+	}
+}
+
+static void
+draw_table(struct tui *t)
+{
+	struct tview *v;
+	struct table *tb;
+	struct layout l;
+	char ***cells, **tree = NULL;
+	int body = screen_body_rows(), total, c, y, pathcol = -1;
+	bool folded;
+
+	if (t->views->len == 0)
+		return;
+	v = g_ptr_array_index(t->views, t->active);
+	tb = v->shown;
+	if (tb == NULL)
+		return;
+	folded = tb->folded_rows > 0 || tb->folded_frames > 0;
+	total = tb->nrows + (folded ? 1 : 0);
+	v->scroll = CLAMP(v->scroll, 0, MAX(total - body, 0));
+	if (v->nwidth != tb->ncols) {
+		g_free(v->width);
+		v->width = g_new0(int, (size_t)tb->ncols);
+		v->nwidth = tb->ncols;
+	}
+	for (c = 0; c < tb->ncols; c++) {
+		char *ti = t->utf8 ? g_strdup(tb->cols[c].title) :
+		    fmt_ascii(tb->cols[c].title);
+
+		v->width[c] = MAX(v->width[c], fmt_width(ti) +
+		    (c == v->sort_col ? 2 : 0));
+		g_free(ti);
+		if (tb->cols[c].type == COL_PATH && pathcol < 0)
+			pathcol = c;
+	}
+	/* The protocol tree: drawn with branches in tree order, indented
+	 * by depth when sorted some other way. */
+	if (pathcol >= 0 && v->sort_col < 0)
+		tree = fmt_tree_prefixes(tb, pathcol, !t->utf8);
+	/* Widths from the content: the first rows of each new table (so
+	 * that scrolling through them does not move the columns), then
+	 * whatever is on screen. */
+	if (v->measured_gen != v->gen) {
+		measure(t, v, tb, tree, pathcol, 0, MIN(tb->nrows,
+		    MEASURE_ROWS));
+		if (folded)
+			widen_for_other(t, v, tb);
+		v->measured_gen = v->gen;
+	}
+
+	/* Format the rows on screen, and widen the columns to fit them. */
+	cells = g_new0(char **, (size_t)body);
+	for (y = 0; y < body && v->scroll + y < tb->nrows; y++) {
+		union cell *row = table_row(tb, v->scroll + y);
+
+		cells[y] = g_new0(char *, (size_t)tb->ncols);
+		for (c = 0; c < tb->ncols; c++) {
+			char *s = fmt_cell(&tb->cols[c], &row[c], t->bits);
+
+			int pw = 0;
+
+			if (c == pathcol) {
+				char *pre = path_prefix(t, tb, tree, c,
+				    v->scroll + y);
+
+				pw = fmt_width(pre);
+				g_free(pre);
+			}
+			cells[y][c] = s;
+			v->width[c] = MAX(v->width[c], MIN(pw + fmt_width(s),
+			    col_cap(tb->cols[c].type)));
+		}
+	}
+	lay_out(t, v, tb, &l);
+
+	/* The header. */
+	fill(SCREEN_TOP - 1, t->attr[AT_HEADER]);
+	if (l.more_left)
+		put(t, SCREEN_TOP - 1, 0, 1, "<", t->attr[AT_HEADER_SORT]);
+	if (l.more_right)
+		put(t, SCREEN_TOP - 1, COLS - 1, 1, ">",
+		    t->attr[AT_HEADER_SORT]);
+	for (c = 0; c < tb->ncols; c++) {
+		bool num = fmt_col_numeric(tb->cols[c].type);
+		char *ti;
+
+		if (l.x[c] < 0)
+			continue;
+		if (c == v->sort_col)
+			ti = num ? g_strdup_printf("%s %s",
+			    arrow(t, v->sort_desc), tb->cols[c].title) :
+			    g_strdup_printf("%s %s", tb->cols[c].title,
+			    arrow(t, v->sort_desc));
+		else
+			ti = g_strdup(tb->cols[c].title);
+		put_col(t, SCREEN_TOP - 1, l.x[c], l.w[c], ti,
+		    t->attr[c == v->sort_col ? AT_HEADER_SORT : AT_HEADER],
+		    num);
+		g_free(ti);
+	}
+
+	/* The rows, then the folded "other" line after the last. */
+	for (y = 0; y < body; y++) {
+		int row = v->scroll + y, ys = SCREEN_TOP + y;
+
+		if (row < tb->nrows) {
+			for (c = 0; c < tb->ncols; c++) {
+				if (l.x[c] < 0)
+					continue;
+				if (c == pathcol) {
+					char *pre = path_prefix(t, tb, tree, c,
+					    row);
+					int pw = put(t, ys, l.x[c], l.w[c], pre,
+					    t->attr[AT_TREE]);
+
+					put(t, ys, l.x[c] + pw, l.w[c] - pw,
+					    cells[y][c], A_NORMAL);
+					g_free(pre);
+					continue;
+				}
+				put_col(t, ys, l.x[c], l.w[c], cells[y][c],
+				    A_NORMAL,
+				    fmt_col_numeric(tb->cols[c].type));
+			}
+		} else if (row == tb->nrows && folded) {
+			char buf[FMT_NUM_MAX], *label;
+			int fc = table_col_index(tb, "frames");
+			int bc = table_col_index(tb, "bytes");
+			int lw = 0;
+
+			if (fc < 0)
+				fc = table_col_index(tb, "packets");
+			for (c = 0; c < MAX(l.pinned, 1) && c < tb->ncols; c++)
+				if (l.x[c] >= 0)
+					lw = l.x[c] + l.w[c] - 1;
+			label = g_strdup_printf("other (~%" PRIu64 " rows)",
+			    tb->folded_rows);
+			put(t, ys, 1, MAX(lw, 1), label, t->attr[AT_OTHER]);
+			g_free(label);
+			if (fc >= 0 && l.x[fc] >= 0) {
+				fmt_count(buf, sizeof(buf), tb->folded_frames);
+				put_col(t, ys, l.x[fc], l.w[fc], buf,
+				    t->attr[AT_OTHER], true);
+			}
+			if (bc >= 0 && l.x[bc] >= 0) {
+				fmt_bytes(buf, sizeof(buf), tb->folded_bytes,
+				    t->bits);
+				put_col(t, ys, l.x[bc], l.w[bc], buf,
+				    t->attr[AT_OTHER], true);
+			}
+		}
+	}
+	if (total == 0)
+		put(t, SCREEN_TOP, 1, COLS - 2, v->panel->filter[0] != '\0' ?
+		    "(no rows: nothing has matched the filter yet)" :
+		    "(no rows yet)", t->attr[AT_EMPTY]);
+
+	for (y = 0; y < body; y++)
+		if (cells[y] != NULL) {
+			for (c = 0; c < tb->ncols; c++)
+				g_free(cells[y][c]);
+			g_free(cells[y]);
+		}
+	g_free(cells);
+	g_strfreev(tree);
+	g_free(l.x);
+	g_free(l.w);
+}
+
+/* ---- the hint line, help and menu ---- */
+
+static void
+draw_hint(struct tui *t)
+{
+	const char *hint;
+	int y = LINES - 1;
+
+	if (t->msg != NULL && mono_ms() < t->msg_until) {
+		fill(y, A_NORMAL);
+		put(t, y, 1, COLS - 2, t->msg, t->attr[t->msg_err ? AT_ERR :
+		    AT_MSG]);
+		return;
+	}
+	switch (t->mode) {
+	case MODE_HELP:
+		hint = "\u2191\u2193 PgUp PgDn: scroll   any other key: back";
+		break;
+	case MODE_MENU:
+		hint = "\u2191\u2193: choose   Enter: add   Esc: cancel";
+		break;
+	default:
+		hint = "?:help  1-9,Tab:panel  a:add  x:close  /:filter  "
+		    "Y:global filter  s/S:sort  p:pause  r:reset  b:bits  "
+		    "+/-:refresh  q:quit";
+		break;
+	}
+	fill(y, t->attr[AT_HINT]);
+	put(t, y, 1, COLS - 2, hint, t->attr[AT_HINT]);
+}
+
+static const char *const help_text[] = {
+	"taptop: network traffic statistics, live",
+	"",
+	"Panels",
+	"  1-9              show panel N",
+	"  Tab  \u2192           next panel",
+	"  Shift-Tab  \u2190     previous panel",
+	"  a                add a panel: pick its type, then an optional filter",
+	"  x                close the active panel",
+	"  /                edit the active panel's display filter",
+	"  Y                edit the global display filter (ANDed into every panel)",
+	"  r                reset the active panel's counts",
+	"",
+	"The table",
+	"  \u2191 \u2193 PgUp PgDn    scroll the rows",
+	"  Home End         first / last row",
+	"  < >              scroll the columns left / right",
+	"  s                sort by the next column",
+	"  S                reverse the sort",
+	"  b                byte columns in bytes or bits",
+	"",
+	"Display",
+	"  p  Space         pause the display (capture and counting go on)",
+	"  + -              refresh less / more often (-d sets it at start)",
+	"  Ctrl-L           redraw the screen",
+	"  ?  F1            this help",
+	"  q  F10           quit (so do Ctrl-C and SIGTERM)",
+	"",
+	"The filter prompt",
+	"  \u2190 \u2192 Home End     move (also Ctrl-A, Ctrl-E)",
+	"  Backspace Del    delete a character",
+	"  Ctrl-U Ctrl-K    delete to the start / to the end",
+	"  Ctrl-W           delete the word before the cursor",
+	"  \u2191 \u2193              history (kept in $XDG_STATE_HOME/taptop/history)",
+	"  Tab              complete a field or protocol name",
+	"  Enter            apply (a bad filter is refused, the old one stays)",
+	"  Esc              cancel",
+	"",
+	"A changed filter restarts the counts of the panels it applies to.",
+	"Rates: current over the last refresh; a file's average over its",
+	"own time span, a live capture's over the time since start.",
+};
+
+static void
+draw_help(struct tui *t)
+{
+	int rows = LINES - 1, n = (int)G_N_ELEMENTS(help_text), y;
+
+	t->help_scroll = CLAMP(t->help_scroll, 0, MAX(n - rows, 0));
+	for (y = 0; y < rows && t->help_scroll + y < n; y++) {
+		const char *s = help_text[t->help_scroll + y];
+
+		put(t, y, 1, COLS - 2, s, y + t->help_scroll == 0 ||
+		    (s[0] != ' ' && s[0] != '\0') ? t->attr[AT_TITLE] :
+		    A_NORMAL);
+	}
+	draw_hint(t);
+}
+
+static void
+draw_menu(struct tui *t)
+{
+	const struct panel_class *pc;
+	int n = 0, body = screen_body_rows() + 1, first, i, y;
+	char *line;
+
+	while (panel_class_at(n) != NULL)
+		n++;
+	t->menu_sel = CLAMP(t->menu_sel, 0, MAX(n - 1, 0));
+	for (y = SCREEN_TOP - 1; y < LINES - 1; y++)
+		fill(y, A_NORMAL);
+	put(t, SCREEN_TOP - 1, 1, COLS - 2, "Add a panel: choose its type",
+	    t->attr[AT_TITLE]);
+	body -= 1;
+	first = MAX(0, t->menu_sel - body + 1);
+	for (i = first, y = SCREEN_TOP; i < n && y < LINES - 1; i++, y++) {
+		pc = panel_class_at(i);
+		line = g_strdup_printf(" %-16s %s", pc->name, pc->title);
+		if (i == t->menu_sel)
+			mvhline(y, 1, ' ' | t->attr[AT_SEL], COLS - 2);
+		put(t, y, 1, COLS - 2, line, i == t->menu_sel ?
+		    t->attr[AT_SEL] : A_NORMAL);
+		g_free(line);
+	}
+}
+
+/* ---- the prompt ---- */
+
+static char *
+disp(const struct tui *t, const char *s)
+{
+	return (t->utf8 ? g_strdup(s) : fmt_ascii(s));
+}
+
+/* Columns of the first n bytes of s, as drawn. */
+static int
+cols_of(const struct tui *t, const char *s, size_t n)
+{
+	char *pre = g_strndup(s, n), *d = disp(t, pre);
+	int w = fmt_width(d);
+
+	g_free(pre);
+	g_free(d);
+	return (w);
+}
+
+/* Wraps text into lines of width columns, at most max of them. */
+static GPtrArray *
+wrap(const char *text, int width, int max)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+	int from = 0, total = fmt_width(text);
+
+	while (from < total && (int)lines->len < max) {
+		g_ptr_array_add(lines, fmt_slice(text, from, width));
+		from += width;
+	}
+	return (lines);
+}
+
+static void
+draw_prompt(struct tui *t, int *cy, int *cx)
+{
+	struct tprompt *pr = &t->prompt;
+	struct tview *v = NULL;
+	const char *text = pr->le.text->str;
+	char *label, *shown, *vis;
+	int y = LINES - 2, x, avail, curcol, total, i;
+	attr_t in = t->attr[pr->valid ? AT_INPUT_OK : AT_INPUT_BAD];
+	GPtrArray *above = NULL;
+
+	if (t->views->len > 0)
+		v = g_ptr_array_index(t->views, t->active);
+	switch (pr->kind) {
+	case PROMPT_FILTER:
+		label = g_strdup_printf("Filter for %d %s: ", t->active + 1,
+		    v != NULL ? v->panel->cls->name : "?");
+		break;
+	case PROMPT_GLOBAL:
+		label = g_strdup("Global display filter: ");
+		break;
+	default:
+		label = g_strdup_printf("New %s panel, filter (Enter: none): ",
+		    pr->cls->name);
+		break;
+	}
+	/* What goes above the input: the error, or the candidates. */
+	if (pr->err != NULL) {
+		char *e = safe(pr->err), *m = g_strdup_printf("Error: %s", e);
+
+		above = wrap(m, COLS - 2, 3);
+		g_free(e);
+		g_free(m);
+	} else if (pr->cands != NULL && pr->cands->len > 0) {
+		GString *s = g_string_new(NULL);
+		char *line;
+
+		g_string_printf(s, "%u names:", pr->cands->len);
+		for (i = 0; i < (int)pr->cands->len; i++)
+			g_string_append_printf(s, "  %s",
+			    (char *)g_ptr_array_index(pr->cands, i));
+		line = g_string_free(s, FALSE);
+		above = wrap(line, COLS - 2, 3);
+		if (fmt_width(line) > 3 * (COLS - 2) && above->len == 3) {
+			char *tail = fmt_slice(line, 2 * (COLS - 2), COLS - 6);
+
+			g_free(above->pdata[2]);
+			above->pdata[2] = g_strconcat(tail, t->utf8 ?
+			    " \u2026" : " ...", NULL);
+			g_free(tail);
+		}
+		g_free(line);
+	}
+	if (above != NULL) {
+		for (i = 0; i < (int)above->len; i++) {
+			int yy = y - (int)above->len + i;
+
+			fill(yy, A_NORMAL);
+			put(t, yy, 1, COLS - 2, g_ptr_array_index(above, i),
+			    t->attr[pr->err != NULL ? AT_ERR : AT_MSG]);
+		}
+		g_ptr_array_free(above, TRUE);
+	}
+
+	/* The input line: label, the valid/invalid marker, the text scrolled
+	 * so that the cursor shows. */
+	fill(y, A_NORMAL);
+	x = 1 + put(t, y, 1, COLS - 2, label, t->attr[AT_TITLE]);
+	x += put(t, y, x, COLS - x, pr->valid ? "\u2713 " : "\u2717 ",
+	    t->attr[pr->valid ? AT_INPUT_OK : AT_ERR]);
+	avail = MAX(COLS - x - 1, 1);
+	shown = disp(t, text);
+	total = fmt_width(shown);
+	curcol = cols_of(t, text, pr->le.cur);
+	if (curcol < pr->hoff)
+		pr->hoff = curcol;
+	if (curcol >= pr->hoff + avail)
+		pr->hoff = curcol - avail + 1;
+	/* Never more scrolled than needed (after a widening resize). */
+	pr->hoff = CLAMP(pr->hoff, 0, MAX(total + 1 - avail, 0));
+	vis = fmt_slice(shown, pr->hoff, avail);
+	put(t, y, x, avail, vis, in);
+	*cy = y;
+	*cx = MIN(x + curcol - pr->hoff, COLS - 1);
+
+	/* Below: a caret under what the error is about, or the keys. */
+	fill(y + 1, A_NORMAL);
+	if (pr->err != NULL && pr->err_col != PROMPT_NO_PLACE) {
+		int col = pr->err_col, len = pr->err_len, c0, c1;
+		size_t tl = strlen(text);
+		GString *caret = g_string_new(NULL);
+
+		/* No place, or past the end: what is missing goes after the
+		 * text. */
+		if (col < 0 || (size_t)col > tl) {
+			col = (int)tl;
+			len = 1;
+		}
+		len = (int)MIN((size_t)MAX(len, 1), tl - (size_t)col + 1);
+		c0 = cols_of(t, text, (size_t)col);
+		c1 = (size_t)(col + len) <= tl ?
+		    cols_of(t, text, (size_t)(col + len)) : total + 1;
+		g_string_append_c(caret, '^');
+		for (i = c0 + 1; i < c1; i++)
+			g_string_append_c(caret, '~');
+		c0 -= pr->hoff;
+		if (c0 < 0) {
+			g_string_erase(caret, 0, MIN(-c0, (int)caret->len));
+			c0 = 0;
+		}
+		put(t, y + 1, x + c0, avail - c0, caret->str, t->attr[AT_ERR]);
+		g_string_free(caret, TRUE);
+	} else
+		put(t, y + 1, 1, COLS - 2, "Enter: apply   Esc: cancel   "
+		    "Tab: complete   \u2191\u2193: history   Ctrl-U: clear",
+		    t->attr[AT_HINT] & ~A_REVERSE);
+	g_free(vis);
+	g_free(shown);
+	g_free(label);
+}
+
+void
+screen_draw(struct tui *t)
+{
+	int cy = -1, cx = -1;
+
+	erase();
+	if (COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_ROWS) {
+		put(t, 0, 0, COLS, "terminal too small", A_BOLD);
+		curs_set(0);
+		refresh();
+		return;
+	}
+	if (t->mode == MODE_HELP) {
+		draw_help(t);
+	} else {
+		draw_status(t);
+		draw_counters(t);
+		draw_tabs(t);
+		draw_title(t);
+		if (t->mode == MODE_MENU)
+			draw_menu(t);
+		else
+			draw_table(t);
+		if (t->mode == MODE_PROMPT)
+			draw_prompt(t, &cy, &cx);
+		else
+			draw_hint(t);
+	}
+	if (cy >= 0) {
+		curs_set(1);
+		move(cy, cx);
+	} else
+		curs_set(0);
+	refresh();
+}
