@@ -17,7 +17,7 @@
 
 struct lineedit {
 	GString		*text;
-	size_t		 cur;		/* byte offset, on a character boundary */
+	size_t		 cur;		/* byte offset, at a character start */
 };
 
 enum le_op {

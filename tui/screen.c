@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/dfilter.h"
 #include "core/packet.h"
 #include "core/report.h"
 #include "tui/fmt.h"
@@ -464,8 +463,8 @@ draw_title(struct tui *t)
 		char *f = safe(v->panel->filter), *cut;
 
 		/* Cut rather than left out: what is left after the title. */
-		cut = fmt_fit(f, MAX(COLS - 2 - fmt_width(v->panel->cls->title) -
-		    3 - 8, 8), !t->utf8);
+		cut = fmt_fit(f, MAX(COLS - 2 -
+		    fmt_width(v->panel->cls->title) - 3 - 8, 8), !t->utf8);
 		filter = g_strdup_printf("filter: %s", f);
 		fshort = g_strdup_printf("filter: %s", cut);
 		g_free(cut);
@@ -788,10 +787,26 @@ draw_table(struct tui *t)
 
 /* ---- the hint line, help and menu ---- */
 
+static const struct fmt_seg table_keys[] = {
+	{ "?:help", NULL, 100 },
+	{ "1-9,Tab:panel", "1-9:panel", 90 },
+	{ "a:add", NULL, 80 },
+	{ "x:close", NULL, 70 },
+	{ "/:filter", NULL, 85 },
+	{ "Y:global filter", "Y:global", 60 },
+	{ "s/S:sort", NULL, 75 },
+	{ "p:pause", NULL, 65 },
+	{ "r:reset", NULL, 40 },
+	{ "b:bits", NULL, 50 },
+	{ "+/-:refresh", NULL, 30 },
+	{ "q:quit", NULL, 95 },
+};
+
 static void
 draw_hint(struct tui *t)
 {
 	const char *hint;
+	char *line;
 	int y = LINES - 1;
 
 	if (t->msg != NULL && mono_ms() < t->msg_until) {
@@ -808,10 +823,13 @@ draw_hint(struct tui *t)
 		hint = "\u2191\u2193: choose   Enter: add   Esc: cancel";
 		break;
 	default:
-		hint = "?:help  1-9,Tab:panel  a:add  x:close  /:filter  "
-		    "Y:global filter  s/S:sort  p:pause  r:reset  b:bits  "
-		    "+/-:refresh  q:quit";
-		break;
+		/* The keys that matter most stay on a narrow screen. */
+		line = fmt_segments(table_keys, (int)G_N_ELEMENTS(table_keys),
+		    "  ", COLS - 2);
+		fill(y, t->attr[AT_HINT]);
+		put(t, y, 1, COLS - 2, line, t->attr[AT_HINT]);
+		g_free(line);
+		return;
 	}
 	fill(y, t->attr[AT_HINT]);
 	put(t, y, 1, COLS - 2, hint, t->attr[AT_HINT]);
@@ -824,10 +842,10 @@ static const char *const help_text[] = {
 	"  1-9              show panel N",
 	"  Tab  \u2192           next panel",
 	"  Shift-Tab  \u2190     previous panel",
-	"  a                add a panel: pick its type, then an optional filter",
+	"  a                add a panel: its type, then a filter (or none)",
 	"  x                close the active panel",
 	"  /                edit the active panel's display filter",
-	"  Y                edit the global display filter (ANDed into every panel)",
+	"  Y                edit the global display filter (ANDed into all)",
 	"  r                reset the active panel's counts",
 	"",
 	"The table",
@@ -850,7 +868,7 @@ static const char *const help_text[] = {
 	"  Backspace Del    delete a character",
 	"  Ctrl-U Ctrl-K    delete to the start / to the end",
 	"  Ctrl-W           delete the word before the cursor",
-	"  \u2191 \u2193              history (kept in $XDG_STATE_HOME/taptop/history)",
+	"  \u2191 \u2193              history (in $XDG_STATE_HOME/taptop/history)",
 	"  Tab              complete a field or protocol name",
 	"  Enter            apply (a bad filter is refused, the old one stays)",
 	"  Esc              cancel",

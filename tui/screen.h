@@ -77,7 +77,7 @@ struct tprompt {
 	 * text (no caret then). */
 	char				*err;
 	int				 err_col, err_len;
-	GPtrArray			*cands;		/* ambiguous completion */
+	GPtrArray			*cands;		/* completions */
 	int				 hoff;		/* columns scrolled */
 };
 

@@ -38,7 +38,7 @@
 #include "tui/screen.h"
 #include "tui/tui.h"
 
-#define POLL_MS		100	/* longest sleep: signals are seen this fast */
+#define POLL_MS		100	/* longest sleep: how late a signal is seen */
 #define MSG_MS		3000	/* a message stays this long */
 #define ESC_DELAY_MS	25	/* a lone Esc is a key after this */
 #define DELAY_MIN	0.1
@@ -681,79 +681,95 @@ prompt_history(struct tui *t, bool older)
 	prompt_validate(t);
 }
 
+/* The editing keys: curses function keys, then control characters. */
+static const struct {
+	wint_t		ch;
+	bool		fn;
+	enum le_op	op;
+} edit_keys[] = {
+	{ KEY_LEFT, true, LE_LEFT },
+	{ KEY_RIGHT, true, LE_RIGHT },
+	{ KEY_HOME, true, LE_HOME },
+	{ KEY_END, true, LE_END },
+	{ KEY_BACKSPACE, true, LE_BACKSPACE },
+	{ KEY_DC, true, LE_DELETE },
+	{ 1, false, LE_HOME },			/* ^A */
+	{ 2, false, LE_LEFT },			/* ^B */
+	{ 4, false, LE_DELETE },		/* ^D */
+	{ 5, false, LE_END },			/* ^E */
+	{ 6, false, LE_RIGHT },			/* ^F */
+	{ 8, false, LE_BACKSPACE },		/* ^H */
+	{ 11, false, LE_KILL_EOL },		/* ^K */
+	{ 21, false, LE_KILL_BOL },		/* ^U */
+	{ 23, false, LE_KILL_WORD },		/* ^W */
+	{ 127, false, LE_BACKSPACE },		/* DEL */
+};
+
+static void
+prompt_edited(struct tui *t)
+{
+	history_stop(&t->hist);
+	prompt_clear_info(&t->prompt);
+	prompt_validate(t);
+}
+
 static void
 key_prompt(struct tui *t, wint_t ch, bool fn)
 {
 	struct tprompt *pr = &t->prompt;
-	enum le_op op;
 	char utf8[8];
+	size_t i;
 	int n;
 
 	t->dirty = true;
+	for (i = 0; i < G_N_ELEMENTS(edit_keys); i++)
+		if (edit_keys[i].ch == ch && edit_keys[i].fn == fn) {
+			if (le_edit(&pr->le, edit_keys[i].op))
+				prompt_edited(t);
+			return;
+		}
 	if (fn) {
 		switch (ch) {
-		case KEY_LEFT:		op = LE_LEFT; break;
-		case KEY_RIGHT:		op = LE_RIGHT; break;
-		case KEY_HOME:		op = LE_HOME; break;
-		case KEY_END:		op = LE_END; break;
-		case KEY_BACKSPACE:	op = LE_BACKSPACE; break;
-		case KEY_DC:		op = LE_DELETE; break;
 		case KEY_UP:
 			prompt_history(t, true);
-			return;
+			break;
 		case KEY_DOWN:
 			prompt_history(t, false);
-			return;
+			break;
 		case KEY_ENTER:
 			prompt_apply(t);
-			return;
+			break;
 		default:
-			return;
+			break;
 		}
-	} else {
-		switch (ch) {
-		case 1:			op = LE_HOME; break;	/* ^A */
-		case 2:			op = LE_LEFT; break;	/* ^B */
-		case 4:			op = LE_DELETE; break;	/* ^D */
-		case 5:			op = LE_END; break;	/* ^E */
-		case 6:			op = LE_RIGHT; break;	/* ^F */
-		case 8:
-		case 127:		op = LE_BACKSPACE; break;
-		case 11:		op = LE_KILL_EOL; break;	/* ^K */
-		case 21:		op = LE_KILL_BOL; break;	/* ^U */
-		case 23:		op = LE_KILL_WORD; break;	/* ^W */
-		case '\t':
-			prompt_complete(t);
-			return;
-		case '\n':
-		case '\r':
-			prompt_apply(t);
-			return;
-		case 27:		/* Esc */
-		case 7:			/* ^G */
-			prompt_close(t);
-			return;
-		case 12:		/* ^L */
-			clearok(curscr, TRUE);
-			return;
-		default:
-			if (ch < 0x20 || ch == 0x7f || (!t->utf8 && ch > 0x7e) ||
-			    !g_unichar_isprint((gunichar)ch))
-				return;
-			n = g_unichar_to_utf8((gunichar)ch, utf8);
-			utf8[n] = '\0';
-			le_insert(&pr->le, utf8);
-			history_stop(&t->hist);
-			prompt_clear_info(pr);
-			prompt_validate(t);
-			return;
-		}
+		return;
 	}
-	if (le_edit(&pr->le, op)) {
-		history_stop(&t->hist);
-		prompt_clear_info(pr);
-		prompt_validate(t);
+	switch (ch) {
+	case '\t':
+		prompt_complete(t);
+		return;
+	case '\n':
+	case '\r':
+		prompt_apply(t);
+		return;
+	case 27:		/* Esc */
+	case 7:			/* ^G */
+		prompt_close(t);
+		return;
+	case 12:		/* ^L */
+		clearok(curscr, TRUE);
+		return;
+	default:
+		break;
 	}
+	/* Printable text; only ASCII on a terminal that is not UTF-8. */
+	if (ch < 0x20 || ch == 0x7f || (!t->utf8 && ch > 0x7e) ||
+	    !g_unichar_isprint((gunichar)ch))
+		return;
+	n = g_unichar_to_utf8((gunichar)ch, utf8);
+	utf8[n] = '\0';
+	le_insert(&pr->le, utf8);
+	prompt_edited(t);
 }
 
 /* ---- the other modes ---- */
@@ -872,7 +888,10 @@ key_table(struct tui *t, wint_t ch, bool fn)
 	if (fn) {
 		switch (ch) {
 		case KEY_F(10):	t->quit = true; break;
-		case KEY_F(1):	t->mode = MODE_HELP; t->help_scroll = 0; break;
+		case KEY_F(1):
+			t->mode = MODE_HELP;
+			t->help_scroll = 0;
+			break;
 		case KEY_RIGHT:	activate(t, t->active + 1); break;
 		case KEY_LEFT:
 		case KEY_BTAB:	activate(t, t->active - 1); break;
@@ -1033,7 +1052,7 @@ read_keys(struct tui *t)
 		if (n > 0 || t->quit || probes++ > 0)
 			break;
 		if (!probe_tty()) {
-			t->quit = true;		/* the terminal is gone */
+			t->quit = true;	/* the terminal is gone */
 			break;
 		}
 	}

@@ -594,6 +594,13 @@ START_TEST(filter_check)
 	ck_assert_int_ge(col, -1);
 	ck_assert_int_le(col, 10);
 	g_free(msg);
+	/* One line (the prompt draws its own caret), and a place. */
+	ck_assert(!prompt_check_filter("ip.no_such_field == 1", &msg, &col,
+	    &len));
+	ck_assert_ptr_null(strchr(msg, '\n'));
+	ck_assert_int_eq(col, 0);
+	ck_assert_int_gt(len, 0);
+	g_free(msg);
 }
 END_TEST
 
