@@ -4,8 +4,17 @@
  * (dfilter_sem.c) into an evaluation tree that dfilter_eval.c walks per
  * packet.  All of a filter's memory is one arena and its regexes, so a
  * failed compile frees everything at once and a good one is freed whole.
+ *
+ * The same text compiles to the same filter, shared and counted: the
+ * usual case is one filter on several panels, or the global filter, which
+ * the tap engine applies once per listener.  A shared filter remembers its
+ * answer for the last packet (by the packet's serial), so it is evaluated
+ * once per packet however many listeners ask.  The table of filters is
+ * locked when compiling and freeing; applying takes no lock: the answer
+ * is one relaxed atomic word.
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "dfilter_int.h"
@@ -13,12 +22,19 @@
 #define ARENA_CHUNK	4096
 
 struct dfilter {
+	char		*text;
+	int		 refs;		/* under shared_lock */
 	struct dnode	*root;
 	struct df_arena	 arena;
 	GPtrArray	*regexes;
 	int		*fields;	/* to prime, each once */
 	int		 nfields;
+	/* The last packet's serial << 1 | its answer; 0: none yet. */
+	atomic_uint_fast64_t memo;
 };
+
+static GMutex shared_lock;
+static GHashTable *shared;		/* text -> struct dfilter */
 
 void *
 df_alloc(struct df_arena *a, size_t n)
@@ -100,6 +116,52 @@ regexes_free(GPtrArray *a)
 	g_ptr_array_free(a, true);
 }
 
+static void
+filter_destroy(struct dfilter *df)
+{
+	regexes_free(df->regexes);
+	df_arena_free(&df->arena);
+	g_free(df->fields);
+	g_free(df->text);
+	g_free(df);
+}
+
+/* A new reference to the filter compiled from text, if there is one. */
+static struct dfilter *
+shared_get(const char *text)
+{
+	struct dfilter *df;
+
+	g_mutex_lock(&shared_lock);
+	if (shared == NULL)
+		shared = g_hash_table_new(g_str_hash, g_str_equal);
+	if ((df = g_hash_table_lookup(shared, text)) != NULL)
+		df->refs++;
+	g_mutex_unlock(&shared_lock);
+	return (df);
+}
+
+/* Shares df, or, if the same text was compiled meanwhile, drops df for
+ * that one. */
+static struct dfilter *
+shared_put(struct dfilter *df)
+{
+	struct dfilter *other;
+
+	g_mutex_lock(&shared_lock);
+	if ((other = g_hash_table_lookup(shared, df->text)) != NULL)
+		other->refs++;
+	else {
+		df->refs = 1;
+		g_hash_table_insert(shared, df->text, df);
+	}
+	g_mutex_unlock(&shared_lock);
+	if (other == NULL)
+		return (df);
+	filter_destroy(df);
+	return (other);
+}
+
 bool
 dfilter_compile_ex(const char *text, struct dfilter **out,
     struct dfilter_error *err)
@@ -127,6 +189,8 @@ dfilter_compile_ex(const char *text, struct dfilter **out,
 		    DFILTER_TEXT_MAX);
 		return (false);
 	}
+	if ((*out = shared_get(text)) != NULL)
+		return (true);
 	df = g_new0(struct dfilter, 1);
 	c.text = text;
 	c.n = n;
@@ -137,17 +201,16 @@ dfilter_compile_ex(const char *text, struct dfilter **out,
 	if ((syn = df_parse(&c)) != NULL && !c.failed)
 		root = df_semcheck(&c, syn);
 	df_arena_free(&c.syn);
+	df->regexes = c.regexes;
 	if (root == NULL || c.failed) {
 		if (!c.failed)
 			dfc_error(&c, -1, 0, "The filter could not be compiled.");
-		regexes_free(c.regexes);
 		g_array_free(c.fields, true);
-		df_arena_free(&df->arena);
-		g_free(df);
+		filter_destroy(df);
 		return (false);
 	}
 	df->root = root;
-	df->regexes = c.regexes;
+	df->text = g_strdup(text);
 	g_array_sort(c.fields, cmp_int);
 	df->fields = g_new(int, c.fields->len + 1);
 	for (k = 0; k < c.fields->len; k++) {
@@ -157,7 +220,7 @@ dfilter_compile_ex(const char *text, struct dfilter **out,
 			df->fields[df->nfields++] = id;
 	}
 	g_array_free(c.fields, true);
-	*out = df;
+	*out = shared_put(df);
 	return (true);
 }
 
@@ -207,20 +270,37 @@ dfilter_compile(const char *text, struct dfilter **out)
 bool
 dfilter_apply(const struct dfilter *df, const struct dissect *edt)
 {
+	struct dfilter *m = (struct dfilter *)df;	/* the memo only */
+	uint_fast64_t memo;
+	bool r;
+
 	if (df == NULL)
 		return (true);
-	return (df_eval(df->root, edt));
+	if (edt->serial != 0) {
+		memo = atomic_load_explicit(&m->memo, memory_order_relaxed);
+		if (memo >> 1 == edt->serial)
+			return ((memo & 1) != 0);
+	}
+	r = df_eval(df->root, edt);
+	if (edt->serial != 0)
+		atomic_store_explicit(&m->memo, edt->serial << 1 | r,
+		    memory_order_relaxed);
+	return (r);
 }
 
 void
 dfilter_free(struct dfilter *df)
 {
+	bool last;
+
 	if (df == NULL)
 		return;
-	regexes_free(df->regexes);
-	df_arena_free(&df->arena);
-	g_free(df->fields);
-	g_free(df);
+	g_mutex_lock(&shared_lock);
+	if ((last = --df->refs == 0))
+		g_hash_table_remove(shared, df->text);
+	g_mutex_unlock(&shared_lock);
+	if (last)
+		filter_destroy(df);
 }
 
 void

@@ -81,6 +81,52 @@ field_dval(const struct dnode *n, const struct field_value *f,
 	}
 }
 
+/* Is instance k (from 1) of total among the layer operator's ranges? */
+static bool
+layer_wanted(const struct dnode *n, int k, int total)
+{
+	int64_t start, len;
+	int i;
+
+	for (i = 0; i < n->nlayers; i++) {
+		start = n->layers[i].start;
+		len = n->layers[i].len;
+		if (start < 0)
+			start += total + 1;
+		if (start <= 0)
+			continue;
+		if (len < 0)
+			len = total - start + 1;
+		if (k >= start && k < start + len)
+			return (true);
+	}
+	return (false);
+}
+
+/* Which instance of its protocol recorded field i (1 the outermost), and
+ * how many instances there are: layers record where their fields begin. */
+static int
+field_instance(const struct dnode *n, const struct dissect *edt, int i,
+    int *total)
+{
+	int k, inst = 0;
+
+	*total = 0;
+	for (k = 0; k < edt->nlayers; k++) {
+		if (edt->layers[k].proto != n->owner)
+			continue;
+		(*total)++;
+		if (edt->layers[k].field0 <= i)
+			inst = *total;
+	}
+	if (*total == 0 && field_get(n->owner) != NULL &&
+	    strcmp(field_get(n->owner)->name, "frame") == 0) {
+		*total = 1;	/* frame.* belong to the one frame */
+		return (1);
+	}
+	return (inst);
+}
+
 /* What a protocol's "contains" searches: its buffer, cut where the next
  * layer's buffer ends when that is inside it (IP's datagram is its length,
  * not the frame's padding). */
@@ -105,17 +151,24 @@ each_proto(const struct dnode *n, const struct dissect *edt, dv_fn fn,
     void *ctx)
 {
 	struct dval v;
-	int k;
+	int k, inst = 0, total = 0;
 
 	memset(&v, 0, sizeof(v));
 	v.kind = DV_BYTES;
 	if (n->frame) {
+		if (n->layers != NULL && !layer_wanted(n, 1, 1))
+			return (true);
 		v.v.p = edt->data != NULL ? edt->data : empty_bytes;
 		v.len = v.clen = edt->data != NULL ? edt->pinfo.caplen : 0;
 		return (fn(ctx, &v));
 	}
+	if (n->layers != NULL)
+		for (k = 0; k < edt->nlayers; k++)
+			total += edt->layers[k].proto == n->id;
 	for (k = 0; k < edt->nlayers; k++) {
 		if (edt->layers[k].proto != n->id)
+			continue;
+		if (n->layers != NULL && !layer_wanted(n, ++inst, total))
 			continue;
 		if (edt->data == NULL) {
 			v.v.p = empty_bytes;
@@ -378,6 +431,7 @@ neg_cb(void *c, const struct dval *v)
 	switch (o.kind) {
 	case DV_UINT:
 		o.kind = DV_SINT;
+		o.negk = 0;
 		o.v.s = (int64_t)(0 - o.v.u);
 		break;
 	case DV_DOUBLE:
@@ -438,7 +492,15 @@ arith(int op, const struct dval *a, const struct dval *b, struct dval *o,
 		default: x &= y; break;
 		}
 		o->kind = DV_SINT;
+		o->negk = 0;
 		o->v.s = x;
+		return (true);
+	}
+	if (op == T_MINUS && b->v.u > a->v.u && b->v.u - a->v.u <= INT64_MAX) {
+		/* Below zero: a signed result, as tshark's. */
+		o->kind = DV_SINT;
+		o->negk = 0;
+		o->v.s = -(int64_t)(b->v.u - a->v.u);
 		return (true);
 	}
 	switch (op) {
@@ -493,6 +555,13 @@ each(const struct dnode *n, const struct dissect *edt, dv_fn fn, void *ctx)
 		for (f = edt->fields; f < end; f++) {
 			if (f->id != n->id)
 				continue;
+			if (n->layers != NULL) {
+				int total, k = field_instance(n, edt,
+				    (int)(f - edt->fields), &total);
+
+				if (!layer_wanted(n, k, total))
+					continue;
+			}
 			field_dval(n, f, &v);
 			if (!fn(ctx, &v))
 				return (false);
@@ -567,17 +636,20 @@ dval_cmp3(const struct dval *a, const struct dval *b, bool *ok)
 		if (b->kind == DV_UINT)
 			return (cmp_u(a->v.u, b->v.u));
 		if (b->kind == DV_SINT) {
-			if (b->v.s < 0)
+			if (b->v.s < 0 && b->negk)
 				break;
-			return (cmp_u(a->v.u, (uint64_t)b->v.s));
+			return (b->v.s < 0 ? 1 : cmp_u(a->v.u, (uint64_t)b->v.s));
 		}
 		break;
 	case DV_SINT:
 		if (b->kind == DV_SINT)
 			return (cmp_s(a->v.s, b->v.s));
-		if (b->kind == DV_UINT)
+		if (b->kind == DV_UINT) {
+			if (a->v.s < 0 && a->negk)
+				break;
 			return (a->v.s < 0 ? -1 : cmp_u((uint64_t)a->v.s,
 			    b->v.u));
+		}
 		break;
 	case DV_TIME:
 		if (b->kind == DV_TIME)
@@ -628,8 +700,10 @@ dval_cmp3(const struct dval *a, const struct dval *b, bool *ok)
 	return (0);
 }
 
-static bool
-dv_test(enum df_op op, const struct dval *a, const struct dval *b)
+/* A pair under op: 1 true, 0 false, -1 when the two cannot be compared
+ * (as if one side had no value: "all" skips it, "any" does not count it). */
+static int
+dv_test3(enum df_op op, const struct dval *a, const struct dval *b)
 {
 	bool ok;
 	int r;
@@ -647,7 +721,7 @@ dv_test(enum df_op op, const struct dval *a, const struct dval *b)
 	}
 	r = dval_cmp3(a, b, &ok);
 	if (!ok)
-		return (false);
+		return (-1);
 	switch (op) {
 	case OP_EQ: return (r == 0);
 	case OP_NE: return (r != 0);
@@ -656,7 +730,20 @@ dv_test(enum df_op op, const struct dval *a, const struct dval *b)
 	case OP_LT: return (r < 0);
 	case OP_LE: return (r <= 0);
 	}
-	return (false);
+	return (0);
+}
+
+static bool
+dv_test(enum df_op op, const struct dval *a, const struct dval *b)
+{
+	return (dv_test3(op, a, b) == 1);
+}
+
+/* Does this pair decide the mode's answer (found, or failed)? */
+static bool
+decides(enum df_mode mode, int r)
+{
+	return (mode == M_ALL ? r == 0 : r == 1);
 }
 
 /*
@@ -666,7 +753,7 @@ dv_test(enum df_op op, const struct dval *a, const struct dval *b)
 struct pairs {
 	const struct dnode	*n;
 	const struct dissect	*edt;
-	bool			(*test)(const struct dnode *,
+	int			(*test)(const struct dnode *,
 				    const struct dval *, const struct dval *);
 	enum df_mode		 mode;
 	const struct dval	*a;
@@ -678,10 +765,10 @@ static bool
 pair_inner(void *c, const struct dval *b)
 {
 	struct pairs *x = c;
-	bool r = x->test(x->n, x->a, b);
+	int r = x->test(x->n, x->a, b);
 
 	x->nb++;
-	if (x->mode == M_ANY ? r : x->mode == M_ALL ? !r : r) {
+	if (decides(x->mode, r)) {
 		x->decided = true;
 		return (false);
 	}
@@ -707,10 +794,10 @@ pairs_eval(struct pairs *x)
 	return (x->na > 0 && x->nb > 0 && !x->decided);
 }
 
-static bool
+static int
 cmp_test(const struct dnode *n, const struct dval *a, const struct dval *b)
 {
-	return (dv_test(n->cop, a, b));
+	return (dv_test3(n->cop, a, b));
 }
 
 static bool
@@ -721,9 +808,8 @@ eval_cmp(const struct dnode *n, const struct dissect *edt)
 	struct pairs x;
 	struct dval v;
 	int na = 0;
-	bool r;
 
-	if (a->kind == E_FIELD && b->kind == E_CONST) {
+	if (a->kind == E_FIELD && a->layers == NULL && b->kind == E_CONST) {
 		/* The common shape: a field against a literal. */
 		end = edt->fields + edt->nfields;
 		for (f = edt->fields; f < end; f++) {
@@ -731,8 +817,7 @@ eval_cmp(const struct dnode *n, const struct dissect *edt)
 				continue;
 			na++;
 			field_dval(a, f, &v);
-			r = dv_test(n->cop, &v, &b->cval);
-			if (n->mode == M_ANY ? r : n->mode == M_ALL ? !r : r)
+			if (decides(n->mode, dv_test3(n->cop, &v, &b->cval)))
 				return (n->mode == M_ANY);
 		}
 		return (n->mode == M_ANY ? false : na > 0);
@@ -745,24 +830,54 @@ eval_cmp(const struct dnode *n, const struct dissect *edt)
 	return (pairs_eval(&x));
 }
 
-/* memmem, optionally folding ASCII case. */
+/* Does p (n bytes) equal nd, folding ASCII case? nd is lower case. */
+static bool
+same_fold(const uint8_t *p, const uint8_t *nd, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (g_ascii_tolower(p[i]) != nd[i])
+			return (false);
+	return (true);
+}
+
+#define FIND_SHORT	16	/* longer needles go to memmem */
+
+/*
+ * memmem, optionally folding ASCII case (fold: nd is in lower case).
+ * Short needles: memchr for the first byte (in each case), which scans
+ * many bytes at a time, then a compare; bounded by the packet's length
+ * times FIND_SHORT.
+ */
 static bool
 find(const uint8_t *h, size_t hn, const uint8_t *nd, size_t nn, bool fold)
 {
-	size_t i, j;
+	const uint8_t *end = h + hn, *lo, *up, *p;
+	uint8_t c0, c1;
 
 	if (nn == 0)
 		return (true);
 	if (nn > hn)
 		return (false);
-	if (!fold)
+	if (!fold && nn > FIND_SHORT)
 		return (memmem(h, hn, nd, nn) != NULL);
-	for (i = 0; i + nn <= hn; i++) {
-		for (j = 0; j < nn && g_ascii_tolower(h[i + j]) ==
-		    g_ascii_tolower(nd[j]); j++)
-			;
-		if (j == nn)
+	end = h + hn - nn + 1;		/* the last place a match can start */
+	c0 = nd[0];
+	c1 = fold ? (uint8_t)g_ascii_toupper(c0) : c0;
+	lo = memchr(h, c0, (size_t)(end - h));
+	up = c1 != c0 ? memchr(h, c1, (size_t)(end - h)) : NULL;
+	while (lo != NULL || up != NULL) {
+		p = lo == NULL ? up : up == NULL ? lo : lo < up ? lo : up;
+		if (fold ? same_fold(p + 1, nd + 1, nn - 1) :
+		    memcmp(p + 1, nd + 1, nn - 1) == 0)
 			return (true);
+		if (p == lo)
+			lo = p + 1 < end ? memchr(p + 1, c0,
+			    (size_t)(end - p - 1)) : NULL;
+		else
+			up = p + 1 < end ? memchr(p + 1, c1,
+			    (size_t)(end - p - 1)) : NULL;
 	}
 	return (false);
 }
@@ -777,7 +892,7 @@ search_area(const struct dval *v, const uint8_t **p, uint32_t *len)
 		*len = v->clen;
 }
 
-static bool
+static int
 contains_test(const struct dnode *n, const struct dval *a,
     const struct dval *b)
 {
@@ -851,6 +966,7 @@ struct inx {
 	const struct dnode	*n;
 	const struct dissect	*edt;
 	const struct dval	*a;
+	int			 elem;		/* M_ALL: the member tried */
 	int			 na;
 	bool			 hit;		/* this value is in the set */
 	bool			 decided;
@@ -868,46 +984,74 @@ in_elem_cb(void *c, const struct dval *b)
 	return (true);
 }
 
+/* Is a member i of the set (a value, a range, or a field's values)? */
 static bool
-in_value(void *c, const struct dval *a)
+in_member(struct inx *x, const struct dval *a, int i)
 {
-	struct inx *x = c;
-	const struct dnode *n = x->n, *lo, *hi;
+	const struct dnode *lo = x->n->kids[i], *hi = x->n->rangehi[i];
 	bool ok1, ok2;
-	int i;
 
-	x->na++;
+	if (hi != NULL)
+		return (dval_cmp3(&lo->cval, a, &ok1) <= 0 &&
+		    dval_cmp3(a, &hi->cval, &ok2) <= 0 && ok1 && ok2);
+	if (lo->kind == E_CONST)
+		return (dv_test(OP_EQ, a, &lo->cval));
 	x->a = a;
 	x->hit = false;
-	for (i = 1; i < n->nkids && !x->hit; i++) {
-		lo = n->kids[i];
-		hi = n->rangehi[i];
-		if (hi != NULL)
-			x->hit = dval_cmp3(&lo->cval, a, &ok1) <= 0 &&
-			    dval_cmp3(a, &hi->cval, &ok2) <= 0 && ok1 && ok2;
-		else if (lo->kind == E_CONST)
-			x->hit = dv_test(OP_EQ, a, &lo->cval);
-		else
-			(void)each(lo, x->edt, in_elem_cb, x);
-	}
-	if (n->mode == M_ANY ? x->hit : !x->hit) {
+	(void)each(lo, x->edt, in_elem_cb, x);
+	return (x->hit);
+}
+
+static bool
+in_any(void *c, const struct dval *a)
+{
+	struct inx *x = c;
+	int i;
+
+	for (i = 1; i < x->n->nkids; i++)
+		if (in_member(x, a, i)) {
+			x->decided = true;
+			return (false);
+		}
+	return (true);
+}
+
+static bool
+in_all(void *c, const struct dval *a)
+{
+	struct inx *x = c;
+
+	x->na++;
+	if (!in_member(x, a, x->elem)) {
 		x->decided = true;
 		return (false);
 	}
 	return (true);
 }
 
+/*
+ * "in" is "==" with each member, or-ed: "all x in {a, b}" is true when
+ * every value of x equals a, or every value equals b (tshark 4.0).
+ */
 static bool
 eval_in(const struct dnode *n, const struct dissect *edt)
 {
 	struct inx x;
-	bool r;
+	bool r = false;
 
 	memset(&x, 0, sizeof(x));
 	x.n = n;
 	x.edt = edt;
-	(void)each(n->kids[0], edt, in_value, &x);
-	r = n->mode == M_ANY ? x.decided : x.na > 0 && !x.decided;
+	if (n->mode == M_ANY) {
+		(void)each(n->kids[0], edt, in_any, &x);
+		r = x.decided;
+	} else
+		for (x.elem = 1; x.elem < n->nkids && !r; x.elem++) {
+			x.na = 0;
+			x.decided = false;
+			(void)each(n->kids[0], edt, in_all, &x);
+			r = x.na > 0 && !x.decided;
+		}
 	return (n->negate ? !r : r);
 }
 
@@ -951,13 +1095,13 @@ eval_exists(const struct dnode *n, const struct dissect *edt)
 	bool hit = false;
 	int i;
 
-	if (x->kind == E_FIELD) {
+	if (x->kind == E_FIELD && x->layers == NULL) {
 		for (i = 0; i < edt->nfields; i++)
 			if (edt->fields[i].id == x->id)
 				return (true);
 		return (false);
 	}
-	if (x->kind == E_PROTO) {
+	if (x->kind == E_PROTO && x->layers == NULL) {
 		if (x->frame)
 			return (true);
 		for (i = 0; i < edt->nlayers; i++)
@@ -969,12 +1113,61 @@ eval_exists(const struct dnode *n, const struct dissect *edt)
 	return (hit);
 }
 
+static bool
+uint_op(enum df_op op, uint64_t a, uint64_t b)
+{
+	switch (op) {
+	case OP_EQ: return (a == b);
+	case OP_NE: return (a != b);
+	case OP_GT: return (a > b);
+	case OP_GE: return (a >= b);
+	case OP_LT: return (a < b);
+	case OP_LE: return (a <= b);
+	}
+	return (false);
+}
+
+/* A numeric field against a number: the bench's shape, kept tight. */
+static bool
+eval_cmp_uint(const struct dnode *n, const struct dissect *edt)
+{
+	const struct field_value *f = edt->fields, *end = f + edt->nfields;
+	bool seen = false, r;
+
+	for (; f < end; f++) {
+		if (f->id != n->id)
+			continue;
+		seen = true;
+		r = uint_op(n->cop, f->v.u, n->cval.v.u);
+		if (n->mode == M_ANY) {
+			if (r)
+				return (true);
+		} else if (n->mode == M_ALL ? !r : r)
+			return (false);
+	}
+	return (n->mode == M_ANY ? false : seen);
+}
+
 bool
 df_eval(const struct dnode *n, const struct dissect *edt)
 {
 	int i;
 
 	switch (n->kind) {
+	case E_TRUE:
+		return (true);
+	case E_HAS_FIELD:
+		for (i = 0; i < edt->nfields; i++)
+			if (edt->fields[i].id == n->id)
+				return (true);
+		return (false);
+	case E_HAS_PROTO:
+		for (i = 0; i < edt->nlayers; i++)
+			if (edt->layers[i].proto == n->id)
+				return (true);
+		return (false);
+	case E_CMP_UINT:
+		return (eval_cmp_uint(n, edt));
 	case E_AND:
 		for (i = 0; i < n->nkids; i++)
 			if (!df_eval(n->kids[i], edt))

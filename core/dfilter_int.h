@@ -90,6 +90,11 @@ enum dn {
 	E_AND, E_OR, E_NOT, E_FALSE,
 	E_EXISTS,		/* a value: any; arithmetic: any non-zero */
 	E_CMP, E_IN, E_CONTAINS, E_MATCHES,
+	/* the common shapes, evaluated without the general machinery */
+	E_TRUE,			/* "frame" */
+	E_HAS_FIELD,		/* id */
+	E_HAS_PROTO,		/* id */
+	E_CMP_UINT,		/* field id against cval.v.u, by mode and cop */
 	/* values */
 	E_FIELD, E_PROTO, E_CONST, E_EMPTY, E_SLICE,
 	E_LEN, E_COUNT, E_STRING, E_UPPER, E_LOWER, E_MAX, E_MIN, E_ABS,
@@ -121,6 +126,10 @@ enum dv_kind {
 struct dval {
 	uint8_t		 kind;
 	uint8_t		 plen;		/* CIDR prefix of an address */
+	/* A negative literal: never compares with an unsigned field's
+	 * value (tshark: "tcp.port > -1" is false), but with the result of
+	 * arithmetic, which may be negative ("-frame.len == -76"). */
+	uint8_t		 negk;
 	uint32_t	 len;		/* bytes: length */
 	uint32_t	 clen;		/* bytes: what contains/matches search */
 	union {
@@ -167,6 +176,11 @@ struct dnode {
 	uint8_t		*buf;		/* E_CONST bytes */
 	struct drange	*ranges;	/* E_SLICE */
 	int		 nranges;
+	/* The layer operator (ip.src#2): which instances of the field's
+	 * protocol count, 1 the outermost; owner is that protocol. */
+	struct drange	*layers;
+	int		 nlayers;
+	int		 owner;
 	uint32_t	 slicemax;	/* bound on a multi-range slice */
 	/* E_MATCHES: a regex, or a plain pattern searched without one. */
 	GRegex		*re;

@@ -10,7 +10,8 @@
  * '.' between word characters), an IPv4 or IPv6 address with an optional
  * /prefix, or hex pairs joined by colons (aa:bb:cc).  What a literal means
  * is decided later, by the type of what it is compared with.  A literal
- * after ':' is never taken for a field name; a name after '.' always is.
+ * after ':' is never taken for a field name (":9a" is a byte); a name
+ * after '.' always is.
  * Inside [ ] the text is ranges, split at commas.
  */
 #include <string.h>
@@ -71,6 +72,24 @@ colon_bytes_len(const char *s, size_t n)
 	    g_ascii_isxdigit(s[i + 2]))
 		i += 3;
 	return (i > 2 ? i : 0);
+}
+
+/* After ':': hex pairs joined by ':' or '-', or a run of hex digits. */
+static size_t
+colon_literal_len(const char *s, size_t n)
+{
+	size_t pairs = 0, run = 0;
+
+	if (n >= 2 && g_ascii_isxdigit(s[0]) && g_ascii_isxdigit(s[1])) {
+		pairs = 2;
+		while (pairs + 2 < n && (s[pairs] == ':' || s[pairs] == '-') &&
+		    g_ascii_isxdigit(s[pairs + 1]) &&
+		    g_ascii_isxdigit(s[pairs + 2]))
+			pairs += 3;
+	}
+	while (run < n && g_ascii_isxdigit(s[run]))
+		run++;
+	return (MAX(pairs, run));
 }
 
 static size_t
@@ -373,6 +392,14 @@ lex_range(struct lexer *lx, struct token *t)
 		    "The right bracket was missing from a slice.");
 		return;
 	}
+	for (end = i; end < lx->n && s[end] != ']'; end++)
+		if (!g_ascii_isalnum(s[end]) && strchr(" \t_:-+.,", s[end]) ==
+		    NULL) {
+			/* Not a range: the bracket was never closed. */
+			lex_error(lx, t, (int)lx->n, 1,
+			    "The right bracket was missing from a slice.");
+			return;
+		}
 	t->col = (int)i;
 	if (s[i] == ']') {
 		t->kind = T_RBRACKET;
@@ -442,7 +469,21 @@ lex_next(struct lexer *lx, struct token *t)
 	case '*': set(t, T_STAR, i, 1); return;
 	case '/': set(t, T_SLASH, i, 1); return;
 	case '%': set(t, T_PERCENT, i, 1); return;
-	case '#': set(t, T_HASH, i, 1); return;
+	case '#':
+		/* The layer operator: ip.src#2 or ip.src#[1-2], glued. */
+		set(t, T_HASH, i, 1);
+		if (i + 1 < n && g_ascii_isdigit(s[i + 1])) {
+			for (l = i + 1; l < n && g_ascii_isdigit(s[l]); l++)
+				;
+			t->s = arena_strndup(lx->arena, s + i + 1, l - i - 1);
+			lx->pos = l;
+		} else if (i + 1 >= n)
+			lex_error(lx, t, -1, 0, "Unexpected end of filter "
+			    "expression.");
+		else if (s[i + 1] != '[')
+			lex_error(lx, t, (int)i + 1, 1, "Expected digit or \"[\", "
+			    "not \"%c\"", s[i + 1]);
+		return;
 	case '[':
 		set(t, T_LBRACKET, i, 1);
 		lx->bracket = 1;
@@ -490,15 +531,15 @@ lex_next(struct lexer *lx, struct token *t)
 		lx->pos = i + 1 + l;
 		return;
 	case ':':
-		l = literal_len(s + i + 1, n - i - 1, &is_word);
-		if (lit_ipv6_prefix(s + i, n - i) > l + 1)
+		l = colon_literal_len(s + i + 1, n - i - 1);
+		if (lit_ipv6_prefix(s + i, n - i) >= l + 1)
 			break;		/* "::1" is an address */
 		if (l == 0) {
 			set(t, T_OTHER, i, 1);
 			return;
 		}
 		set(t, T_COLONLIT, i, l + 1);
-		t->s = arena_strndup(lx->arena, s + i + 1, l);
+		t->s = arena_strndup(lx->arena, s + i, l + 1);
 		lx->pos = i + 1 + l;
 		return;
 	case '$':

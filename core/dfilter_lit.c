@@ -336,6 +336,8 @@ hex_bytes(const char *s, uint8_t *o, size_t *olen)
 		*olen = 1;
 		return (true);
 	}
+	if (*p == ':')		/* ":9a", a byte that cannot be a name */
+		p++;
 	while (*p != '\0') {
 		int h = hexval((unsigned char)p[0]), l;
 

@@ -134,6 +134,10 @@ range_num(const char *s, size_t n, int32_t *out)
 	}
 	while (n > 0 && g_ascii_isspace(s[n - 1]))
 		n--;
+	if (n > 1 && s[0] == '+') {
+		s++;
+		n--;
+	}
 	neg = n > 0 && s[0] == '-';
 	if (n == 0 || n - neg >= sizeof(buf))
 		return (n == 0 ? -1 : -2);
@@ -223,43 +227,83 @@ overflow:
 	return (false);
 }
 
-/* "[" range { "," range } "]" after x. */
-static struct dnode *
-p_slice(struct dfc *c, struct dnode *x)
+/* "[" range { "," range } "]": the ranges, or NULL. */
+static struct drange *
+p_ranges(struct dfc *c, int *nranges, struct token *close)
 {
-	struct token open = take(c), t;
 	GArray *ranges = g_array_new(false, false, sizeof(struct drange));
-	struct dnode *n;
-	struct drange r;
+	struct drange r, *out = NULL;
+	struct token t;
 
+	take(c);		/* [ */
 	for (;;) {
 		t = take(c);
 		if (t.kind != T_RANGE) {
 			unexpected(c, &t);
-			goto fail;
+			goto out;
 		}
 		if (!p_range(c, &t, &r))
-			goto fail;
+			goto out;
 		g_array_append_val(ranges, r);
 		t = take(c);
 		if (t.kind == T_RBRACKET)
 			break;
 		if (t.kind != T_COMMA) {
 			unexpected(c, &t);
-			goto fail;
+			goto out;
 		}
 	}
-	n = mk2(c, S_SLICE, x->col, t.col + 1 - x->col, x, NULL);
-	n->nranges = (int)ranges->len;
-	n->ranges = df_memdup(&c->syn, ranges->data,
+	*close = t;
+	*nranges = (int)ranges->len;
+	out = df_memdup(&c->syn, ranges->data,
 	    sizeof(struct drange) * ranges->len);
+out:
 	g_array_free(ranges, true);
+	return (out);
+}
+
+/* "[" range { "," range } "]" after x. */
+static struct dnode *
+p_slice(struct dfc *c, struct dnode *x)
+{
+	struct token open = *peek(c, 0), close;
+	struct drange *ranges;
+	struct dnode *n;
+	int nranges;
+
+	if ((ranges = p_ranges(c, &nranges, &close)) == NULL)
+		return (NULL);
+	n = mk2(c, S_SLICE, x->col, close.col + 1 - x->col, x, NULL);
+	n->nranges = nranges;
+	n->ranges = ranges;
 	if (too_deep(c, n->height, &open))
 		return (NULL);
 	return (n);
-fail:
-	g_array_free(ranges, true);
-	return (NULL);
+}
+
+/* The layer operator after a field name: #N or #[ranges]. */
+static struct dnode *
+p_layer(struct dfc *c, struct dnode *x)
+{
+	struct token hash = take(c), close;
+
+	if ((x->kind != S_WORD && x->kind != S_ABSFIELD) || x->layers != NULL)
+		return (unexpected(c, &hash));
+	if (hash.s != NULL) {
+		uint64_t v = 0;
+		const char *p;
+
+		for (p = hash.s; *p != '\0' && v < INT32_MAX; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		x->layers = df_alloc(&c->syn, sizeof(*x->layers));
+		x->layers->start = (int64_t)MIN(v, INT32_MAX);
+		x->layers->len = 1;
+		x->nlayers = 1;
+	} else if (peek(c, 0)->kind != T_LBRACKET)
+		return (unexpected(c, peek(c, 0)));
+	else if ((x->layers = p_ranges(c, &x->nlayers, &close)) == NULL)
+		return (NULL);
+	return (x);
 }
 
 /* A function's arguments, after "name(". */
@@ -353,8 +397,7 @@ p_postfix(struct dfc *c)
 		if (t->kind == T_LBRACKET)
 			n = p_slice(c, n);
 		else if (t->kind == T_HASH)
-			return (dfc_error(c, t->col, t->len, "The layer operator "
-			    "(#) is not supported by taptop."));
+			n = p_layer(c, n);
 		else
 			break;
 	}

@@ -20,11 +20,13 @@
 struct want {
 	enum ftype	 type;		/* what literals become */
 	bool		 bytes;		/* a slice: literals are bytes */
+	bool		 partial;	/* contains: part of an address */
 	const char	*fname;		/* named in boolean messages */
 };
 
 static struct dnode *sem_value(struct dfc *, const struct dnode *,
 	    const struct want *, const char *lhs_op);
+static struct dnode *settle(struct dnode *);
 
 static struct dnode *
 enew(struct dfc *c, enum dn kind, const struct dnode *from)
@@ -140,6 +142,12 @@ mk_field(struct dfc *c, const struct dnode *syn, int id)
 	n = enew(c, fi->type == FT_PROTOCOL ? E_PROTO : E_FIELD, syn);
 	n->id = id;
 	n->type = fi->type;
+	if (syn->layers != NULL) {
+		n->layers = df_memdup(c->out, syn->layers,
+		    sizeof(struct drange) * (size_t)syn->nlayers);
+		n->nlayers = syn->nlayers;
+		n->owner = fi->proto;
+	}
 	if (fi->type == FT_PROTOCOL)
 		n->frame = strcmp(fi->name, "frame") == 0;
 	else
@@ -266,6 +274,13 @@ convert(struct dfc *c, const struct dnode *syn, const struct want *w)
 		return (mk_const_bytes(c, syn, FT_STRING, DV_STR, s,
 		    strlen(s)));
 	case FT_ETHER:
+		if (w->partial && !chr && !str) {
+			if (!lit_bytes(s, &b, &len, &msg))
+				return (lit_fail(c, syn, msg));
+			n = mk_const_bytes(c, syn, FT_BYTES, DV_BYTES, b, len);
+			g_free(b);
+			return (n);
+		}
 		if (chr)
 			return (dfc_error(c, syn->col, syn->len, "\"%s\" is not "
 			    "a valid Ethernet address.", src(c, syn->col,
@@ -550,11 +565,13 @@ sem_func(struct dfc *c, const struct dnode *syn)
 			return (NULL);
 		n->kids[0] = x;
 		n->type = x->type;
+		memset(&w, 0, sizeof(w));
 		w.type = x->type;
 		w.bytes = x->slice;
 		w.fname = vname(c, x);
 		for (i = 1; i < syn->nkids; i++) {
-			struct dnode *y = sem_value(c, syn->kids[i], &w, NULL);
+			struct dnode *y = settle(sem_value(c, syn->kids[i], &w,
+			    NULL));
 
 			if (y == NULL)
 				return (NULL);
@@ -608,6 +625,11 @@ fold(int op, struct dval *a, const struct dval *b)
 		a->v.s = x;
 		return (true);
 	}
+	if (op == T_MINUS && b->v.u > a->v.u && b->v.u - a->v.u <= INT64_MAX) {
+		a->kind = DV_SINT;
+		a->v.s = -(int64_t)(b->v.u - a->v.u);
+		return (true);
+	}
 	switch (op) {
 	case T_PLUS: a->v.u += b->v.u; break;
 	case T_MINUS: a->v.u -= b->v.u; break;
@@ -631,6 +653,25 @@ fold_bytes_and(struct dfc *c, struct dnode *l, const struct dnode *r)
 	l->cval.v.p = o;
 	l->cval.len = l->cval.clen = (uint32_t)n;
 	return (l);
+}
+
+/*
+ * A constant about to be compared: negative, it is marked as a literal
+ * (see struct dval's negk); not negative, it is plainly a number.
+ */
+static struct dnode *
+settle(struct dnode *n)
+{
+	if (n != NULL && n->kind == E_CONST && n->cval.kind == DV_SINT &&
+	    n->type != FT_INT32) {
+		if (n->cval.v.s < 0)
+			n->cval.negk = 1;
+		else {
+			n->cval.kind = DV_UINT;
+			n->cval.v.u = (uint64_t)n->cval.v.s;
+		}
+	}
+	return (n);
 }
 
 /*
@@ -676,10 +717,16 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 		n->type = l->type;
 		return (n);
 	}
+	if (w == NULL && is_literal(ls)) {
+		ls = leftmost(syn);
+		return (dfc_error(c, ls->col, ls->len, "Constant arithmetic "
+		    "expression on the LHS is invalid."));
+	}
 	if (is_literal(ls) && !is_literal(rs)) {
 		/* The field on the right types the literal on the left. */
 		if ((r = sem_value(c, rs, NULL, lhs_op)) == NULL)
 			return (NULL);
+		memset(&ow, 0, sizeof(ow));
 		ow.type = r->type;
 		ow.bytes = r->slice;
 		ow.fname = vname(c, r);
@@ -699,12 +746,16 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 		    df_type_enum(l->slice ? FT_BYTES : l->type),
 		    op_text(syn->op)));
 	if (r == NULL) {
+		memset(&ow, 0, sizeof(ow));
 		ow.type = l->type;
 		ow.bytes = l->slice;
 		ow.fname = vname(c, l);
 		if ((r = sem_value(c, rs, &ow, lhs_op)) == NULL)
 			return (NULL);
 	}
+	if (!r->is_const && !r->slice && !type_takes(r->type, syn->op))
+		return (dfc_error(c, r->col, r->len, "%s cannot %s.",
+		    df_type_enum(r->type), op_text(syn->op)));
 	if (!r->is_const && !(l->slice || r->slice) && !(is_integer(l->type) &&
 	    is_integer(r->type)) && l->type != r->type)
 		return (dfc_error(c, r->col, r->len, "%s and %s are not of "
@@ -824,6 +875,7 @@ want_of(struct dfc *c, const struct dnode *lhs)
 {
 	struct want w;
 
+	memset(&w, 0, sizeof(w));
 	w.type = lhs->type;
 	w.bytes = lhs->slice;
 	w.fname = vname(c, lhs);
@@ -888,12 +940,21 @@ sem_rel(struct dfc *c, const struct dnode *syn)
 			    "participate in %s comparison.", vname(c, a),
 			    df_type_name(a->type), optext));
 		w = want_of(c, a);
-		if ((b = sem_value(c, syn->kids[i + 1], &w, NULL)) == NULL)
+		if ((b = settle(sem_value(c, syn->kids[i + 1], &w, NULL))) ==
+		    NULL)
 			return (NULL);
 		if (!compatible(c, a, b))
 			return (NULL);
 		t = mk_test(c, E_CMP, syn, a, b);
 		mode_of(syn->ops[i], syn->quant, &t->mode, &t->cop);
+		if (a->kind == E_FIELD && !a->as_bytes && a->layers == NULL &&
+		    b->kind == E_CONST &&
+		    b->cval.kind == DV_UINT && (is_integer(a->type) ||
+		    a->type == FT_BOOLEAN) && a->type != FT_INT32) {
+			t->kind = E_CMP_UINT;
+			t->id = a->id;
+			t->cval = b->cval;
+		}
 		if (and == NULL)
 			return (t);
 		and->kids[and->nkids++] = t;
@@ -922,6 +983,7 @@ sem_contains(struct dfc *c, const struct dnode *syn)
 		    "participate in %s comparison.", vname(c, a),
 		    df_type_name(a->type), optext));
 	w = want_of(c, a);
+	w.partial = true;
 	if ((b = sem_value(c, syn->kids[1], &w, NULL)) == NULL)
 		return (NULL);
 	if (!compatible(c, a, b))
@@ -969,8 +1031,7 @@ plain_pattern(const uint8_t *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strchr("\\^$.|?*+()[]{}", p[i]) != NULL || p[i] == '\0' ||
-		    p[i] == '#' || g_ascii_isspace(p[i]))
+		if (p[i] == '\0' || strchr("\\^$.|?*+()[]{}", p[i]) != NULL)
 			return (false);
 	return (true);
 }
@@ -1000,7 +1061,11 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 	t->mode = syn->quant == T_ALL ? M_ALL : M_ANY;
 	t->caseless = true;
 	if (plain_pattern((const uint8_t *)rs->text, rs->textlen)) {
-		t->pat = df_memdup(c->out, rs->text, rs->textlen);
+		uint8_t *lower = df_memdup(c->out, rs->text, rs->textlen);
+
+		for (i = 0; i < rs->textlen; i++)
+			lower[i] = (uint8_t)g_ascii_tolower(lower[i]);
+		t->pat = lower;
 		t->patlen = rs->textlen;
 		return (t);
 	}
@@ -1062,14 +1127,15 @@ sem_in(struct dfc *c, const struct dnode *syn)
 		el = set->kids[i];
 		hi = NULL;
 		if (el->kind == S_RANGE) {
-			if ((lo = sem_value(c, el->kids[0], &w, NULL)) == NULL ||
-			    (hi = sem_value(c, el->kids[1], &w, NULL)) == NULL)
+			if ((lo = settle(sem_value(c, el->kids[0], &w,
+			    NULL))) == NULL || (hi = settle(sem_value(c,
+			    el->kids[1], &w, NULL))) == NULL)
 				return (NULL);
 			if (!lo->is_const || !hi->is_const)
 				return (dfc_error(c, el->col, el->len, "taptop "
 				    "takes only literal values as the ends of a "
 				    "range in a set."));
-		} else if ((lo = sem_value(c, el, &w, NULL)) == NULL ||
+		} else if ((lo = settle(sem_value(c, el, &w, NULL))) == NULL ||
 		    !compatible(c, a, lo))
 			return (NULL);
 		t->kids[i + 1] = lo;
@@ -1106,6 +1172,12 @@ sem_exists(struct dfc *c, const struct dnode *syn)
 		if ((x = sem_value(c, syn, NULL, NULL)) == NULL)
 			return (NULL);
 		break;
+	}
+	if ((x->kind == E_FIELD || x->kind == E_PROTO) && x->layers == NULL) {
+		t = enew(c, x->kind == E_FIELD ? E_HAS_FIELD : x->frame ? E_TRUE :
+		    E_HAS_PROTO, syn);
+		t->id = x->id;
+		return (t);
 	}
 	t = enew(c, E_EXISTS, syn);
 	t->kids = kids_new(c, 1);

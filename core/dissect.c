@@ -64,12 +64,23 @@ dissect_free(struct dissect *edt)
 	arena_free(&edt->arena);
 }
 
+/* Serials are handed out to each thread in blocks: one atomic operation
+ * per million packets. */
+#define SERIAL_BLOCK	(1u << 20)
+static atomic_uint_fast64_t serial_base = SERIAL_BLOCK;
+static _Thread_local uint64_t serial_next, serial_end;
+
 void
 dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
     double rel_ts, uint32_t len, uint32_t caplen, int linktype)
 {
 	struct packet_info *pinfo = &edt->pinfo;
 
+	if (serial_next == serial_end) {
+		serial_next = atomic_fetch_add(&serial_base, SERIAL_BLOCK);
+		serial_end = serial_next + SERIAL_BLOCK;
+	}
+	edt->serial = serial_next++;
 	arena_reset(&edt->arena);
 	edt->depth = 0;
 	edt->data = NULL;

@@ -50,6 +50,9 @@ struct packet_info {
 struct packet_layer {
 	uint16_t	 proto;		/* field id of the protocol */
 	uint8_t		 in_error;
+	/* edt->nfields when it began: the fields recorded from there on are
+	 * its own or its children's (for the filter's layer operator, ip#2). */
+	uint16_t	 field0;
 	/* Where the protocol's own bytes (its header, what it read of its
 	 * buffer) are in the frame, for slices such as ip[0:1]; the length
 	 * is what was captured of them. */
@@ -71,6 +74,9 @@ struct dissect {
 	const uint8_t		*data;		/* the frame's bytes (caplen) */
 	struct arena		 arena;
 	int			 depth;
+	/* Unique to this packet's dissection (never 0), so that a filter
+	 * shared by several listeners is evaluated once per packet. */
+	uint64_t		 serial;
 
 	struct packet_layer	 layers[PACKET_LAYERS_MAX];
 	int			 nlayers;

@@ -148,6 +148,7 @@ call_dissector(const struct dissector *d, struct buf *b,
 		layer = edt->nlayers++;
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
+		edt->layers[layer].field0 = (uint16_t)edt->nfields;
 		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
 		    (uint32_t)(b->data + start - edt->data) : 0;
 		edt->layers[layer].len = 0;
@@ -195,16 +196,36 @@ call_dissector_quoted(const struct dissector *d, struct buf *b,
 	pinfo->destport = destport;
 }
 
+/*
+ * No dissector takes the payload b: the innermost layer, whose payload it
+ * is, then ends where b ends (IP's datagram ends at its total length, not
+ * at the Ethernet padding), for "ip contains" to search what tshark does.
+ */
+static void
+payload_unclaimed(struct dissect *edt, const struct buf *b)
+{
+	struct packet_layer *l;
+	uint64_t end;
+
+	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data)
+		return;
+	l = &edt->layers[edt->nlayers - 1];
+	end = (uint64_t)(b->data - edt->data) + b->caplen;
+	if (end >= l->off && end < (uint64_t)l->off + l->buflen)
+		l->buflen = (uint32_t)(end - l->off);
+}
+
 bool
 dtable_call(struct dtable *t, uint32_t key, struct buf *b,
     struct packet_info *pinfo, struct dissect *edt)
 {
 	const struct dissector *d;
 
-	if (t == NULL)
+	d = t == NULL ? NULL : g_hash_table_lookup(t->map,
+	    GUINT_TO_POINTER(key));
+	if (d == NULL || call_dissector(d, b, pinfo, edt) != DISSECT_OK) {
+		payload_unclaimed(edt, b);
 		return (false);
-	d = g_hash_table_lookup(t->map, GUINT_TO_POINTER(key));
-	if (d == NULL)
-		return (false);
-	return (call_dissector(d, b, pinfo, edt) == DISSECT_OK);
+	}
+	return (true);
 }
