@@ -3,14 +3,18 @@
  *
  * The language is Wireshark 4.0's (wireshark-filter(4)): existence tests,
  * comparisons with the any/all quantifiers, and/or/not, membership in sets,
- * contains and matches, slices, the bitwise and arithmetic operators and
- * the functions len, count, string, upper, lower, max, min and abs.  Error
- * messages are worded as tshark 4.0 words them and say where in the text
- * the trouble is.  A NULL filter matches everything.
+ * contains and matches, slices, the layer operator (ip.src#2), the bitwise
+ * and arithmetic operators and the functions len, count, string, upper,
+ * lower, max, min and abs.  Error messages are worded as tshark 4.0 words
+ * them and say where in the text the trouble is.  A NULL filter matches
+ * everything.
  *
  * Compiling checks types and converts every literal once; evaluation walks
  * the compiled tree over the packet's recorded fields and layers and never
- * allocates, formats or locks (but see dfilter_eval.c on "matches").
+ * allocates or locks (but see dfilter_eval.c on "matches").  The same text
+ * compiles to one shared filter, evaluated once per packet however many
+ * listeners apply it (dfilter.c).  Compiling and freeing may be done from
+ * any thread; applying, from the thread that dissects.
  */
 #ifndef TAPTOP_DFILTER_H
 #define TAPTOP_DFILTER_H

@@ -21,7 +21,6 @@
 
 #include "dfilter_int.h"
 
-#define SLICE_MULTI_MAX	4096
 #define FN_SCRATCH	1024
 #define AND_SCRATCH	256
 
@@ -837,7 +836,7 @@ same_fold(const uint8_t *p, const uint8_t *nd, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (g_ascii_tolower(p[i]) != nd[i])
+		if ((uint8_t)g_ascii_tolower((gchar)p[i]) != nd[i])
 			return (false);
 	return (true);
 }
@@ -984,16 +983,60 @@ in_elem_cb(void *c, const struct dval *b)
 	return (true);
 }
 
+static bool
+between(const struct dval *lo, const struct dval *a, const struct dval *hi)
+{
+	bool ok1, ok2;
+
+	return (dval_cmp3(lo, a, &ok1) <= 0 && dval_cmp3(a, hi, &ok2) <= 0 &&
+	    ok1 && ok2);
+}
+
+/* A range whose ends are fields: every pair of their values. */
+struct rangex {
+	const struct dissect	*edt;
+	const struct dnode	*hi;
+	const struct dval	*a, *lo;
+	bool			 hit;
+};
+
+static bool
+range_hi_cb(void *c, const struct dval *hi)
+{
+	struct rangex *r = c;
+
+	r->hit = between(r->lo, r->a, hi);
+	return (!r->hit);
+}
+
+static bool
+range_lo_cb(void *c, const struct dval *lo)
+{
+	struct rangex *r = c;
+
+	r->lo = lo;
+	(void)each(r->hi, r->edt, range_hi_cb, r);
+	return (!r->hit);
+}
+
 /* Is a member i of the set (a value, a range, or a field's values)? */
 static bool
 in_member(struct inx *x, const struct dval *a, int i)
 {
 	const struct dnode *lo = x->n->kids[i], *hi = x->n->rangehi[i];
-	bool ok1, ok2;
+	struct rangex r;
 
-	if (hi != NULL)
-		return (dval_cmp3(&lo->cval, a, &ok1) <= 0 &&
-		    dval_cmp3(a, &hi->cval, &ok2) <= 0 && ok1 && ok2);
+	if (hi != NULL && lo->kind == E_CONST && hi->kind == E_CONST)
+		return (between(&lo->cval, a, &hi->cval));
+	if (hi != NULL) {
+		r.edt = x->edt;
+		r.hi = hi;
+		r.a = a;
+		r.lo = NULL;
+		r.hit = false;
+		(void)each(lo, x->edt, range_lo_cb, &r);
+		return (r.hit);
+	}
 	if (lo->kind == E_CONST)
 		return (dv_test(OP_EQ, a, &lo->cval));
 	x->a = a;

@@ -24,6 +24,8 @@
 #include "field.h"
 #include "packet.h"
 
+#define SLICE_MULTI_MAX	4096	/* bytes of a slice with several ranges */
+
 /* A bump allocator: everything of one tree, freed at once. */
 struct df_arena {
 	GPtrArray	*chunks;

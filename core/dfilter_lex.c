@@ -301,8 +301,14 @@ static void
 lex_string(struct lexer *lx, struct token *t, size_t start, bool raw)
 {
 	const char *s = lx->text;
-	size_t i = start + (raw ? 2 : 1), olen = 0;
-	uint8_t *o = df_alloc(lx->arena, lx->n - start + 1);
+	size_t i = start + (raw ? 2 : 1), olen = 0, end;
+	uint8_t *o;
+
+	/* Sized by where it ends, so that many strings cost linear space. */
+	for (end = i; end < lx->n && s[end] != '"'; end++)
+		if (s[end] == '\\' && end + 1 < lx->n)
+			end++;
+	o = df_alloc(lx->arena, end - i + 1);
 
 	t->kind = T_STRING;
 	t->raw = raw;
@@ -392,7 +398,7 @@ lex_range(struct lexer *lx, struct token *t)
 		    "The right bracket was missing from a slice.");
 		return;
 	}
-	for (end = i; end < lx->n && s[end] != ']'; end++)
+	for (end = i; end < lx->n && s[end] != ']' && s[end] != ','; end++)
 		if (!g_ascii_isalnum(s[end]) && strchr(" \t_:-+.,", s[end]) ==
 		    NULL) {
 			/* Not a range: the bracket was never closed. */

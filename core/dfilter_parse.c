@@ -16,7 +16,7 @@
  *   postfix:= atom { "[" range { "," range } "]" }
  *   atom   := word [ "(" [ arith { "," arith } ] ")" ] | .field | :literal
  *             | "string" | 'c' | ${field} | "{" arith "}"
- *   set    := "{" elem { "," elem } "}"      elem := arith [ ".." arith ]
+ *   set    := "{" elem { "," elem } "}"      elem := neg [ ".." neg ]
  *
  * "and" binds tighter than "or", as tshark 4.0 parses them; parentheses
  * group tests, braces group arithmetic.  And and or chains are kept flat,
@@ -495,11 +495,12 @@ p_set(struct dfc *c)
 		goto out;
 	}
 	for (;;) {
-		if ((lo = p_arith(c)) == NULL)
+		/* Members are values, not sums: "{50 + 3}" is refused. */
+		if ((lo = p_neg(c)) == NULL)
 			goto out;
 		if (peek(c, 0)->kind == T_DOTDOT) {
 			t = take(c);
-			if ((hi = p_arith(c)) == NULL)
+			if ((hi = p_neg(c)) == NULL)
 				goto out;
 			lo = mk2(c, S_RANGE, lo->col, span_end(hi) - lo->col,
 			    lo, hi);

@@ -14,8 +14,6 @@
 #include "dfilter_int.h"
 #include "proto.h"
 
-#define SLICE_MULTI_MAX	4096	/* bytes of a slice with several ranges */
-#define FN_SCRATCH	1024	/* upper()/lower() work on this much */
 
 struct want {
 	enum ftype	 type;		/* what literals become */
@@ -1023,17 +1021,36 @@ regex_message(const GError *e)
 	}
 }
 
-/* A pattern with nothing special in it is searched for without a regex:
- * no per-packet allocation, and it is the common case. */
-static bool
-plain_pattern(const uint8_t *p, size_t n)
+/*
+ * A pattern that only spells out a string (letters, and punctuation that
+ * is either not special or escaped: "HTTP/1\\.1"), optionally after
+ * "(?i)" or "(?-i)", is searched for without a regex: no per-packet
+ * allocation, and it is the common case.  Returns the string in out (at
+ * most n bytes) and its length, or -1; *caseless as the flags say.
+ */
+static ssize_t
+plain_pattern(const uint8_t *p, size_t n, uint8_t *out, bool *caseless)
 {
-	size_t i;
+	size_t i = 0, o = 0;
 
-	for (i = 0; i < n; i++)
+	*caseless = true;
+	if (n >= 4 && memcmp(p, "(?i)", 4) == 0)
+		i = 4;
+	else if (n >= 5 && memcmp(p, "(?-i)", 5) == 0) {
+		i = 5;
+		*caseless = false;
+	}
+	for (; i < n; i++) {
+		if (p[i] == '\\' && i + 1 < n && p[i + 1] != '\0' &&
+		    !g_ascii_isalnum(p[i + 1]) && p[i + 1] < 0x80) {
+			out[o++] = p[++i];	/* \. is a dot */
+			continue;
+		}
 		if (p[i] == '\0' || strchr("\\^$.|?*+()[]{}", p[i]) != NULL)
-			return (false);
-	return (true);
+			return (-1);
+		out[o++] = p[i];
+	}
+	return ((ssize_t)o);
 }
 
 static struct dnode *
@@ -1045,6 +1062,8 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 	GError *e = NULL;
 	GString *pat;
 	GRegex *re;
+	uint8_t *lit;
+	ssize_t litlen;
 	size_t i;
 
 	if (rs->kind != S_STRING)
@@ -1060,22 +1079,16 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 	t->nkids = 1;
 	t->mode = syn->quant == T_ALL ? M_ALL : M_ANY;
 	t->caseless = true;
-	if (plain_pattern((const uint8_t *)rs->text, rs->textlen)) {
-		uint8_t *lower = df_memdup(c->out, rs->text, rs->textlen);
-
-		for (i = 0; i < rs->textlen; i++)
-			lower[i] = (uint8_t)g_ascii_tolower(lower[i]);
-		t->pat = lower;
-		t->patlen = rs->textlen;
+	lit = df_alloc(c->out, rs->textlen + 1);
+	if ((litlen = plain_pattern((const uint8_t *)rs->text, rs->textlen,
+	    lit, &t->caseless)) >= 0) {
+		for (i = 0; t->caseless && i < (size_t)litlen; i++)
+			lit[i] = (uint8_t)g_ascii_tolower(lit[i]);
+		t->pat = lit;
+		t->patlen = (size_t)litlen;
 		return (t);
 	}
-	if (rs->textlen > 5 && memcmp(rs->text, "(?-i)", 5) == 0 &&
-	    plain_pattern((const uint8_t *)rs->text + 5, rs->textlen - 5)) {
-		t->pat = df_memdup(c->out, rs->text + 5, rs->textlen - 5);
-		t->patlen = rs->textlen - 5;
-		t->caseless = false;
-		return (t);
-	}
+	t->caseless = true;
 	/* A NUL cannot be in the pattern's text: write it as an escape. */
 	pat = g_string_sized_new(rs->textlen + 8);
 	for (i = 0; i < rs->textlen; i++)
@@ -1084,8 +1097,7 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 		else
 			g_string_append_c(pat, rs->text[i]);
 	re = g_regex_new(pat->str, G_REGEX_CASELESS | G_REGEX_RAW |
-	    G_REGEX_NEWLINE_LF |
-	    G_REGEX_OPTIMIZE, 0, &e);
+	    G_REGEX_NEWLINE_LF | G_REGEX_OPTIMIZE, 0, &e);
 	g_string_free(pat, true);
 	if (re == NULL) {
 		dfc_error(c, -1, 0, "Regex compilation error: %s.",
@@ -1128,13 +1140,10 @@ sem_in(struct dfc *c, const struct dnode *syn)
 		hi = NULL;
 		if (el->kind == S_RANGE) {
 			if ((lo = settle(sem_value(c, el->kids[0], &w,
-			    NULL))) == NULL || (hi = settle(sem_value(c,
-			    el->kids[1], &w, NULL))) == NULL)
+			    NULL))) == NULL || !compatible(c, a, lo) ||
+			    (hi = settle(sem_value(c, el->kids[1], &w,
+			    NULL))) == NULL || !compatible(c, a, hi))
 				return (NULL);
-			if (!lo->is_const || !hi->is_const)
-				return (dfc_error(c, el->col, el->len, "taptop "
-				    "takes only literal values as the ends of a "
-				    "range in a set."));
 		} else if ((lo = settle(sem_value(c, el, &w, NULL))) == NULL ||
 		    !compatible(c, a, lo))
 			return (NULL);
@@ -1224,6 +1233,5 @@ sem_test(struct dfc *c, const struct dnode *syn)
 struct dnode *
 df_semcheck(struct dfc *c, struct dnode *syn)
 {
-	(void)FN_SCRATCH;
 	return (sem_test(c, syn));
 }

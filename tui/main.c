@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,9 @@ main(int argc, char **argv)
 	guint i;
 	int rc;
 
+	/* Options (filters among them) may be UTF-8: GOption converts
+	 * arguments by the locale's character set. */
+	setlocale(LC_CTYPE, "");
 	ctx = g_option_context_new("- live traffic statistics, by tap");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx,

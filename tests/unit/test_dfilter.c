@@ -270,6 +270,10 @@ static const struct {
 	{ "frame matches r\"HTTP/1\\.[01]\"", "10000" },
 	{ "tcp matches \"\\r\\n$\"", "10000" },
 	{ "frame matches \"\"", "11111" },
+	{ "frame matches \"http/1\\\\.1\"", "10000" },
+	{ "frame matches \"(?i)get / \"", "10000" },
+	{ "frame matches \"(?-i)get / \"", "00000" },
+	{ "frame matches \"\\\\/ h\"", "10000" },
 	{ "eth.src matches \"\\x1b!\"", "11110" },
 	/* membership */
 	{ "tcp.port in {80, 443}", "10001" },
@@ -283,6 +287,8 @@ static const struct {
 	{ "ip.addr in {10.0.0.0/8, 172.16.0.0/12}", "11001" },
 	{ "ip.src in {10.0.0.1 .. 10.0.0.9}", "11000" },
 	{ "ip.ttl in {63, 128}", "01001" },
+	{ "tcp.port in {tcp.dstport..tcp.srcport}", "10000" },
+	{ "udp.port in {-1..60}", "00000" },
 	/* booleans */
 	{ "ip.flags.df == 1", "10000" },
 	{ "ip.flags.df == True", "10000" },
@@ -507,6 +513,8 @@ static const struct {
 	{ "tcp.port in {80 443}", "\"443\" was unexpected in this context.",
 	    16, 3 },
 	{ "tcp.port in {}", "\"}\" was unexpected in this context.", 13, 1 },
+	{ "tcp.port in {50 + 30}", "\"+\" was unexpected in this context.",
+	    16, 1 },
 	{ "frame[0] in {30..31}", "Only a field may be tested for membership "
 	    "in a set.", -1, 0 },
 	{ "any ip", "Unexpected end of filter expression.", -1, 0 },
@@ -694,6 +702,38 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* One text, one shared filter; its memory of the last packet's answer
+ * must follow the packet, not the struct dissect it came in. */
+START_TEST(test_shared)
+{
+	struct dfilter *a, *b, *c;
+	struct dissect edt;
+
+	setup();
+	ck_assert_ptr_null(dfilter_compile("tcp.port == 80", &a));
+	ck_assert_ptr_null(dfilter_compile("tcp.port == 80", &b));
+	ck_assert_ptr_null(dfilter_compile("tcp.port == 80 ", &c));
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_ne(a, c);
+	ck_assert(dfilter_apply(a, &edts[0]));
+	ck_assert(!dfilter_apply(b, &edts[1]));
+	ck_assert(dfilter_apply(b, &edts[0]));
+	dfilter_free(a);
+	ck_assert(dfilter_apply(b, &edts[4]));
+	/* The same struct dissect, another packet. */
+	dissect_init(&edt);
+	test_dissect(&edt, DLT_EN10MB, pkt_http, sizeof(pkt_http),
+	    sizeof(pkt_http));
+	ck_assert(dfilter_apply(b, &edt));
+	test_dissect(&edt, DLT_EN10MB, pkt_arp, sizeof(pkt_arp),
+	    sizeof(pkt_arp));
+	ck_assert(!dfilter_apply(b, &edt));
+	dissect_free(&edt);
+	dfilter_free(b);
+	dfilter_free(c);
+}
+END_TEST
+
 /* Every table entry compiled and freed many times: ASan sees any leak, and
  * the evaluation of each is repeated on every packet. */
 START_TEST(test_churn)
@@ -758,6 +798,7 @@ suite_dfilter(void)
 	tcase_add_loop_test(tc, test_errors, 0, G_N_ELEMENTS(errors));
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_priming);
+	tcase_add_test(tc, test_shared);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_churn);
 	tcase_add_test(tc, test_truncated);
