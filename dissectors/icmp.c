@@ -22,6 +22,7 @@
  */
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/icmp.h"
 #include "dissectors/taps.h"
 
 #define ICMP_ECHOREPLY		0
@@ -70,29 +71,20 @@ icmp_is_error(uint8_t type)
 	    type == ICMP_PARAMPROB);
 }
 
+static const struct icmp_ids icmp_ids = {
+	&hf_icmp_type, &hf_icmp_code, &hf_icmp_checksum, &tap_icmp,
+};
+
 static enum dissect_result
 icmp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	struct icmp_tap *t;
 	struct address gw;
 	const uint8_t *p;
-	uint16_t checksum, w1, w2;
+	uint16_t w1, w2;
 	uint8_t type, code;
 
-	type = buf_u8(b);
-	code = buf_u8(b);
-	checksum = buf_be16(b);
-	if (b->err != BUF_OK)
+	if (!icmp_header(b, pinfo, edt, &icmp_ids, &type, &code))
 		return (DISSECT_OK);
-	field_add_uint(edt, hf_icmp_type, type);
-	field_add_uint(edt, hf_icmp_code, code);
-	field_add_uint(edt, hf_icmp_checksum, checksum);
-	if (tap_listened(tap_icmp) &&
-	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
-		t->type = type;
-		t->code = code;
-		tap_queue_packet(tap_icmp, pinfo, t);
-	}
 
 	switch (type) {
 	case ICMP_ECHOREPLY:

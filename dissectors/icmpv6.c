@@ -18,6 +18,7 @@
  */
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/icmp.h"
 #include "dissectors/taps.h"
 
 #define ICMP6_DST_UNREACH	1
@@ -50,28 +51,18 @@ icmpv6_init(void)
 	ipv6 = proto_find_dissector("ipv6");
 }
 
+static const struct icmp_ids icmpv6_ids = {
+	&hf_icmpv6_type, &hf_icmpv6_code, &hf_icmpv6_checksum, &tap_icmpv6,
+};
+
 static enum dissect_result
 icmpv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	struct icmp_tap *t;
 	uint32_t word;
-	uint16_t checksum;
 	uint8_t type, code;
 
-	type = buf_u8(b);
-	code = buf_u8(b);
-	checksum = buf_be16(b);
-	if (b->err != BUF_OK)
+	if (!icmp_header(b, pinfo, edt, &icmpv6_ids, &type, &code))
 		return (DISSECT_OK);
-	field_add_uint(edt, hf_icmpv6_type, type);
-	field_add_uint(edt, hf_icmpv6_code, code);
-	field_add_uint(edt, hf_icmpv6_checksum, checksum);
-	if (tap_listened(tap_icmpv6) &&
-	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
-		t->type = type;
-		t->code = code;
-		tap_queue_packet(tap_icmpv6, pinfo, t);
-	}
 
 	switch (type) {
 	case ICMP6_ECHO_REQUEST:
