@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "capture.h"
+#include "dissect.h"
 #include "tap.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */

@@ -1,54 +1,21 @@
 /*
- * The per-packet driver: resets the packet's state, records the frame
- * fields, and hands the bytes to the dissector of the link type.  Counts
- * malformed and truncated packets per protocol.
+ * The per-packet runtime: resets the packet's state, runs the root
+ * dissector (frame, in dissectors/) on the bytes, and carries the calls
+ * between dissectors, recording each protocol as a layer.  Counts
+ * malformed and truncated packets per protocol, and publishes how often
+ * the per-packet limits were hit.
  */
 #include <stdatomic.h>
+#include <string.h>
 
 #include <glib.h>
 
-#include "packet.h"
+#include "dissect.h"
 #include "proto.h"
-#include "tap.h"
 
 static atomic_uint_fast64_t malformed[FIELD_MAX], truncated[FIELD_MAX];
 static atomic_uint_fast64_t malformed_all, truncated_all;
-
-static int hf_frame_len = -1, hf_frame_cap_len = -1, hf_frame_number = -1,
-    hf_frame_time_relative = -1, proto_frame = -1, tap_frame = -1;
-static struct dtable *link_table;
-
-static const struct field_def frame_fields[] = {
-	{ &hf_frame_len, "frame.len", FT_UINT32, "Frame length on the wire", 0 },
-	{ &hf_frame_cap_len, "frame.cap_len", FT_UINT32, "Frame length stored into the capture file", 0 },
-	{ &hf_frame_number, "frame.number", FT_UINT32, "Frame number", 0 },
-	{ &hf_frame_time_relative, "frame.time_relative", FT_RELATIVE_TIME, "Time since reference or first frame", 0 },
-	{ NULL, NULL, 0, NULL, 0 },
-};
-
-static const char *const frame_tables[] = { "link", NULL };
-
-static void
-frame_init(void)
-{
-	link_table = dtable_find("link");
-}
-
-/* The frame pseudo-protocol owns the link-type table ("link", keyed by the
- * LINKTYPE_* value of the file format; live captures convert libpcap's
- * DLT_* to it).  It is not called
- * through call_dissector, so it is not a layer: protocol paths start at the
- * link layer ("eth"), as the JSON output promises. */
-const struct dissector dissector_frame = {
-	.name = "frame",
-	.longname = "Frame",
-	.proto = &proto_frame,
-	.tables = frame_tables,
-	.fields = frame_fields,
-	.tap = "frame",
-	.tap_id = &tap_frame,
-	.init = frame_init,
-};
+static atomic_uint_fast64_t limit_tapq, limit_fields, limit_arena;
 
 void
 dissect_init(struct dissect *edt)
@@ -104,30 +71,52 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	pinfo->linktype = linktype;
 }
 
+/*
+ * The counts of limits hit live in the thread's struct dissect; other
+ * threads read totals.  Adding the difference once a packet is done keeps
+ * the per-packet cost at three compares.
+ */
+static void
+publish_limits(struct dissect *edt)
+{
+	if (edt->tapq_full != edt->pub_tapq_full) {
+		atomic_fetch_add_explicit(&limit_tapq,
+		    edt->tapq_full - edt->pub_tapq_full, memory_order_relaxed);
+		edt->pub_tapq_full = edt->tapq_full;
+	}
+	if (edt->fields_full != edt->pub_fields_full) {
+		atomic_fetch_add_explicit(&limit_fields,
+		    edt->fields_full - edt->pub_fields_full,
+		    memory_order_relaxed);
+		edt->pub_fields_full = edt->fields_full;
+	}
+	if (edt->arena.exhausted != edt->pub_arena_full) {
+		atomic_fetch_add_explicit(&limit_arena,
+		    edt->arena.exhausted - edt->pub_arena_full,
+		    memory_order_relaxed);
+		edt->pub_arena_full = edt->arena.exhausted;
+	}
+}
+
+/* The root is called directly, not through call_dissector: it is not a
+ * layer (protocol paths start at the link layer, "eth", as the JSON output
+ * promises) and does not count against the nesting depth. */
 void
 dissect_frame(struct dissect *edt, const uint8_t *data)
 {
 	struct packet_info *pinfo = &edt->pinfo;
 	struct buf b;
 
-	if (edt->record_fields) {
-		field_add_uint(edt, hf_frame_len, pinfo->len);
-		field_add_uint(edt, hf_frame_cap_len, pinfo->caplen);
-		field_add_uint(edt, hf_frame_number, pinfo->num);
-		field_add_double(edt, hf_frame_time_relative, pinfo->rel_ts);
-	}
 	edt->data = data;
 	buf_init(&b, data, pinfo->caplen, pinfo->len);
-	(void)dtable_call(link_table, (uint32_t)pinfo->linktype, &b, pinfo,
-	    edt);
-	/* Every frame, whatever is inside: for packet and byte totals. */
-	tap_queue_packet(tap_frame, pinfo, NULL);
+	(void)dissector_frame.dissect(&b, pinfo, edt);
 	if (edt->err == BUF_MALFORMED)
 		atomic_fetch_add_explicit(&malformed_all, 1,
 		    memory_order_relaxed);
 	else if (edt->err == BUF_TRUNCATED)
 		atomic_fetch_add_explicit(&truncated_all, 1,
 		    memory_order_relaxed);
+	publish_limits(edt);
 }
 
 void
@@ -173,6 +162,104 @@ field_slot(struct dissect *edt, int id)
 	return (f);
 }
 
+enum dissect_result
+call_dissector(const struct dissector *d, struct buf *b,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	enum dissect_result r;
+	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
+	int layer = -1;
+
+	if (edt->depth >= PACKET_DEPTH_MAX) {
+		/* Tunnels inside tunnels past any sane depth: stop here. */
+		dissect_note_error(edt, *d->proto, BUF_MALFORMED);
+		return (DISSECT_OK);
+	}
+	if (!d->no_layer && edt->nlayers < PACKET_LAYERS_MAX) {
+		layer = edt->nlayers++;
+		edt->layers[layer].proto = (uint16_t)*d->proto;
+		edt->layers[layer].in_error = pinfo->in_error_pkt;
+		edt->layers[layer].field0 = (uint16_t)edt->nfields;
+		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
+		    (uint32_t)(b->data + start - edt->data) : 0;
+		edt->layers[layer].len = 0;
+		edt->layers[layer].buflen = (uint32_t)(b->caplen - start);
+	}
+	edt->depth++;
+	r = d->dissect(b, pinfo, edt);
+	edt->depth--;
+	/* Children read sub-buffers, so what the cursor passed is ours; a
+	 * protocol whose item spans its payload (TCP) covers the buffer. */
+	if (layer >= 0)
+		edt->layers[layer].len = d->covers_payload ?
+		    (uint32_t)(b->caplen - start) :
+		    (uint32_t)(MIN(b->off, b->caplen) - start);
+	if (r == DISSECT_REJECT) {
+		/* Only the newest layer can be ours: children pushed after it
+		 * are dropped with it. */
+		if (layer >= 0)
+			edt->nlayers = layer;
+		return (r);
+	}
+	if (b->err != BUF_OK)
+		dissect_note_error(edt, *d->proto, b->err);
+	return (r);
+}
+
+void
+call_dissector_quoted(const struct dissector *d, struct buf *b,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	struct address net_src = pinfo->net_src, net_dst = pinfo->net_dst;
+	uint32_t srcport = pinfo->srcport, destport = pinfo->destport;
+	bool in_error = pinfo->in_error_pkt;
+	struct buf quote;
+
+	if (d == NULL || buf_reported_left(b) == 0)
+		return;
+	buf_rest(b, &quote);
+	pinfo->in_error_pkt = true;
+	(void)call_dissector(d, &quote, pinfo, edt);
+	pinfo->in_error_pkt = in_error;
+	pinfo->net_src = net_src;
+	pinfo->net_dst = net_dst;
+	pinfo->srcport = srcport;
+	pinfo->destport = destport;
+}
+
+/*
+ * No dissector takes the payload b: the innermost layer, whose payload it
+ * is, then ends where b ends (IP's datagram ends at its total length, not
+ * at the Ethernet padding), for "ip contains" to search what tshark does.
+ */
+static void
+payload_unclaimed(struct dissect *edt, const struct buf *b)
+{
+	struct packet_layer *l;
+	uint64_t end;
+
+	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data)
+		return;
+	l = &edt->layers[edt->nlayers - 1];
+	end = (uint64_t)(b->data - edt->data) + b->caplen;
+	if (end >= l->off && end < (uint64_t)l->off + l->buflen)
+		l->buflen = (uint32_t)(end - l->off);
+}
+
+bool
+dtable_call(struct dtable *t, uint32_t key, struct buf *b,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	const struct dissector *d;
+
+	d = dtable_lookup(t, key);
+	if (d == NULL || call_dissector(d, b, pinfo, edt) != DISSECT_OK) {
+		payload_unclaimed(edt, b);
+		return (false);
+	}
+	return (true);
+}
+
 uint64_t
 dissect_malformed_count(int proto)
 {
@@ -190,6 +277,14 @@ dissect_truncated_count(int proto)
 }
 
 void
+dissect_limits_get(struct dissect_limits *l)
+{
+	l->tapq_full = atomic_load(&limit_tapq);
+	l->fields_full = atomic_load(&limit_fields);
+	l->arena_full = atomic_load(&limit_arena);
+}
+
+void
 dissect_counts_reset(void)
 {
 	int i;
@@ -200,4 +295,7 @@ dissect_counts_reset(void)
 	}
 	atomic_store(&malformed_all, 0);
 	atomic_store(&truncated_all, 0);
+	atomic_store(&limit_tapq, 0);
+	atomic_store(&limit_fields, 0);
+	atomic_store(&limit_arena, 0);
 }

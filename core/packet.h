@@ -8,6 +8,10 @@
  * tap queue and the per-packet arena that tap data is allocated from.  Both
  * live in the capture thread and are reused for every packet; nothing in them
  * may be kept once the packet's listeners have returned.
+ *
+ * Only the types are here, so that the registry (proto.h), the tap engine
+ * and the filter can name them without depending on the code that fills
+ * them in: that runtime is dissect.h.
  */
 #ifndef TAPTOP_PACKET_H
 #define TAPTOP_PACKET_H
@@ -94,79 +98,13 @@ struct dissect {
 	int			 nfields;
 	uint64_t		 fields_full;	/* occurrences refused, ever */
 
+	/* How much of tapq_full, fields_full and arena.exhausted has been
+	 * added to the totals other threads read (dissect.h). */
+	uint64_t		 pub_tapq_full, pub_fields_full, pub_arena_full;
+
 	/* The first failure of this packet, and the protocol it hit. */
 	enum buf_err		 err;
 	int			 err_proto;
 };
-
-void	 dissect_init(struct dissect *);
-void	 dissect_free(struct dissect *);
-
-/* Starts a packet: resets the arena, layers, fields and tap queue. */
-void	 dissect_begin(struct dissect *, uint64_t num, int64_t sec,
-	    uint32_t nsec, double rel_ts, uint32_t len, uint32_t caplen,
-	    int linktype);
-
-/* Dissects a whole frame from its link layer up. */
-void	 dissect_frame(struct dissect *, const uint8_t *data);
-
-/* Notes a failure against a protocol; the first one of a packet is kept. */
-void	 dissect_note_error(struct dissect *, int proto, enum buf_err);
-
-bool	 packet_has_proto(const struct dissect *, int proto);
-
-/* Recording field values; each call is a no-op unless the field is wanted. */
-struct field_value *field_slot(struct dissect *, int id);
-
-static inline bool
-field_recorded(const struct dissect *edt, int id)
-{
-	return (edt->record_fields && (edt->record_all || (id >= 0 &&
-	    id < FIELD_MAX && atomic_load_explicit(&field_wanted_map[id],
-	    memory_order_relaxed) != 0)));
-}
-
-static inline void
-field_add_uint(struct dissect *edt, int id, uint64_t v)
-{
-	struct field_value *f;
-
-	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
-		f->v.u = v;
-}
-
-static inline void
-field_add_double(struct dissect *edt, int id, double v)
-{
-	struct field_value *f;
-
-	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
-		f->v.d = v;
-}
-
-static inline void
-field_add_addr(struct dissect *edt, int id, const struct address *a)
-{
-	struct field_value *f;
-
-	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL)
-		f->v.addr = *a;
-}
-
-static inline void
-field_add_bytes(struct dissect *edt, int id, const uint8_t *p, uint32_t len)
-{
-	struct field_value *f;
-
-	if (field_recorded(edt, id) && (f = field_slot(edt, id)) != NULL) {
-		f->v.bytes.p = p;
-		f->v.bytes.len = len;
-	}
-}
-
-/* Per-protocol counts of malformed and truncated packets (all threads). */
-uint64_t dissect_malformed_count(int proto);	/* proto -1: all */
-uint64_t dissect_truncated_count(int proto);
-void	 dissect_counts_reset(void);
 
 #endif

@@ -5,7 +5,9 @@
  * every dissector registers its protocol, fields, tables and tap; then every
  * handoff is added to its table, so list.def order does not matter.  The
  * tables are glib hash tables from a 32-bit key to a dissector; they are
- * read-only once capture begins.
+ * read-only once capture begins.  Names are only for handoffs to find a
+ * table by: a name owned twice, or one no dissector owns, is a programming
+ * error and stops the program at start-up.
  */
 #include <glib.h>
 
@@ -48,12 +50,16 @@ register_one(const struct dissector *d)
 	g_hash_table_insert(by_name, (gpointer)d->name, (gpointer)d);
 	for (f = d->fields; f != NULL && f->name != NULL; f++)
 		field_register(f, proto);
-	for (i = 0; d->tables != NULL && d->tables[i] != NULL; i++) {
+	for (i = 0; d->tables != NULL && d->tables[i].name != NULL; i++) {
 		struct dtable *t = g_new0(struct dtable, 1);
 
-		t->name = d->tables[i];
+		if (g_hash_table_contains(tables, d->tables[i].name))
+			g_error("%s: table %s is already owned", d->name,
+			    d->tables[i].name);
+		t->name = d->tables[i].name;
 		t->map = g_hash_table_new(g_direct_hash, g_direct_equal);
 		g_hash_table_insert(tables, (gpointer)t->name, t);
+		*d->tables[i].table = t;
 	}
 	if (d->tap != NULL)
 		*d->tap_id = register_tap(d->tap);
@@ -67,7 +73,7 @@ add_handoffs(const struct dissector *d)
 
 	for (h = d->handoff; h < d->handoff + DISSECTOR_HANDOFF_MAX &&
 	    h->table != NULL; h++) {
-		t = dtable_find(h->table);
+		t = g_hash_table_lookup(tables, h->table);
 		if (t == NULL)
 			g_error("%s: hands off from unknown table %s", d->name,
 			    h->table);
@@ -125,107 +131,9 @@ proto_dissector_at(int i)
 	return (all_dissectors[i]);
 }
 
-struct dtable *
-dtable_find(const char *name)
+const struct dissector *
+dtable_lookup(const struct dtable *t, uint32_t key)
 {
-	return (tables == NULL ? NULL : g_hash_table_lookup(tables, name));
-}
-
-enum dissect_result
-call_dissector(const struct dissector *d, struct buf *b,
-    struct packet_info *pinfo, struct dissect *edt)
-{
-	enum dissect_result r;
-	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
-	int layer = -1;
-
-	if (edt->depth >= PACKET_DEPTH_MAX) {
-		/* Tunnels inside tunnels past any sane depth: stop here. */
-		dissect_note_error(edt, *d->proto, BUF_MALFORMED);
-		return (DISSECT_OK);
-	}
-	if (!d->no_layer && edt->nlayers < PACKET_LAYERS_MAX) {
-		layer = edt->nlayers++;
-		edt->layers[layer].proto = (uint16_t)*d->proto;
-		edt->layers[layer].in_error = pinfo->in_error_pkt;
-		edt->layers[layer].field0 = (uint16_t)edt->nfields;
-		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
-		    (uint32_t)(b->data + start - edt->data) : 0;
-		edt->layers[layer].len = 0;
-		edt->layers[layer].buflen = (uint32_t)(b->caplen - start);
-	}
-	edt->depth++;
-	r = d->dissect(b, pinfo, edt);
-	edt->depth--;
-	/* Children read sub-buffers, so what the cursor passed is ours; a
-	 * protocol whose item spans its payload (TCP) covers the buffer. */
-	if (layer >= 0)
-		edt->layers[layer].len = d->covers_payload ?
-		    (uint32_t)(b->caplen - start) :
-		    (uint32_t)(MIN(b->off, b->caplen) - start);
-	if (r == DISSECT_REJECT) {
-		/* Only the newest layer can be ours: children pushed after it
-		 * are dropped with it. */
-		if (layer >= 0)
-			edt->nlayers = layer;
-		return (r);
-	}
-	if (b->err != BUF_OK)
-		dissect_note_error(edt, *d->proto, b->err);
-	return (r);
-}
-
-void
-call_dissector_quoted(const struct dissector *d, struct buf *b,
-    struct packet_info *pinfo, struct dissect *edt)
-{
-	struct address net_src = pinfo->net_src, net_dst = pinfo->net_dst;
-	uint32_t srcport = pinfo->srcport, destport = pinfo->destport;
-	bool in_error = pinfo->in_error_pkt;
-	struct buf quote;
-
-	if (d == NULL || buf_reported_left(b) == 0)
-		return;
-	buf_rest(b, &quote);
-	pinfo->in_error_pkt = true;
-	(void)call_dissector(d, &quote, pinfo, edt);
-	pinfo->in_error_pkt = in_error;
-	pinfo->net_src = net_src;
-	pinfo->net_dst = net_dst;
-	pinfo->srcport = srcport;
-	pinfo->destport = destport;
-}
-
-/*
- * No dissector takes the payload b: the innermost layer, whose payload it
- * is, then ends where b ends (IP's datagram ends at its total length, not
- * at the Ethernet padding), for "ip contains" to search what tshark does.
- */
-static void
-payload_unclaimed(struct dissect *edt, const struct buf *b)
-{
-	struct packet_layer *l;
-	uint64_t end;
-
-	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data)
-		return;
-	l = &edt->layers[edt->nlayers - 1];
-	end = (uint64_t)(b->data - edt->data) + b->caplen;
-	if (end >= l->off && end < (uint64_t)l->off + l->buflen)
-		l->buflen = (uint32_t)(end - l->off);
-}
-
-bool
-dtable_call(struct dtable *t, uint32_t key, struct buf *b,
-    struct packet_info *pinfo, struct dissect *edt)
-{
-	const struct dissector *d;
-
-	d = t == NULL ? NULL : g_hash_table_lookup(t->map,
-	    GUINT_TO_POINTER(key));
-	if (d == NULL || call_dissector(d, b, pinfo, edt) != DISSECT_OK) {
-		payload_unclaimed(edt, b);
-		return (false);
-	}
-	return (true);
+	return (t == NULL ? NULL : g_hash_table_lookup(t->map,
+	    GUINT_TO_POINTER(key)));
 }

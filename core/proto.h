@@ -1,10 +1,14 @@
 /*
- * Dissectors and the tables that connect them.
+ * Dissectors and the tables that connect them: registration and lookup.
  *
- * A dissector is a const struct reached from dissectors/list.def.  It names
- * the dissector tables it owns ("ethertype", "udp.port") and the entries of
- * other protocols' tables it wants to be reached through (handoff).  A parent
- * never names its children: it looks the next key up in its own table.
+ * A dissector is a const struct reached from dissectors/list.def.  It owns
+ * dissector tables ("ethertype", "udp.port"), each named for the handoffs
+ * and held in a variable of its own that registration fills in, so code
+ * that dispatches through a table names it by a C identifier, never by a
+ * string.  It also lists the entries of other protocols' tables it wants to
+ * be reached through (handoff); one naming a table nobody owns aborts at
+ * registration.  A parent never names its children: it looks the next key
+ * up in its own table.  Calling dissectors on a packet is dissect.h's.
  */
 #ifndef TAPTOP_PROTO_H
 #define TAPTOP_PROTO_H
@@ -15,6 +19,8 @@
 #include "buf.h"
 #include "field.h"
 #include "packet.h"
+
+struct dtable;
 
 enum dissect_result {
 	DISSECT_OK = 0,		/* this was ours (even if it went wrong) */
@@ -31,11 +37,17 @@ struct handoff {
 
 #define DISSECTOR_HANDOFF_MAX	8
 
+/* A table a dissector owns; the list ends with a NULL name. */
+struct dtable_def {
+	const char	*name;		/* "udp.port", as handoffs spell it */
+	struct dtable	**table;	/* filled in at registration */
+};
+
 struct dissector {
 	const char		*name;		/* as the filter language spells it */
 	const char		*longname;
 	int			*proto;		/* its protocol id, filled in */
-	const char *const	*tables;	/* tables it owns, NULL-ended */
+	const struct dtable_def	*tables;	/* tables it owns */
 	struct handoff		 handoff[DISSECTOR_HANDOFF_MAX];
 	const struct field_def	*fields;	/* ended by a NULL name */
 	const char		*tap;		/* tap it registers, or NULL */
@@ -51,8 +63,6 @@ struct dissector {
 	dissector_fn		 dissect;
 };
 
-struct dtable;
-
 /* Registers every dissector in dissectors/list.def; idempotent. */
 void	 proto_init(void);
 
@@ -60,27 +70,8 @@ const struct dissector *proto_find_dissector(const char *name);
 const struct dissector *proto_dissector_by_id(int proto);
 const char *proto_name(int proto);
 
-struct dtable *dtable_find(const char *name);
-
-/*
- * Calls the dissector registered under key in the table.  Returns false
- * when there is none (or it rejected the data); the caller may then treat
- * the bytes as opaque payload.
- */
-bool	 dtable_call(struct dtable *, uint32_t key, struct buf *,
-	    struct packet_info *, struct dissect *);
-
-/* Calls one dissector: caps the depth, records the layer and its errors. */
-enum dissect_result call_dissector(const struct dissector *, struct buf *,
-	    struct packet_info *, struct dissect *);
-
-/*
- * Dissects the rest of b, a packet quoted inside an ICMP error, with d as
- * an error packet (pinfo->in_error_pkt), then restores the addresses and
- * ports the quote changed in pinfo.
- */
-void	 call_dissector_quoted(const struct dissector *d, struct buf *b,
-	    struct packet_info *, struct dissect *);
+/* The dissector registered under key in the table, or NULL. */
+const struct dissector *dtable_lookup(const struct dtable *, uint32_t key);
 
 /* Iterates registered dissectors; returns NULL past the end. */
 const struct dissector *proto_dissector_at(int i);

@@ -18,14 +18,15 @@
  * IPv6 (whose extension-header walk ends at AH and hands it on here).  The
  * payload length counts 4-octet units, minus 2.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define AH_HDR_MIN	12
 
 static int proto_ah = -1;
 static int hf_ah_next_header = -1, hf_ah_length = -1, hf_ah_spi = -1,
     hf_ah_sequence = -1;
-static struct dtable *ip_proto_table;
 
 static const struct field_def ah_fields[] = {
 	{ &hf_ah_next_header, "ah.next_header", FT_UINT8, "Next header", 0 },
@@ -34,12 +35,6 @@ static const struct field_def ah_fields[] = {
 	{ &hf_ah_sequence, "ah.sequence", FT_UINT32, "AH Sequence", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static void
-ah_init(void)
-{
-	ip_proto_table = dtable_find("ip.proto");
-}
 
 static enum dissect_result
 ah_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
@@ -78,6 +73,5 @@ const struct dissector dissector_ah = {
 	.proto = &proto_ah,
 	.handoff = { { "ip.proto", 51 } },
 	.fields = ah_fields,
-	.init = ah_init,
 	.dissect = ah_dissect,
 };

@@ -19,6 +19,7 @@
  * anything else is recorded as bytes.  The tap carries the typed ones and
  * leaves the others AT_NONE.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/taps.h"

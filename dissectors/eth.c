@@ -27,8 +27,10 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/tables.h"
 #include "dissectors/taps.h"
 
 #define ETH_HDR_LEN		14
@@ -39,8 +41,9 @@
 static int proto_eth = -1, tap_eth = -1;
 static int hf_eth_dst = -1, hf_eth_src = -1, hf_eth_addr = -1,
     hf_eth_type = -1, hf_eth_len = -1, hf_eth_invalid_lentype = -1;
-static struct dtable *ethertype_table;
 static const struct dissector *llc;
+
+struct dtable *ethertype_table;		/* dissectors/tables.h */
 
 static const struct field_def eth_fields[] = {
 	{ &hf_eth_dst, "eth.dst", FT_ETHER, "Destination", 0 },
@@ -52,12 +55,9 @@ static const struct field_def eth_fields[] = {
 	{ NULL, NULL, 0, NULL, 0 },
 };
 
-static const char *const eth_tables[] = { "ethertype", NULL };
-
 static void
 eth_init(void)
 {
-	ethertype_table = dtable_find("ethertype");
 	/* 802.3 framing has one payload format: 802.2 LLC. */
 	llc = proto_find_dissector("llc");
 }
@@ -127,7 +127,10 @@ const struct dissector dissector_eth = {
 	.name = "eth",
 	.longname = "Ethernet II",
 	.proto = &proto_eth,
-	.tables = eth_tables,
+	.tables = (const struct dtable_def[]){
+		{ "ethertype", &ethertype_table },
+		{ NULL, NULL },
+	},
 	.handoff = {
 		{ "link", DLT_EN10MB },
 		{ "ethertype", ETHERTYPE_TEB },

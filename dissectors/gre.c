@@ -24,7 +24,9 @@
  * payload length and call id.  RFC 1701 routing is a list of source route
  * entries ended by an empty one; the walk is capped and always advances.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define GRE_F_CHECKSUM	0x8000
 #define GRE_F_ROUTING	0x4000
@@ -43,7 +45,6 @@ static int hf_gre_flags_and_version = -1, hf_gre_flags_checksum = -1,
     hf_gre_flags_version = -1, hf_gre_proto = -1, hf_gre_checksum = -1,
     hf_gre_offset = -1, hf_gre_key = -1, hf_gre_key_payload_length = -1,
     hf_gre_key_call_id = -1, hf_gre_seq = -1, hf_gre_ack = -1;
-static struct dtable *ethertype_table;
 
 static const struct field_def gre_fields[] = {
 	{ &hf_gre_flags_and_version, "gre.flags_and_version", FT_UINT16, "Flags and Version", 0 },
@@ -65,12 +66,6 @@ static const struct field_def gre_fields[] = {
 	{ &hf_gre_ack, "gre.ack_number", FT_UINT32, "Acknowledgment Number", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static void
-gre_init(void)
-{
-	ethertype_table = dtable_find("ethertype");
-}
 
 /* RFC 1701 source route entries: address family, SRE offset, SRE length,
  * then that many bytes; an entry with family 0 and length 0 ends them. */
@@ -165,6 +160,5 @@ const struct dissector dissector_gre = {
 	.proto = &proto_gre,
 	.handoff = { { "ip.proto", 47 } },
 	.fields = gre_fields,
-	.init = gre_init,
 	.dissect = gre_dissect,
 };

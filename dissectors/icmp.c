@@ -20,6 +20,7 @@
  * addresses and ports the quote sets are put back afterwards: the packet
  * belongs to the outer conversation.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/icmp.h"

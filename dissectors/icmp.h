@@ -9,7 +9,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
-#include "core/packet.h"
+#include "core/dissect.h"
 #include "core/tap.h"
 #include "dissectors/taps.h"
 

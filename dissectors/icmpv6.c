@@ -16,6 +16,7 @@
  * and the outer addresses and ports put back afterwards, as icmp.c does
  * for IPv4.  Neighbour discovery and the rest are recorded by type only.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/icmp.h"

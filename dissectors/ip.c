@@ -37,8 +37,10 @@
  * This file owns the "ip.proto" table, which IPv6 shares for its final next
  * header (as Wireshark does).
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/tables.h"
 #include "dissectors/taps.h"
 
 #define IP_HDR_MIN	20
@@ -61,8 +63,7 @@ static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
     hf_ip_ttl = -1, hf_ip_proto = -1, hf_ip_checksum = -1, hf_ip_src = -1,
     hf_ip_dst = -1, hf_ip_addr = -1, hf_ip_opt_type = -1, hf_ip_opt_len = -1,
     hf_ip_cur_rt = -1;
-static struct dtable *ip_proto_table;
-
+struct dtable *ip_proto_table;		/* dissectors/tables.h */
 
 static const struct field_def ip_fields[] = {
 	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
@@ -88,14 +89,6 @@ static const struct field_def ip_fields[] = {
 	{ &hf_ip_cur_rt, "ip.cur_rt", FT_IPv4, "Current Route", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static const char *const ip_tables[] = { "ip.proto", NULL };
-
-static void
-ip_init(void)
-{
-	ip_proto_table = dtable_find("ip.proto");
-}
 
 /*
  * Walks the options (RFC 791 section 3.1): EOL ends the list, NOP is one
@@ -270,7 +263,10 @@ const struct dissector dissector_ip = {
 	.name = "ip",
 	.longname = "Internet Protocol Version 4",
 	.proto = &proto_ip,
-	.tables = ip_tables,
+	.tables = (const struct dtable_def[]){
+		{ "ip.proto", &ip_proto_table },
+		{ NULL, NULL },
+	},
 	.handoff = {
 		{ "ethertype", 0x0800 },
 		{ "ppp.protocol", 0x0021 },
@@ -279,6 +275,5 @@ const struct dissector dissector_ip = {
 	.fields = ip_fields,
 	.tap = "ip",
 	.tap_id = &tap_ip,
-	.init = ip_init,
 	.dissect = ip_dissect,
 };

@@ -33,8 +33,10 @@
  * the end of the frame.  Zero with a hop-by-hop header but no jumbo option
  * is malformed.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/tables.h"
 #include "dissectors/taps.h"
 
 #define IPV6_HDR_LEN	40
@@ -62,7 +64,6 @@ static int proto_fraghdr = -1, hf_fraghdr_nxt = -1, hf_fraghdr_offset = -1,
     hf_fraghdr_more = -1, hf_fraghdr_ident = -1;
 static int proto_dstopts = -1, hf_dstopts_nxt = -1, hf_dstopts_len = -1,
     hf_dstopts_len_oct = -1;
-static struct dtable *ip_proto_table;
 
 extern const struct dissector dissector_ipv6_hopopts, dissector_ipv6_routing,
     dissector_ipv6_fraghdr, dissector_ipv6_dstopts;
@@ -115,12 +116,6 @@ static const struct field_def dstopts_fields[] = {
 	{ &hf_dstopts_len_oct, "ipv6.dstopts.len_oct", FT_UINT16, "Length in bytes", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static void
-ipv6_init(void)
-{
-	ip_proto_table = dtable_find("ip.proto");
-}
 
 /*
  * The TLV options of hop-by-hop and destination options (RFC 8200 4.2):
@@ -498,7 +493,6 @@ const struct dissector dissector_ipv6 = {
 	.fields = ipv6_fields,
 	.tap = "ipv6",
 	.tap_id = &tap_ipv6,
-	.init = ipv6_init,
 	.dissect = ipv6_dissect,
 };
 

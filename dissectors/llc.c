@@ -17,7 +17,9 @@
  * (Cisco's CDP, say) are recorded, under the field name tshark gives that
  * organisation's protocol ids, and left opaque.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define LLC_SAP_SNAP		0xaa
 #define LLC_U_FRAME_MASK	0x03	/* low bits 11: unnumbered, 1 octet */
@@ -30,7 +32,7 @@ static int hf_llc_dsap = -1, hf_llc_ssap = -1, hf_llc_control = -1,
     hf_llc_oui = -1, hf_llc_type = -1, hf_llc_pid = -1,
     hf_llc_cisco_pid = -1, hf_llc_nortel_pid = -1, hf_llc_extreme_pid = -1,
     hf_llc_apple_atalk_pid = -1;
-static struct dtable *ethertype_table, *dsap_table;
+static struct dtable *dsap_table;
 
 static const struct field_def llc_fields[] = {
 	{ &hf_llc_dsap, "llc.dsap", FT_UINT8, "DSAP", 0 },
@@ -57,15 +59,6 @@ static const struct {
 	{ 0x00e02b, &hf_llc_extreme_pid },
 	{ 0x080007, &hf_llc_apple_atalk_pid },
 };
-
-static const char *const llc_tables[] = { "llc.dsap", NULL };
-
-static void
-llc_init(void)
-{
-	ethertype_table = dtable_find("ethertype");
-	dsap_table = dtable_find("llc.dsap");
-}
 
 static enum dissect_result
 llc_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
@@ -119,8 +112,10 @@ const struct dissector dissector_llc = {
 	.name = "llc",
 	.longname = "Logical-Link Control",
 	.proto = &proto_llc,
-	.tables = llc_tables,
+	.tables = (const struct dtable_def[]){
+		{ "llc.dsap", &dsap_table },
+		{ NULL, NULL },
+	},
 	.fields = llc_fields,
-	.init = llc_init,
 	.dissect = llc_dissect,
 };

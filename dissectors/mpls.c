@@ -25,7 +25,9 @@
  *  |0 0 0 0|       reserved        |        sequence number        |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define ETHERTYPE_IP		0x0800
 #define ETHERTYPE_IPV6		0x86dd
@@ -38,7 +40,6 @@ extern const struct dissector dissector_mpls, dissector_pwethcw;
 static int proto_mpls = -1, proto_pwethcw = -1;
 static int hf_mpls_label = -1, hf_mpls_exp = -1, hf_mpls_bottom = -1,
     hf_mpls_ttl = -1, hf_pweth_cw_seq = -1;
-static struct dtable *ethertype_table;
 
 static const struct field_def mpls_fields[] = {
 	{ &hf_mpls_label, "mpls.label", FT_UINT32, "MPLS Label", 0xfffff000 },
@@ -52,12 +53,6 @@ static const struct field_def pwethcw_fields[] = {
 	{ &hf_pweth_cw_seq, "pweth.cw.sequence_number", FT_UINT16, "PW sequence number (ethernet)", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static void
-mpls_init(void)
-{
-	ethertype_table = dtable_find("ethertype");
-}
 
 /* What lies under the bottom label, guessed from its first nibble. */
 static void
@@ -138,7 +133,6 @@ const struct dissector dissector_mpls = {
 		{ "ethertype", ETHERTYPE_MPLS_MCAST },
 	},
 	.fields = mpls_fields,
-	.init = mpls_init,
 	.dissect = mpls_dissect,
 };
 

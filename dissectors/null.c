@@ -19,7 +19,9 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define ETHERTYPE_IP		0x0800
 #define ETHERTYPE_IPV6		0x86dd
@@ -31,7 +33,6 @@
 
 static int proto_null = -1;
 static int hf_null_family = -1, hf_null_type = -1;
-static struct dtable *ethertype_table;
 static const struct dissector *ppp;
 
 static const struct field_def null_fields[] = {
@@ -43,7 +44,6 @@ static const struct field_def null_fields[] = {
 static void
 null_init(void)
 {
-	ethertype_table = dtable_find("ethertype");
 	/* The one other payload a loopback header is known to announce. */
 	ppp = proto_find_dissector("ppp");
 }

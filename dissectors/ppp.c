@@ -20,6 +20,7 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 
 #define ETHERTYPE_PPP		0x880b	/* PPP in GRE (PPTP) and others */
@@ -36,14 +37,6 @@ static const struct field_def ppp_fields[] = {
 	{ &hf_ppp_protocol, "ppp.protocol", FT_UINT16, "Protocol", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static const char *const ppp_tables[] = { "ppp.protocol", NULL };
-
-static void
-ppp_init(void)
-{
-	protocol_table = dtable_find("ppp.protocol");
-}
 
 static enum dissect_result
 ppp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
@@ -73,13 +66,15 @@ const struct dissector dissector_ppp = {
 	.name = "ppp",
 	.longname = "Point-to-Point Protocol",
 	.proto = &proto_ppp,
-	.tables = ppp_tables,
+	.tables = (const struct dtable_def[]){
+		{ "ppp.protocol", &protocol_table },
+		{ NULL, NULL },
+	},
 	.handoff = {
 		{ "link", DLT_PPP },
 		{ "link", DLT_PPP_SERIAL },
 		{ "ethertype", ETHERTYPE_PPP },
 	},
 	.fields = ppp_fields,
-	.init = ppp_init,
 	.dissect = ppp_dissect,
 };

@@ -18,6 +18,7 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 
 #define ETHERTYPE_PPPOED	0x8863

@@ -16,20 +16,15 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define ETHERTYPE_IP		0x0800
 #define ETHERTYPE_IPV6		0x86dd
 #define LINKTYPE_RAW		101	/* DLT_RAW's number in savefiles */
 
 static int proto_raw = -1, proto_rawip = -1;
-static struct dtable *ethertype_table;
-
-static void
-raw_init(void)
-{
-	ethertype_table = dtable_find("ethertype");
-}
 
 static enum dissect_result
 raw_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
@@ -78,7 +73,6 @@ const struct dissector dissector_raw = {
 		{ "link", 14 },		/* DLT_RAW on OpenBSD */
 #endif
 	},
-	.init = raw_init,
 	.dissect = raw_dissect,
 };
 

@@ -24,8 +24,10 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "dissectors/sll.h"
+#include "dissectors/tables.h"
 
 #define SLL_ADDRLEN		8
 #define ETH_MIN_TYPE		1536
@@ -37,7 +39,6 @@ static int proto_sll = -1;
 static int hf_sll_pkttype = -1, hf_sll_hatype = -1, hf_sll_halen = -1,
     hf_sll_src_eth = -1, hf_sll_src_ipv4 = -1, hf_sll_src_other = -1,
     hf_sll_ltype = -1, hf_sll_gretype = -1, hf_sll_etype = -1;
-static struct dtable *ethertype_table;
 static const struct dissector *llc;
 
 static const struct field_def sll_fields[] = {
@@ -56,7 +57,6 @@ static const struct field_def sll_fields[] = {
 static void
 sll_init(void)
 {
-	ethertype_table = dtable_find("ethertype");
 	llc = proto_find_dissector("llc");
 }
 

@@ -21,6 +21,7 @@
  */
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "dissectors/sll.h"
 

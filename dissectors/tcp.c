@@ -32,6 +32,7 @@
  * the ports and sequence number are then all there is, and that is not an
  * error.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/taps.h"
@@ -94,14 +95,6 @@ static const struct field_def tcp_fields[] = {
 	{ &hf_tcp_tsecr, "tcp.options.timestamp.tsecr", FT_UINT32, "Timestamp echo reply", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static const char *const tcp_tables[] = { "tcp.port", NULL };
-
-static void
-tcp_init(void)
-{
-	tcp_port_table = dtable_find("tcp.port");
-}
 
 /* The fields of one option whose length is right for its kind. */
 static void
@@ -286,11 +279,13 @@ const struct dissector dissector_tcp = {
 	.covers_payload = true,
 	.longname = "Transmission Control Protocol",
 	.proto = &proto_tcp,
-	.tables = tcp_tables,
+	.tables = (const struct dtable_def[]){
+		{ "tcp.port", &tcp_port_table },
+		{ NULL, NULL },
+	},
 	.handoff = { { "ip.proto", 6 } },
 	.fields = tcp_fields,
 	.tap = "tcp",
 	.tap_id = &tap_tcp,
-	.init = tcp_init,
 	.dissect = tcp_dissect,
 };

@@ -21,6 +21,7 @@
  * The payload goes to the "udp.port" table, the lower port tried first and
  * then the higher, as Wireshark does.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/taps.h"
@@ -40,14 +41,6 @@ static const struct field_def udp_fields[] = {
 	{ &hf_udp_checksum, "udp.checksum", FT_UINT16, "Checksum", 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };
-
-static const char *const udp_tables[] = { "udp.port", NULL };
-
-static void
-udp_init(void)
-{
-	udp_port_table = dtable_find("udp.port");
-}
 
 /* The payload to the lower port's dissector, else the higher's.  Each try
  * gets a fresh cursor: a dissector that rejects may have read some. */
@@ -131,11 +124,13 @@ const struct dissector dissector_udp = {
 	.name = "udp",
 	.longname = "User Datagram Protocol",
 	.proto = &proto_udp,
-	.tables = udp_tables,
+	.tables = (const struct dtable_def[]){
+		{ "udp.port", &udp_port_table },
+		{ NULL, NULL },
+	},
 	.handoff = { { "ip.proto", 17 } },
 	.fields = udp_fields,
 	.tap = "udp",
 	.tap_id = &tap_udp,
-	.init = udp_init,
 	.dissect = udp_dissect,
 };

@@ -16,7 +16,9 @@
  * tshark names them so.  An inner value of 1500 or less is a length and an
  * LLC header follows, as in plain 802.3.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
+#include "dissectors/tables.h"
 
 #define ETH_MAX_LEN		1500
 #define ETH_MIN_TYPE		1536
@@ -29,7 +31,6 @@ static int hf_vlan_priority = -1, hf_vlan_dei = -1, hf_vlan_id = -1,
     hf_vlan_etype = -1, hf_vlan_len = -1;
 static int hf_ad_priority = -1, hf_ad_dei = -1, hf_ad_id = -1,
     hf_ad_etype = -1;
-static struct dtable *ethertype_table;
 static const struct dissector *llc;
 
 static const struct field_def vlan_fields[] = {
@@ -66,7 +67,6 @@ static const struct tag_fields ad_tag = {
 static void
 vlan_init(void)
 {
-	ethertype_table = dtable_find("ethertype");
 	llc = proto_find_dissector("llc");
 }
 

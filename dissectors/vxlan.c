@@ -15,6 +15,7 @@
  * read as tshark reads them, the first 16 bits, so that the group policy
  * extension's G bit and its policy id (the next 16 bits) come out right.
  */
+#include "core/dissect.h"
 #include "core/proto.h"
 
 #define VXLAN_PORT	4789

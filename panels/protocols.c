@@ -25,8 +25,8 @@
 #include <glib.h>
 
 #include "core/flowtab.h"
+#include "core/packet.h"
 #include "core/panel.h"
-#include "core/proto.h"
 
 #define PROTOCOLS_NODES_MAX	4096
 

@@ -25,6 +25,7 @@
 
 #include "core/capture.h"
 #include "core/dfilter.h"
+#include "core/dissect.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/report.h"

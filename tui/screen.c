@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/packet.h"
+#include "core/dissect.h"
 #include "core/report.h"
 #include "tui/fmt.h"
 #include "tui/screen.h"

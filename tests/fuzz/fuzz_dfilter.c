@@ -28,7 +28,7 @@
 #include <glib.h>
 
 #include "core/dfilter.h"
-#include "core/packet.h"
+#include "core/dissect.h"
 #include "core/proto.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -29,7 +29,7 @@
 
 #include <glib.h>
 
-#include "core/packet.h"
+#include "core/dissect.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/report.h"

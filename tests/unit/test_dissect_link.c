@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <pcap/dlt.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "dissectors/taps.h"
 #include "testutil.h"

@@ -12,6 +12,7 @@
 #include <check.h>
 #include <glib.h>
 
+#include "core/dissect.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/tap.h"

@@ -11,8 +11,8 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "core/dissect.h"
 #include "core/panel.h"
-#include "core/proto.h"
 #include "core/tap.h"
 
 struct probe {

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
 #include "testutil.h"
