@@ -308,6 +308,13 @@ report_text(FILE *fp, const struct report_capture *cap,
 		    "  Malformed: %" PRIu64 "  Truncated: %" PRIu64 "\n",
 		    cap->packets, cap->bytes, cap->dropped, cap->malformed,
 		    cap->truncated);
+		if (cap->tapq_full != 0 || cap->fields_full != 0 ||
+		    cap->arena_full != 0)
+			g_string_append_printf(out, "Per-packet limits hit: "
+			    "tap queue full %" PRIu64 "  fields dropped %"
+			    PRIu64 "  arena full %" PRIu64 "\n",
+			    cap->tapq_full, cap->fields_full,
+			    cap->arena_full);
 	}
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
@@ -418,9 +425,19 @@ report_json(FILE *fp, const struct report_capture *cap,
 	json_string(out, cap->source != NULL ? cap->source : "");
 	g_string_append_printf(out, ",\"packets\":%" PRIu64
 	    ",\"bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
-	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64 "},\n"
-	    "\"panels\":[", cap->packets, cap->bytes, cap->dropped,
-	    cap->malformed, cap->truncated);
+	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64,
+	    cap->packets, cap->bytes, cap->dropped, cap->malformed,
+	    cap->truncated);
+	if (cap->tapq_full != 0)
+		g_string_append_printf(out, ",\"tap_queue_full\":%" PRIu64,
+		    cap->tapq_full);
+	if (cap->fields_full != 0)
+		g_string_append_printf(out, ",\"fields_dropped\":%" PRIu64,
+		    cap->fields_full);
+	if (cap->arena_full != 0)
+		g_string_append_printf(out, ",\"arena_full\":%" PRIu64,
+		    cap->arena_full);
+	g_string_append(out, "},\n\"panels\":[");
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
 			continue;

@@ -13,14 +13,18 @@
  *
  * JSON shape:
  *   {"capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
- *                "malformed": n, "truncated": n},
+ *                "malformed": n, "truncated": n[, "tap_queue_full": n]
+ *                [, "fields_dropped": n][, "arena_full": n]},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
  *                "other": {"rows": n, "frames": n, "bytes": n}}, ...]}
  * Addresses are strings in Wireshark's form, protocol paths arrays of
  * protocol names, counts and ports integers, times numbers with six
  * decimals (never NaN or infinite: those print as 0).  "other" is always
- * there; its rows is an estimate (flowtab.h).
+ * there; its rows is an estimate (flowtab.h).  The three counts of
+ * per-packet limits hit (dissect.h) are there only when non-zero, in the
+ * JSON as in the text header, so output from a capture that hit none is
+ * the same as before they existed.
  */
 #ifndef TAPTOP_REPORT_H
 #define TAPTOP_REPORT_H
@@ -34,6 +38,9 @@
 struct report_capture {
 	const char	*source;	/* file or interface name */
 	uint64_t	 packets, bytes, dropped, malformed, truncated;
+	/* Per-packet limits hit: tap entries refused, field values not
+	 * recorded, arena allocations refused. */
+	uint64_t	 tapq_full, fields_full, arena_full;
 };
 
 void	 report_text(FILE *, const struct report_capture *,

@@ -212,6 +212,8 @@ open_panels(void)
 static void
 fill_report(struct capture *c, struct report_capture *rc)
 {
+	struct dissect_limits lim;
+
 	memset(rc, 0, sizeof(*rc));
 	rc->source = c->source;
 	rc->packets = atomic_load(&c->packets);
@@ -219,6 +221,10 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->dropped = atomic_load(&c->kernel_dropped);
 	rc->malformed = dissect_malformed_count(-1);
 	rc->truncated = dissect_truncated_count(-1);
+	dissect_limits_get(&lim);
+	rc->tapq_full = lim.tapq_full;
+	rc->fields_full = lim.fields_full;
+	rc->arena_full = lim.arena_full;
 }
 
 static void

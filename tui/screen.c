@@ -265,6 +265,42 @@ draw_status(struct tui *t)
 	g_free(dfls);
 }
 
+/*
+ * The per-packet limits hit (dissect.h), as a status segment: empty when
+ * none was, else the non-zero ones named, and their sum when short of room.
+ */
+static void
+counters_limits(char **lng, char **shrt)
+{
+	struct dissect_limits l;
+	GString *s = g_string_new(NULL);
+	char n[32];
+
+	dissect_limits_get(&l);
+	if (l.tapq_full != 0) {
+		fmt_count(n, sizeof(n), l.tapq_full);
+		g_string_append_printf(s, ", tap queue full %s", n);
+	}
+	if (l.fields_full != 0) {
+		fmt_count(n, sizeof(n), l.fields_full);
+		g_string_append_printf(s, ", fields dropped %s", n);
+	}
+	if (l.arena_full != 0) {
+		fmt_count(n, sizeof(n), l.arena_full);
+		g_string_append_printf(s, ", arena full %s", n);
+	}
+	if (s->len == 0) {
+		*lng = g_string_free(s, FALSE);
+		*shrt = g_strdup("");
+		return;
+	}
+	fmt_count(n, sizeof(n), l.tapq_full + l.fields_full + l.arena_full);
+	*shrt = g_strdup_printf("limits hit %s", n);
+	g_string_erase(s, 0, 2);
+	g_string_prepend(s, "limits hit: ");
+	*lng = g_string_free(s, FALSE);
+}
+
 static void
 draw_counters(struct tui *t)
 {
@@ -276,8 +312,8 @@ draw_counters(struct tui *t)
 	uint64_t mal = dissect_malformed_count(-1);
 	char pks[32], pps[32], apps[32], bps[32], abps[32], drops[32];
 	char recvs[32], pct[32], mals[32];
-	char *s[10], *line;
-	struct fmt_seg seg[5];
+	char *s[10], *line, *lim, *lims;
+	struct fmt_seg seg[6];
 	double span, avg_p, avg_b;
 	int n = 0, i;
 
@@ -316,18 +352,22 @@ draw_counters(struct tui *t)
 	}
 	s[8] = g_strdup_printf("malformed %s", mals);
 	s[9] = g_strdup_printf("malf %s", mals);
+	counters_limits(&lim, &lims);
 	seg[n++] = (struct fmt_seg){ s[0], s[1], 90 };
 	seg[n++] = (struct fmt_seg){ s[2], s[3], 80 };
 	seg[n++] = (struct fmt_seg){ s[4], s[5], 85 };
 	seg[n++] = (struct fmt_seg){ s[6], s[7][0] != '\0' ? s[7] : NULL,
 	    c->live ? 70 : 5 };
 	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
+	seg[n++] = (struct fmt_seg){ lim, lims, 65 };
 	line = fmt_segments(seg, n, "  ", COLS - 2);
 	fill(1, t->attr[AT_STATUS]);
 	put(t, 1, 1, COLS - 2, line, t->attr[AT_STATUS]);
 	g_free(line);
 	for (i = 0; i < 10; i++)
 		g_free(s[i]);
+	g_free(lim);
+	g_free(lims);
 }
 
 /* ---- tab bar ---- */

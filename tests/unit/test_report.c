@@ -404,7 +404,7 @@ print(printer fn, const struct report_capture *cap, struct panel **ps, int n)
 
 START_TEST(json_fixed)
 {
-	struct report_capture cap = { "x\"y", 1, 2, 3, 4, 5 };
+	struct report_capture cap = { "x\"y", 1, 2, 3, 4, 5, 0, 0, 0 };
 	struct panel *p = fake_panel(true);
 	char *got = print(report_json, &cap, &p, 1);
 
@@ -445,7 +445,7 @@ END_TEST
 
 START_TEST(text_fixed)
 {
-	struct report_capture cap = { "eth0\x1b", 10, 2000, 1, 2, 3 };
+	struct report_capture cap = { "eth0\x1b", 10, 2000, 1, 2, 3, 0, 0, 0 };
 	struct panel *p = fake_panel(true);
 	char *got = print(report_text, &cap, &p, 1);
 
