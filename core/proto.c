@@ -25,11 +25,6 @@ static const struct dissector *const all_dissectors[] = {
 	NULL
 };
 
-struct dtable {
-	const char	*name;
-	GHashTable	*map;		/* key -> const struct dissector * */
-};
-
 static GHashTable *tables;		/* name -> struct dtable * */
 static GHashTable *by_name;		/* protocol name -> dissector */
 static const struct dissector *by_proto[FIELD_MAX];
@@ -129,11 +124,4 @@ proto_dissector_at(int i)
 	if (i < 0 || i >= (int)G_N_ELEMENTS(all_dissectors) - 1)
 		return (NULL);
 	return (all_dissectors[i]);
-}
-
-const struct dissector *
-dtable_lookup(const struct dtable *t, uint32_t key)
-{
-	return (t == NULL ? NULL : g_hash_table_lookup(t->map,
-	    GUINT_TO_POINTER(key)));
 }

@@ -16,11 +16,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "buf.h"
 #include "field.h"
 #include "packet.h"
 
-struct dtable;
+/* Made by registration and read-only after it; its members are visible only
+ * so that the lookup below can be inlined on the per-packet path. */
+struct dtable {
+	const char	*name;
+	GHashTable	*map;		/* key -> const struct dissector * */
+};
 
 enum dissect_result {
 	DISSECT_OK = 0,		/* this was ours (even if it went wrong) */
@@ -71,7 +78,12 @@ const struct dissector *proto_dissector_by_id(int proto);
 const char *proto_name(int proto);
 
 /* The dissector registered under key in the table, or NULL. */
-const struct dissector *dtable_lookup(const struct dtable *, uint32_t key);
+static inline const struct dissector *
+dtable_lookup(const struct dtable *t, uint32_t key)
+{
+	return (t == NULL ? NULL : g_hash_table_lookup(t->map,
+	    GUINT_TO_POINTER(key)));
+}
 
 /* Iterates registered dissectors; returns NULL past the end. */
 const struct dissector *proto_dissector_at(int i);
