@@ -81,8 +81,8 @@ push_ip(const char *tapname, uint64_t num, double rel, uint32_t len,
 	struct ip_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
+	t.conv.src = src;
+	t.conv.dst = dst;
 	t.version = 4;
 	begin(num, rel, len);
 	tap_queue_packet(tap(tapname), &edt.pinfo, &t);
@@ -96,10 +96,10 @@ push_udp(uint64_t num, double rel, uint32_t len, struct address src,
 	struct udp_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
-	t.sport = sport;
-	t.dport = dport;
+	t.conv.src = src;
+	t.conv.dst = dst;
+	t.conv.sport = sport;
+	t.conv.dport = dport;
 	begin(num, rel, len);
 	tap_queue_packet(tap("udp"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
@@ -113,11 +113,12 @@ push_tcp(uint64_t num, double rel, uint32_t len, struct address src,
 	struct tcp_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
-	t.sport = sport;
-	t.dport = dport;
-	t.seq = seq;
+	t.conv.src = src;
+	t.conv.dst = dst;
+	t.conv.sport = sport;
+	t.conv.dport = dport;
+	t.conv.seq = seq;
+	t.conv.opens = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN; /* as tcp.c */
 	t.flags = flags;
 	begin(num, rel, len);
 	tap_queue_packet(tap("tcp"), &edt.pinfo, &t);
@@ -298,10 +299,10 @@ START_TEST(conv_ip_in_ip)
 
 	memset(&outer, 0, sizeof(outer));
 	memset(&inner, 0, sizeof(inner));
-	outer.src = ip4(69, 67, 35, 146);
-	outer.dst = ip4(41, 202, 46, 110);
-	inner.src = ip4(10, 10, 100, 25);
-	inner.dst = ip4(10, 10, 101, 2);
+	outer.conv.src = ip4(69, 67, 35, 146);
+	outer.conv.dst = ip4(41, 202, 46, 110);
+	inner.conv.src = ip4(10, 10, 100, 25);
+	inner.conv.dst = ip4(10, 10, 101, 2);
 	begin(1, 0, 170);
 	tap_queue_packet(tap("ip"), &edt.pinfo, &outer);
 	tap_queue_packet(tap("ip"), &edt.pinfo, &inner);
@@ -453,13 +454,13 @@ START_TEST(conv_eth_and_endpoints)
 	struct eth_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = mac(9);
-	t.dst = mac(1);
+	t.conv.src = mac(9);
+	t.conv.dst = mac(1);
 	begin(1, 0, 60);
 	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
-	t.src = mac(1);
-	t.dst = mac(9);
+	t.conv.src = mac(1);
+	t.conv.dst = mac(9);
 	begin(2, 1, 1514);
 	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
