@@ -220,7 +220,7 @@ START_TEST(column_keys)
 	static const char *const conv_port =
 	    "a b a_port b_port frames bytes frames_ab bytes_ab frames_ba "
 	    "bytes_ba start duration";
-	static const char *const endp_port =
+	static const char *const endpoints_port =
 	    "address port packets bytes tx_packets tx_bytes rx_packets "
 	    "rx_bytes";
 	const struct panel_class *c;
@@ -235,7 +235,7 @@ START_TEST(column_keys)
 	c = panel_class_find("endpoints.udp");
 	for (i = 0; i < c->ncols; i++)
 		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
-	ck_assert_str_eq(s->str, endp_port);
+	ck_assert_str_eq(s->str, endpoints_port);
 	c = panel_class_find("conv.ip");
 	ck_assert_int_eq(c->ncols, 10);
 	ck_assert_str_eq(c->cols[2].key, "frames");
