@@ -65,7 +65,7 @@ panel_packet(void *tapdata, struct packet_info *pinfo, struct dissect *edt,
 {
 	struct panel *p = tapdata;
 
-	return (p->cls->packet(p->state, p, pinfo, edt, data));
+	return (p->cls->packet(p->state, pinfo, edt, data));
 }
 
 static void

@@ -28,12 +28,15 @@ struct panel_class {
 	const struct table_col	*cols;
 	int			 ncols;
 	const char		*default_sort;	/* column key, descending */
+	unsigned		 opts;		/* the class's own: lets one
+						 * engine serve several classes
+						 * (conv.*, endpoints.*) */
 
 	void	*(*create)(struct panel *);
 	void	 (*destroy)(void *state);
 	void	 (*reset)(void *state);
-	tap_packet_status (*packet)(void *state, struct panel *,
-		    struct packet_info *, struct dissect *, const void *data);
+	tap_packet_status (*packet)(void *state, struct packet_info *,
+		    struct dissect *, const void *data);
 	/* Copies the state into p->table, which the caller has just
 	 * cleared; called under the listener lock. */
 	void	 (*draw)(void *state, struct panel *p);

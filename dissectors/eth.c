@@ -89,8 +89,8 @@ eth_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 
 	if (tap_listened(tap_eth) &&
 	    (et = arena_alloc(&edt->arena, sizeof(*et))) != NULL) {
-		et->dst = adst;
-		et->src = asrc;
+		et->conv.dst = adst;
+		et->conv.src = asrc;
 		et->type = type;
 		tap_queue_packet(tap_eth, pinfo, et);
 	}

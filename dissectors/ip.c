@@ -144,8 +144,8 @@ ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 	if (!tap_listened(tap_ip) ||
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) == NULL)
 		return;
-	t->src = *src;
-	t->dst = *dst;
+	t->conv.src = *src;
+	t->conv.dst = *dst;
 	t->proto = proto;
 	t->ttl = ttl;
 	t->id = id;

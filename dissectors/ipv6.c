@@ -300,8 +300,8 @@ ipv6_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 	if (!tap_listened(tap_ipv6) ||
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) == NULL)
 		return;
-	t->src = *src;
-	t->dst = *dst;
+	t->conv.src = *src;
+	t->conv.dst = *dst;
 	t->proto = nxt;
 	t->ttl = hlim;
 	t->id = 0;

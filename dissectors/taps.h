@@ -6,6 +6,11 @@
  *
  * Tap names: "frame" (data NULL), "eth", "arp", "ip", "ipv6", "icmp",
  * "icmpv6", "tcp", "udp".
+ *
+ * The records of protocols that have conversations begin with a struct
+ * conv_tap, so that one engine (panels/conv.c, panels/endpoints.c) reads
+ * them all through a pointer to that first member; a new conversation
+ * type is then a record that begins the same way, plus a panel entry.
  */
 #ifndef TAPTOP_TAPS_H
 #define TAPTOP_TAPS_H
@@ -14,15 +19,29 @@
 
 #include "core/address.h"
 
+/*
+ * The two ends of one protocol instance: what conversations and endpoints
+ * are keyed on.  Ports are 0 for protocols that have none.  seq and opens
+ * serve protocols whose port pair carries one stream after another (TCP):
+ * seq is the sender's sequence number, and opens is set on a packet that
+ * starts a stream (for TCP, a SYN without ACK); both are 0 elsewhere.
+ */
+struct conv_tap {
+	struct address	src, dst;
+	uint16_t	sport, dport;
+	uint32_t	seq;
+	uint8_t		opens;
+};
+
 /* "eth": every Ethernet header, inner ones (VXLAN) included. */
 struct eth_tap {
-	struct address	src, dst;	/* AT_ETHER */
+	struct conv_tap	conv;		/* AT_ETHER, no ports */
 	uint16_t	type;		/* ethertype, or 802.3 length */
 };
 
 /* "ip" and "ipv6": one per IP header. */
 struct ip_tap {
-	struct address	src, dst;	/* AT_IPv4 or AT_IPv6 */
+	struct conv_tap	conv;		/* AT_IPv4 or AT_IPv6, no ports */
 	uint8_t		proto;		/* ip.proto / last ipv6.nxt */
 	uint8_t		ttl;		/* ip.ttl / ipv6.hlim */
 	uint16_t	id;		/* ip.id, 0 for IPv6 */
@@ -32,21 +51,20 @@ struct ip_tap {
 	uint8_t		version;	/* 4 or 6 */
 };
 
-/* "tcp": one per TCP header; addresses are those of the enclosing IP. */
+/* "tcp": one per TCP header; addresses are those of the enclosing IP,
+ * conv.seq is the raw tcp.seq. */
 struct tcp_tap {
-	struct address	src, dst;
-	uint16_t	sport, dport;
+	struct conv_tap	conv;
 	uint16_t	flags;		/* tcp.flags, 12 bits */
 	uint16_t	window;
-	uint32_t	seq, ack;	/* raw */
+	uint32_t	ack;		/* raw */
 	uint32_t	hdr_len;
 	uint32_t	payload_len;	/* tcp.len */
 };
 
 /* "udp": one per UDP header. */
 struct udp_tap {
-	struct address	src, dst;
-	uint16_t	sport, dport;
+	struct conv_tap	conv;
 	uint16_t	length;		/* udp.length */
 };
 

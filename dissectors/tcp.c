@@ -49,6 +49,8 @@
 #define TCPOPT_TS	8
 
 #define TCP_FLAGS_MASK	0x0fff
+#define TCP_FLAG_SYN	0x0002
+#define TCP_FLAG_ACK	0x0010
 
 static int proto_tcp = -1, tap_tcp = -1;
 static int hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_tcp_port = -1,
@@ -258,13 +260,15 @@ tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 
 	if (tap_listened(tap_tcp) &&
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
-		t->src = pinfo->net_src;
-		t->dst = pinfo->net_dst;
-		t->sport = sport;
-		t->dport = dport;
+		t->conv.src = pinfo->net_src;
+		t->conv.dst = pinfo->net_dst;
+		t->conv.sport = sport;
+		t->conv.dport = dport;
+		t->conv.seq = seq;
+		t->conv.opens = (flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) ==
+		    TCP_FLAG_SYN;
 		t->flags = flags;
 		t->window = window;
-		t->seq = seq;
 		t->ack = ack;
 		t->hdr_len = (uint32_t)hlen;
 		t->payload_len = (uint32_t)seglen;

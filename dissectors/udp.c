@@ -97,10 +97,10 @@ udp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	pinfo->destport = dport;
 	if (tap_listened(tap_udp) &&
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
-		t->src = pinfo->net_src;
-		t->dst = pinfo->net_dst;
-		t->sport = sport;
-		t->dport = dport;
+		t->conv.src = pinfo->net_src;
+		t->conv.dst = pinfo->net_dst;
+		t->conv.sport = sport;
+		t->conv.dport = dport;
 		t->length = length;
 		tap_queue_packet(tap_udp, pinfo, t);
 	}

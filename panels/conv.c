@@ -11,6 +11,9 @@
  * generation 1, 2 ...; they are inserted when they start, so the flowtab's
  * insertion order is the order in which conversations began, which is the
  * order tshark lists ties in.
+ *
+ * The classes are at the end: each is its tap, its title and what its rows
+ * are keyed on.
  */
 #include <string.h>
 
@@ -19,9 +22,6 @@
 #include "conv.h"
 #include "core/flowtab.h"
 #include "dissectors/taps.h"
-
-#define TCP_SYN	0x002
-#define TCP_ACK	0x010
 
 struct conv_key {
 	struct address	lo, hi;
@@ -44,8 +44,8 @@ struct conv_val {
 
 struct conv_state {
 	struct flowtab	*ft;
-	bool		 ports;
-	bool		 tcp;
+	bool		 ports;		/* CONV_OPT_PORTS */
+	bool		 streams;	/* CONV_OPT_STREAMS */
 };
 
 #define CONV_COLS_TAIL \
@@ -73,34 +73,16 @@ const struct table_col conv_cols_port[CONV_NCOLS_PORT] = {
 };
 
 
-static void *
-create(struct panel *p, bool ports, bool tcp)
+void *
+conv_create(struct panel *p)
 {
 	struct conv_state *s = g_new0(struct conv_state, 1);
 
 	s->ft = flowtab_new(sizeof(struct conv_key), sizeof(struct conv_val),
 	    p->max_rows);
-	s->ports = ports;
-	s->tcp = tcp;
+	s->ports = (p->cls->opts & CONV_OPT_PORTS) != 0;
+	s->streams = (p->cls->opts & CONV_OPT_STREAMS) != 0;
 	return (s);
-}
-
-void *
-conv_create_addr(struct panel *p)
-{
-	return (create(p, false, false));
-}
-
-void *
-conv_create_port(struct panel *p)
-{
-	return (create(p, true, false));
-}
-
-void *
-conv_create_tcp(struct panel *p)
-{
-	return (create(p, true, true));
 }
 
 void
@@ -151,22 +133,22 @@ conv_count(struct conv_val *v, bool src_is_lo, const struct packet_info *pinfo)
 }
 
 /*
- * Follows a TCP pair's streams: returns the entry counting this segment's
+ * Follows a pair's streams (TCP): returns the entry counting this packet's
  * stream, or NULL when that stream's row was folded.  key->gen is left at
  * the stream's generation.
  */
 static struct conv_val *
-tcp_stream(struct conv_state *s, struct conv_key *key, struct conv_val *head,
+conv_stream(struct conv_state *s, struct conv_key *key, struct conv_val *head,
     bool created, bool src_is_lo, const struct packet_info *pinfo,
-    const struct tcp_tap *tcp)
+    const struct conv_tap *t)
 {
 	int side = src_is_lo ? 0 : 1;
 	struct conv_val *v;
 
 	if (created) {
 		head->cur = head;
-	} else if ((tcp->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
-	    head->base_set[side] && tcp->seq != head->base_seq[side]) {
+	} else if (t->opens && head->base_set[side] &&
+	    t->seq != head->base_seq[side]) {
 		/* Port reuse: a new stream of the same pair. */
 		head->ngen++;
 		head->base_set[0] = head->base_set[1] = 0;
@@ -178,25 +160,34 @@ tcp_stream(struct conv_state *s, struct conv_key *key, struct conv_val *head,
 	}
 	if (!head->base_set[side]) {
 		head->base_set[side] = 1;
-		head->base_seq[side] = tcp->seq;
+		head->base_seq[side] = t->seq;
 	}
 	key->gen = head->ngen;
 	return (head->cur);
 }
 
-void
-conv_add(void *state, const struct address *src, const struct address *dst,
-    uint16_t sport, uint16_t dport, const struct packet_info *pinfo,
-    const struct tcp_tap *tcp)
+/* Every class's packet callback: data is a record that begins with a
+ * struct conv_tap, so it can be read as one. */
+tap_packet_status
+conv_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
 {
 	struct conv_state *s = state;
+	const struct conv_tap *t = data;
+	const struct address *src, *dst;
 	struct conv_key key;
 	struct conv_val *v;
+	uint16_t sport, dport;
 	bool src_is_lo, created;
 	int c;
 
-	if (!s->ports)
-		sport = dport = 0;
+	(void)edt;
+	if (t == NULL)
+		return (TAP_PACKET_DONT_REDRAW);
+	src = &t->src;
+	dst = &t->dst;
+	sport = s->ports ? t->sport : 0;
+	dport = s->ports ? t->dport : 0;
 	c = address_cmp(src, dst);
 	src_is_lo = c < 0 || (c == 0 && sport <= dport);
 	memset(&key, 0, sizeof(key));
@@ -214,13 +205,14 @@ conv_add(void *state, const struct address *src, const struct address *dst,
 	v = flowtab_get(s->ft, &key, &created);
 	if (v != NULL && created)
 		conv_start(v, src_is_lo, pinfo->rel_ts);
-	if (v != NULL && s->tcp && tcp != NULL)
-		v = tcp_stream(s, &key, v, created, src_is_lo, pinfo, tcp);
+	if (v != NULL && s->streams)
+		v = conv_stream(s, &key, v, created, src_is_lo, pinfo, t);
 	if (v == NULL) {
 		flowtab_fold(s->ft, &key, 1, pinfo->len);
-		return;
+		return (TAP_PACKET_REDRAW);
 	}
 	conv_count(v, src_is_lo, pinfo);
+	return (TAP_PACKET_REDRAW);
 }
 
 void
@@ -254,16 +246,42 @@ conv_draw(void *state, struct panel *p)
 	    &p->table->folded_frames, &p->table->folded_bytes);
 }
 
-tap_packet_status
-conv_ip_tap_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
-{
-	const struct ip_tap *t = data;
+/* The classes, in the order of list.def. */
 
-	(void)p;
-	(void)edt;
-	if (t == NULL)
-		return (TAP_PACKET_DONT_REDRAW);
-	conv_add(state, &t->src, &t->dst, 0, 0, pinfo, NULL);
-	return (TAP_PACKET_REDRAW);
-}
+/* Every Ethernet header, inner ones (VXLAN) included. */
+const struct panel_class panel_conv_eth = {
+	.name = "conv.eth",
+	.title = "Ethernet Conversations",
+	.tap = "eth",
+	CONV_BY_ADDR,
+};
+
+/* One row per address pair; both headers of IP-in-IP count. */
+const struct panel_class panel_conv_ip = {
+	.name = "conv.ip",
+	.title = "IPv4 Conversations",
+	.tap = "ip",
+	CONV_BY_ADDR,
+};
+
+const struct panel_class panel_conv_ipv6 = {
+	.name = "conv.ipv6",
+	.title = "IPv6 Conversations",
+	.tap = "ipv6",
+	CONV_BY_ADDR,
+};
+
+/* One row per stream, split on port reuse as conv.h describes. */
+const struct panel_class panel_conv_tcp = {
+	.name = "conv.tcp",
+	.title = "TCP Conversations",
+	.tap = "tcp",
+	CONV_BY_STREAM,
+};
+
+const struct panel_class panel_conv_udp = {
+	.name = "conv.udp",
+	.title = "UDP Conversations",
+	.tap = "udp",
+	CONV_BY_PORT,
+};

@@ -16,39 +16,59 @@
  * starts, its A side the SYN's sender.  A retransmitted SYN (same sequence
  * number) stays in its stream.  UDP, like Wireshark, is never split.
  *
- * The per-panel files (conv_eth.c ...) only turn their tap's record into
- * addresses and ports and call conv_add().
+ * One packet callback serves every class: it reads the struct conv_tap
+ * that the tap's records begin with (dissectors/taps.h).  A class is data,
+ * its tap, title and what a row is keyed on; a new conversation type is an
+ * entry such as
+ *
+ *	const struct panel_class panel_conv_sctp = {
+ *		.name = "conv.sctp",
+ *		.title = "SCTP Conversations",
+ *		.tap = "sctp",
+ *		CONV_BY_PORT,
+ *	};
+ *
+ * in conv.c, and a line in list.def.
  */
 #ifndef TAPTOP_PANELS_CONV_H
 #define TAPTOP_PANELS_CONV_H
 
-#include <stdint.h>
-
 #include "core/panel.h"
 
-struct tcp_tap;
+/* panel_class.opts */
+#define CONV_OPT_PORTS		0x1	/* key and columns have ports */
+#define CONV_OPT_STREAMS	0x2	/* each stream of a pair is a row */
 
 #define CONV_NCOLS_ADDR	10
 #define CONV_NCOLS_PORT	12
 
-extern const struct table_col conv_cols_addr[CONV_NCOLS_ADDR];	/* eth, ip */
-extern const struct table_col conv_cols_port[CONV_NCOLS_PORT];	/* tcp, udp */
+extern const struct table_col conv_cols_addr[CONV_NCOLS_ADDR];
+extern const struct table_col conv_cols_port[CONV_NCOLS_PORT];
 
-void	*conv_create_addr(struct panel *);
-void	*conv_create_port(struct panel *);
-void	*conv_create_tcp(struct panel *);
+/* The rest of a class entry, by what a row is: an address pair; an
+ * address and port pair; one stream of an address and port pair. */
+#define CONV_BY_ADDR	CONV_CLASS(conv_cols_addr, CONV_NCOLS_ADDR, 0)
+#define CONV_BY_PORT	CONV_CLASS(conv_cols_port, CONV_NCOLS_PORT, \
+			    CONV_OPT_PORTS)
+#define CONV_BY_STREAM	CONV_CLASS(conv_cols_port, CONV_NCOLS_PORT, \
+			    CONV_OPT_PORTS | CONV_OPT_STREAMS)
+
+#define CONV_CLASS(cols_, ncols_, opts_)	\
+	.cols = (cols_),			\
+	.ncols = (ncols_),			\
+	.default_sort = "frames",		\
+	.opts = (opts_),			\
+	.create = conv_create,			\
+	.destroy = conv_destroy,		\
+	.reset = conv_reset,			\
+	.packet = conv_packet,			\
+	.draw = conv_draw
+
+void	*conv_create(struct panel *);
 void	 conv_destroy(void *state);
 void	 conv_reset(void *state);
+tap_packet_status conv_packet(void *state, struct packet_info *,
+	    struct dissect *, const void *data);
 void	 conv_draw(void *state, struct panel *);
-
-/* The packet callback of conv.ip and conv.ipv6: both taps give an
- * ip_tap. */
-tap_packet_status conv_ip_tap_packet(void *state, struct panel *,
-	    struct packet_info *, struct dissect *, const void *data);
-
-/* Counts one packet; tcp is the TCP record for stream tracking, or NULL. */
-void	 conv_add(void *state, const struct address *src,
-	    const struct address *dst, uint16_t sport, uint16_t dport,
-	    const struct packet_info *, const struct tcp_tap *tcp);
 
 #endif

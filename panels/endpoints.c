@@ -2,6 +2,9 @@
  * Endpoints: the semantics are in endpoints.h.  One flowtab entry per
  * address and port; the source is looked up before the destination, so
  * the insertion order (the tie-break order of rows) is Wireshark's.
+ *
+ * The classes are at the end: each is its tap, its title and what its rows
+ * are keyed on.
  */
 #include <string.h>
 
@@ -11,21 +14,21 @@
 #include "dissectors/taps.h"
 #include "endpoints.h"
 
-struct endp_key {
+struct endpoints_key {
 	struct address	addr;
 	uint16_t	port;
 };
 
-struct endp_val {
+struct endpoints_val {
 	uint64_t	tx_frames, tx_bytes, rx_frames, rx_bytes;
 };
 
-struct endp_state {
+struct endpoints_state {
 	struct flowtab	*ft;
 	bool		 ports;
 };
 
-#define ENDP_COLS_TAIL \
+#define ENDPOINTS_COLS_TAIL \
 	{ "packets", "Packets", COL_UINT }, \
 	{ "bytes", "Bytes", COL_BYTES }, \
 	{ "tx_packets", "Tx Packets", COL_UINT }, \
@@ -33,61 +36,49 @@ struct endp_state {
 	{ "rx_packets", "Rx Packets", COL_UINT }, \
 	{ "rx_bytes", "Rx Bytes", COL_BYTES }
 
-const struct table_col endp_cols_addr[ENDP_NCOLS_ADDR] = {
+const struct table_col endpoints_cols_addr[ENDPOINTS_NCOLS_ADDR] = {
 	{ "address", "Address", COL_ADDR },
-	ENDP_COLS_TAIL,
+	ENDPOINTS_COLS_TAIL,
 };
 
-const struct table_col endp_cols_port[ENDP_NCOLS_PORT] = {
+const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT] = {
 	{ "address", "Address", COL_ADDR },
 	{ "port", "Port", COL_PORT },
-	ENDP_COLS_TAIL,
+	ENDPOINTS_COLS_TAIL,
 };
 
-static void *
-create(struct panel *p, bool ports)
+void *
+endpoints_create(struct panel *p)
 {
-	struct endp_state *s = g_new0(struct endp_state, 1);
+	struct endpoints_state *s = g_new0(struct endpoints_state, 1);
 
-	s->ft = flowtab_new(sizeof(struct endp_key), sizeof(struct endp_val),
-	    p->max_rows);
-	s->ports = ports;
+	s->ft = flowtab_new(sizeof(struct endpoints_key),
+	    sizeof(struct endpoints_val), p->max_rows);
+	s->ports = (p->cls->opts & ENDPOINTS_OPT_PORTS) != 0;
 	return (s);
 }
 
-void *
-endp_create_addr(struct panel *p)
-{
-	return (create(p, false));
-}
-
-void *
-endp_create_port(struct panel *p)
-{
-	return (create(p, true));
-}
-
 void
-endp_destroy(void *state)
+endpoints_destroy(void *state)
 {
-	struct endp_state *s = state;
+	struct endpoints_state *s = state;
 
 	flowtab_free(s->ft);
 	g_free(s);
 }
 
 void
-endp_reset(void *state)
+endpoints_reset(void *state)
 {
-	flowtab_clear(((struct endp_state *)state)->ft);
+	flowtab_clear(((struct endpoints_state *)state)->ft);
 }
 
 static inline void
-count(struct endp_state *s, const struct address *a, uint16_t port,
-    bool tx, uint32_t len)
+endpoints_count(struct endpoints_state *s, const struct address *a,
+    uint16_t port, bool tx, uint32_t len)
 {
-	struct endp_key key;
-	struct endp_val *v;
+	struct endpoints_key key;
+	struct endpoints_val *v;
 	uint8_t alen = a->len <= sizeof(key.addr.data) ? a->len :
 	    (uint8_t)sizeof(key.addr.data);
 
@@ -109,23 +100,31 @@ count(struct endp_state *s, const struct address *a, uint16_t port,
 	}
 }
 
-void
-endp_add(void *state, const struct address *src, const struct address *dst,
-    uint16_t sport, uint16_t dport, const struct packet_info *pinfo)
+/* Every class's packet callback: data is a record that begins with a
+ * struct conv_tap, so it can be read as one. */
+tap_packet_status
+endpoints_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
 {
-	count(state, src, sport, true, pinfo->len);
-	count(state, dst, dport, false, pinfo->len);
+	const struct conv_tap *t = data;
+
+	(void)edt;
+	if (t == NULL)
+		return (TAP_PACKET_DONT_REDRAW);
+	endpoints_count(state, &t->src, t->sport, true, pinfo->len);
+	endpoints_count(state, &t->dst, t->dport, false, pinfo->len);
+	return (TAP_PACKET_REDRAW);
 }
 
 void
-endp_draw(void *state, struct panel *p)
+endpoints_draw(void *state, struct panel *p)
 {
-	struct endp_state *s = state;
+	struct endpoints_state *s = state;
 	size_t i, n = flowtab_count(s->ft);
 
 	for (i = 0; i < n; i++) {
-		const struct endp_key *k = flowtab_key_at(s->ft, i);
-		const struct endp_val *v = flowtab_val_at(s->ft, i);
+		const struct endpoints_key *k = flowtab_key_at(s->ft, i);
+		const struct endpoints_val *v = flowtab_val_at(s->ft, i);
 		union cell *row = table_add_row(p->table);
 		int c = 0;
 
@@ -143,16 +142,41 @@ endp_draw(void *state, struct panel *p)
 	    &p->table->folded_frames, &p->table->folded_bytes);
 }
 
-tap_packet_status
-endp_ip_tap_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
-{
-	const struct ip_tap *t = data;
+/* The classes, in the order of list.def. */
 
-	(void)p;
-	(void)edt;
-	if (t == NULL)
-		return (TAP_PACKET_DONT_REDRAW);
-	endp_add(state, &t->src, &t->dst, 0, 0, pinfo);
-	return (TAP_PACKET_REDRAW);
-}
+/* Every Ethernet header, inner ones (VXLAN) included. */
+const struct panel_class panel_endpoints_eth = {
+	.name = "endpoints.eth",
+	.title = "Ethernet Endpoints",
+	.tap = "eth",
+	ENDPOINTS_BY_ADDR,
+};
+
+const struct panel_class panel_endpoints_ip = {
+	.name = "endpoints.ip",
+	.title = "IPv4 Endpoints",
+	.tap = "ip",
+	ENDPOINTS_BY_ADDR,
+};
+
+const struct panel_class panel_endpoints_ipv6 = {
+	.name = "endpoints.ipv6",
+	.title = "IPv6 Endpoints",
+	.tap = "ipv6",
+	ENDPOINTS_BY_ADDR,
+};
+
+/* Not split by stream: an endpoint is an address and port. */
+const struct panel_class panel_endpoints_tcp = {
+	.name = "endpoints.tcp",
+	.title = "TCP Endpoints",
+	.tap = "tcp",
+	ENDPOINTS_BY_PORT,
+};
+
+const struct panel_class panel_endpoints_udp = {
+	.name = "endpoints.udp",
+	.title = "UDP Endpoints",
+	.tap = "udp",
+	ENDPOINTS_BY_PORT,
+};

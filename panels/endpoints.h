@@ -5,33 +5,48 @@
  * counts as transmitted by its source and received by its destination, in
  * frames and frame bytes on the wire; packets and bytes are the sums.  A
  * packet sent to itself counts twice, once each way, as in Wireshark.
+ *
+ * As for conversations (conv.h), one packet callback reads the struct
+ * conv_tap that the tap's records begin with, and a class is data: its
+ * tap, title and ENDPOINTS_BY_ADDR or ENDPOINTS_BY_PORT, in endpoints.c.
  */
 #ifndef TAPTOP_PANELS_ENDPOINTS_H
 #define TAPTOP_PANELS_ENDPOINTS_H
 
-#include <stdint.h>
-
 #include "core/panel.h"
 
-#define ENDP_NCOLS_ADDR	7
-#define ENDP_NCOLS_PORT	8
+/* panel_class.opts */
+#define ENDPOINTS_OPT_PORTS	0x1	/* key and columns have the port */
 
-extern const struct table_col endp_cols_addr[ENDP_NCOLS_ADDR];
-extern const struct table_col endp_cols_port[ENDP_NCOLS_PORT];
+#define ENDPOINTS_NCOLS_ADDR	7
+#define ENDPOINTS_NCOLS_PORT	8
 
-void	*endp_create_addr(struct panel *);
-void	*endp_create_port(struct panel *);
-void	 endp_destroy(void *state);
-void	 endp_reset(void *state);
-void	 endp_draw(void *state, struct panel *);
+extern const struct table_col endpoints_cols_addr[ENDPOINTS_NCOLS_ADDR];
+extern const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT];
 
-void	 endp_add(void *state, const struct address *src,
-	    const struct address *dst, uint16_t sport, uint16_t dport,
-	    const struct packet_info *);
+/* The rest of a class entry, by what a row is: an address; an address
+ * and port. */
+#define ENDPOINTS_BY_ADDR	ENDPOINTS_CLASS(endpoints_cols_addr, \
+				    ENDPOINTS_NCOLS_ADDR, 0)
+#define ENDPOINTS_BY_PORT	ENDPOINTS_CLASS(endpoints_cols_port, \
+				    ENDPOINTS_NCOLS_PORT, ENDPOINTS_OPT_PORTS)
 
-/* The packet callback of endpoints.ip and endpoints.ipv6: both taps give
- * an ip_tap. */
-tap_packet_status endp_ip_tap_packet(void *state, struct panel *,
-	    struct packet_info *, struct dissect *, const void *data);
+#define ENDPOINTS_CLASS(cols_, ncols_, opts_)	\
+	.cols = (cols_),			\
+	.ncols = (ncols_),			\
+	.default_sort = "packets",		\
+	.opts = (opts_),			\
+	.create = endpoints_create,		\
+	.destroy = endpoints_destroy,		\
+	.reset = endpoints_reset,		\
+	.packet = endpoints_packet,		\
+	.draw = endpoints_draw
+
+void	*endpoints_create(struct panel *);
+void	 endpoints_destroy(void *state);
+void	 endpoints_reset(void *state);
+tap_packet_status endpoints_packet(void *state, struct packet_info *,
+	    struct dissect *, const void *data);
+void	 endpoints_draw(void *state, struct panel *);
 
 #endif

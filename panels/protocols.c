@@ -87,8 +87,8 @@ protocols_reset(void *state)
 }
 
 static tap_packet_status
-protocols_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
+protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
 {
 	struct protocols *s = state;
 	uint16_t path[TABLE_PATH_MAX];
@@ -97,7 +97,6 @@ protocols_packet(void *state, struct panel *p, struct packet_info *pinfo,
 	bool created;
 	int i, n = 0;
 
-	(void)p;
 	(void)data;
 	for (i = 0; i < edt->nlayers && n < TABLE_PATH_MAX; i++)
 		if (!edt->layers[i].in_error)

@@ -51,12 +51,11 @@ ts_before(int64_t s1, uint32_t ns1, int64_t s2, uint32_t ns2)
 }
 
 static tap_packet_status
-summary_packet(void *state, struct panel *p, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
+summary_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
+    const void *data)
 {
 	struct summary *s = state;
 
-	(void)p;
 	(void)edt;
 	(void)data;
 	if (s->packets == 0 || ts_before(pinfo->ts_sec, pinfo->ts_nsec,

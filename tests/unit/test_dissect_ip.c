@@ -500,16 +500,18 @@ START_TEST(ipv4_tcp)
 	ck_assert_uint_eq(ip->version, 4);
 	ck_assert_uint_eq(ip->proto, 6);
 	ck_assert_uint_eq(ip->len, 64);
-	ck_assert_str_eq(astr(&ip->src), "10.0.0.1");
+	ck_assert_str_eq(astr(&ip->conv.src), "10.0.0.1");
 	ck_assert_int_eq(test_tap_count(&edt, "tcp"), 1);
 	tcp = test_tap_data(&edt, "tcp", 0);
 	ck_assert_ptr_nonnull(tcp);
-	ck_assert_uint_eq(tcp->sport, 33333);
-	ck_assert_uint_eq(tcp->dport, 44444);
+	ck_assert_uint_eq(tcp->conv.sport, 33333);
+	ck_assert_uint_eq(tcp->conv.dport, 44444);
 	ck_assert_uint_eq(tcp->flags, 0x012);
+	ck_assert_uint_eq(tcp->conv.seq, 0x01020304);
+	ck_assert_uint_eq(tcp->conv.opens, 0);	/* a SYN/ACK */
 	ck_assert_uint_eq(tcp->hdr_len, 40);
 	ck_assert_uint_eq(tcp->payload_len, 4);
-	ck_assert_str_eq(astr(&tcp->dst), "10.0.0.2");
+	ck_assert_str_eq(astr(&tcp->conv.dst), "10.0.0.2");
 
 	/* The padding after the datagram is not TCP's. */
 	run(ipv4_tcp_padded, sizeof(ipv4_tcp_padded));
@@ -589,7 +591,7 @@ START_TEST(ipv6_extensions)
 	ck_assert_uint_eq(ip->proto, 17);
 	ck_assert_uint_eq(ip->len, 40 + 44);
 	ck_assert_uint_eq(ip->more_frags, 1);
-	ck_assert_str_eq(astr(&ip->dst), "2001:db8::2");
+	ck_assert_str_eq(astr(&ip->conv.dst), "2001:db8::2");
 
 	/* A later fragment is not tapped, as in tshark. */
 	run(ipv6_frag_later, sizeof(ipv6_frag_later));
@@ -604,9 +606,9 @@ START_TEST(ipv6_extensions)
 	ck_assert_str_eq(aval("ipv6.dst"), "2001:db8::2");
 	ck_assert_str_eq(astr(&edt.pinfo.net_dst), "2001:db8::9");
 	ip = test_tap_data(&edt, "ipv6", 0);
-	ck_assert_str_eq(astr(&ip->dst), "2001:db8::2");
+	ck_assert_str_eq(astr(&ip->conv.dst), "2001:db8::2");
 	ck_assert_str_eq(astr(&((const struct udp_tap *)
-	    test_tap_data(&edt, "udp", 0))->dst), "2001:db8::9");
+	    test_tap_data(&edt, "udp", 0))->conv.dst), "2001:db8::9");
 
 	run(ipv6_ah_udp, sizeof(ipv6_ah_udp));
 	ck_assert_uint_eq(uval("ah.spi"), 0x100);
@@ -660,7 +662,7 @@ START_TEST(icmp_error_quote)
 			ip = e->data;
 			/* the outer first, not in error; the quote after */
 			ck_assert_int_eq(e->in_error, nip == 1);
-			ck_assert_str_eq(astr(&ip->src), nip == 0 ?
+			ck_assert_str_eq(astr(&ip->conv.src), nip == 0 ?
 			    "10.0.0.2" : "192.168.1.1");
 			nip++;
 		} else if (e->tap == tudp)
@@ -698,8 +700,8 @@ START_TEST(tunnels)
 	outer = test_tap_data(&edt, "ip", 0);
 	inner = test_tap_data(&edt, "ip", 1);
 	ck_assert_ptr_ne(outer, inner);
-	ck_assert_str_eq(astr(&outer->src), "10.0.0.1");
-	ck_assert_str_eq(astr(&inner->src), "192.168.1.1");
+	ck_assert_str_eq(astr(&outer->conv.src), "10.0.0.1");
+	ck_assert_str_eq(astr(&inner->conv.src), "192.168.1.1");
 	ck_assert_uint_eq(outer->proto, 4);
 	ck_assert_uint_eq(inner->proto, 17);
 	ck_assert_int_eq(test_field_count(&edt, "ip.src"), 2);

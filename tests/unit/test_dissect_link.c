@@ -420,8 +420,8 @@ START_TEST(ethernet_arp)
 	ck_assert_int_eq(test_tap_count(&edt, "eth"), 1);
 	et = test_tap_data(&edt, "eth", 0);
 	ck_assert_ptr_nonnull(et);
-	assert_mac("tap src", &et->src, mac_a);
-	assert_mac("tap dst", &et->dst, mac_bcast);
+	assert_mac("tap src", &et->conv.src, mac_a);
+	assert_mac("tap dst", &et->conv.dst, mac_bcast);
 	ck_assert_uint_eq(et->type, 0x0806);
 
 	ck_assert_uint_eq(fu("arp.hw.type"), 1);
@@ -535,10 +535,10 @@ START_TEST(mpls_stack)
 	/* Both Ethernet headers are tapped, outer first. */
 	ck_assert_int_eq(test_tap_count(&edt, "eth"), 2);
 	et = test_tap_data(&edt, "eth", 0);
-	assert_mac("outer src", &et->src, mac_a);
+	assert_mac("outer src", &et->conv.src, mac_a);
 	ck_assert_uint_eq(et->type, 0x8847);
 	et = test_tap_data(&edt, "eth", 1);
-	assert_mac("inner src", &et->src, mac_b);
+	assert_mac("inner src", &et->conv.src, mac_b);
 	ck_assert_uint_eq(et->type, 0x0806);
 	/* The innermost link layer sets the packet's link addresses. */
 	assert_mac("dl_src", &edt.pinfo.dl_src, mac_b);

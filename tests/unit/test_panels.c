@@ -4,7 +4,7 @@
  * queued, as the dissectors would) and pushes them with tap_push_packet,
  * then draws and reads the table.  The expected numbers are tshark 4.0's
  * for the same packets (checked with -z conv / endpoints / io,phs on
- * pcaps written from these packets).  One test dissects a real frame.
+ * pcaps written from these packets).  Two tests dissect real frames.
  */
 #include <math.h>
 #include <string.h>
@@ -17,6 +17,8 @@
 #include "core/proto.h"
 #include "core/tap.h"
 #include "dissectors/taps.h"
+#include "panels/conv.h"
+#include "panels/endpoints.h"
 #include "testutil.h"
 
 #define TCP_FIN	0x01
@@ -82,8 +84,8 @@ push_ip(const char *tapname, uint64_t num, double rel, uint32_t len,
 	struct ip_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
+	t.conv.src = src;
+	t.conv.dst = dst;
 	t.version = 4;
 	begin(num, rel, len);
 	tap_queue_packet(tap(tapname), &edt.pinfo, &t);
@@ -97,10 +99,10 @@ push_udp(uint64_t num, double rel, uint32_t len, struct address src,
 	struct udp_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
-	t.sport = sport;
-	t.dport = dport;
+	t.conv.src = src;
+	t.conv.dst = dst;
+	t.conv.sport = sport;
+	t.conv.dport = dport;
 	begin(num, rel, len);
 	tap_queue_packet(tap("udp"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
@@ -114,11 +116,12 @@ push_tcp(uint64_t num, double rel, uint32_t len, struct address src,
 	struct tcp_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = src;
-	t.dst = dst;
-	t.sport = sport;
-	t.dport = dport;
-	t.seq = seq;
+	t.conv.src = src;
+	t.conv.dst = dst;
+	t.conv.sport = sport;
+	t.conv.dport = dport;
+	t.conv.seq = seq;
+	t.conv.opens = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN; /* as tcp.c */
 	t.flags = flags;
 	begin(num, rel, len);
 	tap_queue_packet(tap("tcp"), &edt.pinfo, &t);
@@ -218,7 +221,7 @@ START_TEST(column_keys)
 	static const char *const conv_port =
 	    "a b a_port b_port frames bytes frames_ab bytes_ab frames_ba "
 	    "bytes_ba start duration";
-	static const char *const endp_port =
+	static const char *const endpoints_port =
 	    "address port packets bytes tx_packets tx_bytes rx_packets "
 	    "rx_bytes";
 	const struct panel_class *c;
@@ -233,7 +236,7 @@ START_TEST(column_keys)
 	c = panel_class_find("endpoints.udp");
 	for (i = 0; i < c->ncols; i++)
 		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
-	ck_assert_str_eq(s->str, endp_port);
+	ck_assert_str_eq(s->str, endpoints_port);
 	c = panel_class_find("conv.ip");
 	ck_assert_int_eq(c->ncols, 10);
 	ck_assert_str_eq(c->cols[2].key, "frames");
@@ -299,10 +302,10 @@ START_TEST(conv_ip_in_ip)
 
 	memset(&outer, 0, sizeof(outer));
 	memset(&inner, 0, sizeof(inner));
-	outer.src = ip4(69, 67, 35, 146);
-	outer.dst = ip4(41, 202, 46, 110);
-	inner.src = ip4(10, 10, 100, 25);
-	inner.dst = ip4(10, 10, 101, 2);
+	outer.conv.src = ip4(69, 67, 35, 146);
+	outer.conv.dst = ip4(41, 202, 46, 110);
+	inner.conv.src = ip4(10, 10, 100, 25);
+	inner.conv.dst = ip4(10, 10, 101, 2);
 	begin(1, 0, 170);
 	tap_queue_packet(tap("ip"), &edt.pinfo, &outer);
 	tap_queue_packet(tap("ip"), &edt.pinfo, &inner);
@@ -454,13 +457,13 @@ START_TEST(conv_eth_and_endpoints)
 	struct eth_tap t;
 
 	memset(&t, 0, sizeof(t));
-	t.src = mac(9);
-	t.dst = mac(1);
+	t.conv.src = mac(9);
+	t.conv.dst = mac(1);
 	begin(1, 0, 60);
 	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
-	t.src = mac(1);
-	t.dst = mac(9);
+	t.conv.src = mac(1);
+	t.conv.dst = mac(9);
 	begin(2, 1, 1514);
 	tap_queue_packet(tap("eth"), &edt.pinfo, &t);
 	tap_push_packet(&edt);
@@ -510,6 +513,156 @@ START_TEST(row_cap_folds)
 	ck_assert_uint_eq(e->table->folded_rows, 3);
 	panel_close(p);
 	panel_close(e);
+}
+END_TEST
+
+/* ---- a new conversation type is data ---- */
+
+/*
+ * Classes that are in no registry, on taps that exist: what a new
+ * conversation or endpoint type amounts to.  open_class() registers one as
+ * panel_open() does a listed class.
+ */
+static const struct panel_class test_conv_tcp_pairs = {
+	.name = "test.conv.tcp_pairs",
+	.title = "TCP Address and Port Pairs",
+	.tap = "tcp",
+	CONV_BY_PORT,
+};
+
+static const struct panel_class test_conv_udp_hosts = {
+	.name = "test.conv.udp_hosts",
+	.title = "UDP Host Pairs",
+	.tap = "udp",
+	CONV_BY_ADDR,
+};
+
+static const struct panel_class test_endpoints_udp_hosts = {
+	.name = "test.endpoints.udp_hosts",
+	.title = "UDP Hosts",
+	.tap = "udp",
+	ENDPOINTS_BY_ADDR,
+};
+
+static void
+class_reset(void *tapdata)
+{
+	struct panel *p = tapdata;
+
+	p->cls->reset(p->state);
+}
+
+static tap_packet_status
+class_packet(void *tapdata, struct packet_info *pinfo, struct dissect *e,
+    const void *data)
+{
+	struct panel *p = tapdata;
+
+	return (p->cls->packet(p->state, pinfo, e, data));
+}
+
+static void
+class_draw(void *tapdata)
+{
+	struct panel *p = tapdata;
+
+	table_clear(p->table);
+	p->cls->draw(p->state, p);
+}
+
+static void
+class_finish(void *tapdata)
+{
+	struct panel *p = tapdata;
+
+	p->cls->destroy(p->state);
+	table_free(p->table);
+	g_free(p);
+}
+
+static struct panel *
+open_class(const struct panel_class *cls)
+{
+	struct panel *p = g_new0(struct panel, 1);
+	char *err;
+
+	p->cls = cls;
+	p->max_rows = PANEL_MAX_ROWS_DEFAULT;
+	p->table = table_new(cls->cols, cls->ncols);
+	p->state = cls->create(p);
+	err = register_tap_listener(cls->tap, p, "", cls->flags,
+	    class_reset, class_packet, class_draw, class_finish);
+	ck_assert_msg(err == NULL, "%s: %s", cls->name, err);
+	return (p);
+}
+
+/* TCP by address and port pair without the stream split (a class with
+ * CONV_BY_PORT on the "tcp" tap), UDP by host pair, UDP hosts. */
+START_TEST(class_as_data)
+{
+	struct panel *pairs = open_class(&test_conv_tcp_pairs);
+	struct panel *streams = open_panel("conv.tcp", 0);
+	struct panel *hosts = open_class(&test_conv_udp_hosts);
+	struct panel *eh = open_class(&test_endpoints_udp_hosts);
+	struct address c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+
+	/* A stream, then the client reconnecting with a new ISN. */
+	push_tcp(1, 0.0, 54, c, 1000, s, 80, 100, TCP_SYN);
+	push_tcp(2, 0.1, 60, s, 80, c, 1000, 900, TCP_SYN | TCP_ACK);
+	push_tcp(3, 10.0, 54, c, 1000, s, 80, 5000, TCP_SYN);
+	draw_tap_listener(streams);
+	ck_assert_int_eq(streams->table->nrows, 2);
+	draw_tap_listener(pairs);
+	ck_assert_int_eq(pairs->table->ncols, CONV_NCOLS_PORT);
+	ck_assert_int_eq(pairs->table->nrows, 1);
+	ck_assert_str_eq(a(pairs, 0, "a"), "10.0.0.1");
+	ck_assert_str_eq(a(pairs, 0, "b"), "10.0.0.2");
+	ck_assert_uint_eq(u(pairs, 0, "a_port"), 1000);
+	ck_assert_uint_eq(u(pairs, 0, "b_port"), 80);
+	ck_assert_uint_eq(u(pairs, 0, "frames_ab"), 2);
+	ck_assert_uint_eq(u(pairs, 0, "bytes_ab"), 108);
+	ck_assert_uint_eq(u(pairs, 0, "frames_ba"), 1);
+	ck_assert_uint_eq(u(pairs, 0, "bytes_ba"), 60);
+	ck_assert_double_eq_tol(d(pairs, 0, "duration"), 10.0, 1e-9);
+
+	/* Two port pairs of one host pair are one row; ports are not
+	 * columns. */
+	push_udp(4, 11.0, 43, c, 5, s, 53);
+	push_udp(5, 12.0, 44, s, 53, c, 6);
+	push_udp(6, 13.0, 45, s, 53, ip4(10, 0, 0, 3), 5);
+	draw_tap_listener(hosts);
+	ck_assert_int_eq(hosts->table->ncols, CONV_NCOLS_ADDR);
+	ck_assert_int_eq(table_col_index(hosts->table, "a_port"), -1);
+	ck_assert_int_eq(hosts->table->nrows, 2);
+	ck_assert_str_eq(a(hosts, 0, "a"), "10.0.0.1");
+	ck_assert_str_eq(a(hosts, 0, "b"), "10.0.0.2");
+	ck_assert_uint_eq(u(hosts, 0, "frames_ab"), 1);
+	ck_assert_uint_eq(u(hosts, 0, "frames_ba"), 1);
+	ck_assert_uint_eq(u(hosts, 0, "bytes"), 87);
+	ck_assert_str_eq(a(hosts, 1, "a"), "10.0.0.2");
+	ck_assert_str_eq(a(hosts, 1, "b"), "10.0.0.3");
+	ck_assert_uint_eq(u(hosts, 1, "bytes_ab"), 45);
+	/* The tcp records went to the other panels only. */
+	draw_tap_listener(eh);
+	ck_assert_int_eq(eh->table->ncols, ENDPOINTS_NCOLS_ADDR);
+	ck_assert_int_eq(eh->table->nrows, 3);
+	ck_assert_str_eq(a(eh, 0, "address"), "10.0.0.1");
+	ck_assert_uint_eq(u(eh, 0, "tx_packets"), 1);
+	ck_assert_uint_eq(u(eh, 0, "rx_bytes"), 44);
+	ck_assert_str_eq(a(eh, 1, "address"), "10.0.0.2");
+	ck_assert_uint_eq(u(eh, 1, "packets"), 3);
+	ck_assert_uint_eq(u(eh, 1, "tx_bytes"), 89);
+	ck_assert_str_eq(a(eh, 2, "address"), "10.0.0.3");
+	ck_assert_uint_eq(u(eh, 2, "rx_packets"), 1);
+
+	/* Reset reaches a class the same way. */
+	reset_tap_listener(hosts);
+	draw_tap_listener(hosts);
+	ck_assert_int_eq(hosts->table->nrows, 0);
+	remove_tap_listener(pairs);
+	remove_tap_listener(hosts);
+	remove_tap_listener(eh);
+	panel_close(streams);
 }
 END_TEST
 
@@ -696,6 +849,79 @@ START_TEST(real_frame)
 }
 END_TEST
 
+/*
+ * Ethernet II, IPv4 192.0.2.7 -> 192.0.2.1, TCP 40000 -> 80, no options,
+ * no payload; push_tcp_frame() sets the direction, the sequence number
+ * and the flags.
+ */
+static const uint8_t tcp_frame[] = {
+	/* eth: dst, src, type IPv4 */
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88, 0x99,
+	0xaa, 0x08, 0x00,
+	/* ip: v4 ihl 5, len 40, id 1, ttl 64, tcp, 192.0.2.7 -> 192.0.2.1 */
+	0x45, 0x00, 0x00, 0x28, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x00,
+	0x00, 0xc0, 0x00, 0x02, 0x07, 0xc0, 0x00, 0x02, 0x01,
+	/* tcp: 40000 -> 80, seq (set), ack 0, offset 5, flags (set),
+	 * window 1024 */
+	0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x50, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+#define TCP_FRAME_IP	26	/* source, then destination address */
+#define TCP_FRAME_TCP	34
+
+static void
+push_tcp_frame(bool reply, uint32_t seq, uint8_t flags)
+{
+	uint8_t f[sizeof(tcp_frame)];
+	int i;
+
+	memcpy(f, tcp_frame, sizeof(f));
+	if (reply) {
+		for (i = 0; i < 4; i++) {
+			f[TCP_FRAME_IP + i] = tcp_frame[TCP_FRAME_IP + 4 + i];
+			f[TCP_FRAME_IP + 4 + i] = tcp_frame[TCP_FRAME_IP + i];
+		}
+		for (i = 0; i < 2; i++) {
+			f[TCP_FRAME_TCP + i] = tcp_frame[TCP_FRAME_TCP + 2 + i];
+			f[TCP_FRAME_TCP + 2 + i] = tcp_frame[TCP_FRAME_TCP + i];
+		}
+	}
+	for (i = 0; i < 4; i++)
+		f[TCP_FRAME_TCP + 4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	f[TCP_FRAME_TCP + 13] = flags;
+	test_dissect(&edt, 1, f, sizeof(f), sizeof(f));
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp");
+	tap_push_packet(&edt);
+}
+
+/* The stream split from what the TCP dissector puts in its record: the
+ * server's second SYN/ACK with another ISN stays in the stream, the
+ * client's SYN with a new ISN starts one; tshark 4.0 gives the same two
+ * rows (4 frames, then 1) on these frames. */
+START_TEST(real_tcp_streams)
+{
+	struct panel *p = open_panel("conv.tcp", 0);
+
+	push_tcp_frame(false, 100, TCP_SYN);
+	push_tcp_frame(true, 900, TCP_SYN | TCP_ACK);
+	push_tcp_frame(true, 950, TCP_SYN | TCP_ACK);
+	push_tcp_frame(false, 101, TCP_ACK);
+	push_tcp_frame(false, 5000, TCP_SYN);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 2);
+	ck_assert_str_eq(a(p, 0, "a"), "192.0.2.7");
+	ck_assert_uint_eq(u(p, 0, "a_port"), 40000);
+	ck_assert_uint_eq(u(p, 0, "frames_ab"), 2);
+	ck_assert_uint_eq(u(p, 0, "frames_ba"), 2);
+	ck_assert_str_eq(a(p, 1, "a"), "192.0.2.7");
+	ck_assert_uint_eq(u(p, 1, "b_port"), 80);
+	ck_assert_uint_eq(u(p, 1, "frames_ab"), 1);
+	ck_assert_uint_eq(u(p, 1, "frames_ba"), 0);
+	panel_close(p);
+}
+END_TEST
+
 Suite *
 suite_panels(void)
 {
@@ -712,10 +938,12 @@ suite_panels(void)
 	tcase_add_test(tc, self_addressed);
 	tcase_add_test(tc, conv_eth_and_endpoints);
 	tcase_add_test(tc, row_cap_folds);
+	tcase_add_test(tc, class_as_data);
 	tcase_add_test(tc, summary_counts);
 	tcase_add_test(tc, protocols_tree);
 	tcase_add_test(tc, protocols_cap);
 	tcase_add_test(tc, real_frame);
+	tcase_add_test(tc, real_tcp_streams);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -477,10 +477,10 @@ push_udp(uint64_t num, double rel, uint32_t len, uint8_t s, uint8_t d,
 	struct udp_tap t;
 
 	memset(&t, 0, sizeof(t));
-	address_set(&t.src, AT_IPv4, a, 4);
-	address_set(&t.dst, AT_IPv4, b, 4);
-	t.sport = sport;
-	t.dport = dport;
+	address_set(&t.conv.src, AT_IPv4, a, 4);
+	address_set(&t.conv.dst, AT_IPv4, b, 4);
+	t.conv.sport = sport;
+	t.conv.dport = dport;
 	dissect_begin(&edt, num, 1700000000 + (int64_t)rel,
 	    (uint32_t)((rel - (int64_t)rel) * 1e9 + 0.5), rel, len, len, 1);
 	tap_queue_packet(find_tap_id("udp"), &edt.pinfo, &t);
