@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "tap.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
@@ -27,15 +28,6 @@
 /* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
 #define LINKTYPE_ETHERNET	1
 #define LINKTYPE_RAW		101
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-}
 
 void
 capture_opts_init(struct capture_opts *o)
@@ -280,7 +272,7 @@ pace(struct capture *c, int64_t rel_ns)
 	int64_t due, now;
 
 	due = c->replay_base_ns + (int64_t)((double)rel_ns / c->opts.speed);
-	while (!atomic_load(&c->stop) && (now = now_ns()) < due) {
+	while (!atomic_load(&c->stop) && (now = mono_ns()) < due) {
 		int64_t d = due - now;
 		struct timespec ts;
 
@@ -307,7 +299,7 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	if (!c->have_first) {
 		c->have_first = true;
 		atomic_store(&c->first_ns, ts);
-		c->replay_base_ns = now_ns();
+		c->replay_base_ns = mono_ns();
 	}
 	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (c->opts.duration > 0 && !c->live &&
@@ -391,7 +383,7 @@ wait_readable(struct capture *c)
 void
 capture_run(struct capture *c)
 {
-	int64_t start = now_ns(), last_stats = 0;
+	int64_t start = mono_ns(), last_stats = 0;
 	int n;
 
 	c->start_wall_ns = start;
@@ -404,12 +396,12 @@ capture_run(struct capture *c)
 	while (!atomic_load(&c->stop)) {
 		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_live_packet,
 		    (u_char *)c);
-		if (c->live && now_ns() - last_stats > STATS_EVERY_NS) {
+		if (c->live && mono_ns() - last_stats > STATS_EVERY_NS) {
 			update_kernel_stats(c);
-			last_stats = now_ns();
+			last_stats = mono_ns();
 		}
 		if (c->live && c->opts.duration > 0 &&
-		    (double)(now_ns() - start) / 1e9 >= c->opts.duration) {
+		    (double)(mono_ns() - start) / 1e9 >= c->opts.duration) {
 			atomic_store(&c->state, CAPTURE_FINISHED);
 			break;
 		}

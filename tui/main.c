@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "core/capture.h"
+#include "core/clock.h"
 #include "core/dfilter.h"
 #include "core/panel.h"
 #include "core/proto.h"
@@ -244,15 +245,6 @@ wait_signal(const sigset_t *set, long ms)
 
 	sig = sigtimedwait(set, NULL, &ts);
 	return (sig > 0 ? sig : 0);
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* The capture thread's last act: wake the main thread's sigtimedwait. */

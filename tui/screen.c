@@ -12,8 +12,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/packet.h"
 #include "core/report.h"
 #include "tui/fmt.h"
@@ -35,15 +35,6 @@ enum {
 	PAIR_ERR,
 	PAIR_OK,
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 void
 screen_init(struct tui *t)

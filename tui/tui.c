@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/tap.h"
 #include "tui/fmt.h"
 #include "tui/screen.h"
@@ -43,15 +44,6 @@
 #define ESC_DELAY_MS	25	/* a lone Esc is a key after this */
 #define DELAY_MIN	0.1
 #define DELAY_MAX	3600.0
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* ---- the terminal ---- */
 
