@@ -11,14 +11,18 @@
 #include <errno.h>
 #include <poll.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <glib.h>
+#include <pcap/pcap.h>
 
 #include "capture.h"
 #include "clock.h"
+#include "packet.h"
+#include "pcapfile.h"
 #include "tap.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
@@ -28,6 +32,39 @@
 /* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
 #define LINKTYPE_ETHERNET	1
 #define LINKTYPE_RAW		101
+
+struct capture {
+	struct capture_opts	 opts;
+	pcap_t			*pc;		/* live */
+	int			 fd;		/* live: to poll, or -1 */
+	struct pcapfile		*pf;		/* file */
+	int			 linktype;	/* LINKTYPE_*, live */
+	/* The capture filter for files, compiled per link type met. */
+	GHashTable		*bpf_by_linktype;
+	char			*source;	/* "eth0" or the file name */
+	bool			 live;
+
+	GThread			*thread;
+	atomic_bool		 stop;
+	atomic_int		 state;		/* enum capture_state */
+	char			*error;		/* set before state changes */
+
+	atomic_uint_fast64_t	 packets;
+	atomic_uint_fast64_t	 bytes;
+	atomic_uint_fast64_t	 kernel_received;
+	atomic_uint_fast64_t	 kernel_dropped;
+	atomic_uint_fast64_t	 iface_dropped;
+	/* Times of the first and last packet, in nanoseconds since the epoch. */
+	atomic_int_fast64_t	 first_ns;
+	atomic_int_fast64_t	 last_ns;
+
+	struct dissect		 edt;		/* capture thread only */
+	bool			 have_first;	/* capture thread only */
+	void			(*on_end)(void *);
+	void			*on_end_arg;
+	int64_t			 start_wall_ns;
+	int64_t			 replay_base_ns;
+};
 
 void
 capture_opts_init(struct capture_opts *o)
@@ -215,10 +252,13 @@ set_filter(struct capture *c, char **err)
 	return (true);
 }
 
-bool
-capture_open(struct capture *c, const struct capture_opts *o, char **err)
+struct capture *
+capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 {
-	memset(c, 0, sizeof(*c));
+	struct capture *c = g_new0(struct capture, 1);
+
+	if (bad_filter != NULL)
+		*bad_filter = false;
 	c->opts = *o;
 	atomic_store(&c->state, CAPTURE_RUNNING);
 	if (o->file != NULL) {
@@ -237,11 +277,12 @@ capture_open(struct capture *c, const struct capture_opts *o, char **err)
 	if (c->pc != NULL)
 		c->linktype = linktype_from_dlt(pcap_datalink(c->pc));
 	if (!set_filter(c, err)) {
-		c->bad_filter = true;
+		if (bad_filter != NULL)
+			*bad_filter = true;
 		goto fail;
 	}
 	dissect_init(&c->edt);
-	return (true);
+	return (c);
 fail:
 	if (c->pc != NULL)
 		pcap_close(c->pc);
@@ -249,8 +290,8 @@ fail:
 	pcapfile_close(c->pf);
 	c->pf = NULL;
 	g_free(c->source);
-	c->source = NULL;
-	return (false);
+	g_free(c);
+	return (NULL);
 }
 
 static void
@@ -462,6 +503,8 @@ capture_join(struct capture *c)
 void
 capture_close(struct capture *c)
 {
+	if (c == NULL)
+		return;
 	capture_stop(c);
 	capture_join(c);
 	if (c->pc != NULL)
@@ -475,13 +518,62 @@ capture_close(struct capture *c)
 	dissect_free(&c->edt);
 	g_free(c->source);
 	g_free(c->error);
-	c->source = c->error = NULL;
+	g_free(c);
+}
+
+void
+capture_set_on_end(struct capture *c, void (*fn)(void *), void *arg)
+{
+	c->on_end = fn;
+	c->on_end_arg = arg;
 }
 
 enum capture_state
-capture_get_state(struct capture *c)
+capture_get_state(const struct capture *c)
 {
 	return ((enum capture_state)atomic_load(&c->state));
+}
+
+void
+capture_counters(const struct capture *c, struct capture_counters *n)
+{
+	n->packets = atomic_load(&c->packets);
+	n->bytes = atomic_load(&c->bytes);
+	n->kernel_received = atomic_load(&c->kernel_received);
+	n->kernel_dropped = atomic_load(&c->kernel_dropped);
+	n->iface_dropped = atomic_load(&c->iface_dropped);
+	n->first_ns = atomic_load(&c->first_ns);
+	n->last_ns = atomic_load(&c->last_ns);
+}
+
+const char *
+capture_source(const struct capture *c)
+{
+	return (c->source);
+}
+
+bool
+capture_is_live(const struct capture *c)
+{
+	return (c->live);
+}
+
+const struct capture_opts *
+capture_options(const struct capture *c)
+{
+	return (&c->opts);
+}
+
+const char *
+capture_error(const struct capture *c)
+{
+	return (c->error);
+}
+
+const char *
+capture_lib_version(void)
+{
+	return (pcap_lib_version());
 }
 
 const char *

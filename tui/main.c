@@ -212,11 +212,14 @@ open_panels(void)
 static void
 fill_report(struct capture *c, struct report_capture *rc)
 {
+	struct capture_counters n;
+
+	capture_counters(c, &n);
 	memset(rc, 0, sizeof(*rc));
-	rc->source = c->source;
-	rc->packets = atomic_load(&c->packets);
-	rc->bytes = atomic_load(&c->bytes);
-	rc->dropped = atomic_load(&c->kernel_dropped);
+	rc->source = capture_source(c);
+	rc->packets = n.packets;
+	rc->bytes = n.bytes;
+	rc->dropped = n.kernel_dropped;
 	rc->malformed = dissect_malformed_count(-1);
 	rc->truncated = dissect_truncated_count(-1);
 }
@@ -262,8 +265,7 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 	int sig;
 
 	self = pthread_self();
-	c->on_end = wake_main;
-	c->on_end_arg = &self;
+	capture_set_on_end(c, wake_main, &self);
 	capture_start(c);
 	while (capture_get_state(c) == CAPTURE_RUNNING) {
 		sig = wait_signal(sigs, 100);
@@ -278,8 +280,8 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 	}
 	capture_join(c);
 	print_report(c, panels);
-	if (c->error != NULL) {
-		fprintf(stderr, "taptop: %s\n", c->error);
+	if (capture_error(c) != NULL) {
+		fprintf(stderr, "taptop: %s\n", capture_error(c));
 		return (EXIT_FAILURE);
 	}
 	return (EXIT_SUCCESS);
@@ -291,7 +293,8 @@ main(int argc, char **argv)
 	GOptionContext *ctx;
 	GError *gerr = NULL;
 	struct capture_opts co;
-	struct capture cap;
+	struct capture *cap;
+	bool bad_filter;
 	GPtrArray *panels;
 	sigset_t sigs;
 	char *err = NULL;
@@ -318,7 +321,7 @@ main(int argc, char **argv)
 		    "the options)", argv[1]);
 	check_options();
 	if (opt.version) {
-		printf("taptop %s\n%s\n", TAPTOP_VERSION, pcap_lib_version());
+		printf("taptop %s\n%s\n", TAPTOP_VERSION, capture_lib_version());
 		return (EXIT_SUCCESS);
 	}
 	proto_init();
@@ -362,14 +365,14 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);	/* the capture thread is done */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-	if (!capture_open(&cap, &co, &err)) {
+	if ((cap = capture_open(&co, &err, &bad_filter)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		g_free(err);
 		/* A bad -f is a usage error, like a bad display filter. */
-		return (cap.bad_filter ? EXIT_USAGE : EXIT_FAILURE);
+		return (bad_filter ? EXIT_USAGE : EXIT_FAILURE);
 	}
 	if (opt.batch)
-		rc = run_batch(&cap, panels, &sigs);
+		rc = run_batch(cap, panels, &sigs);
 	else {
 		struct tui_opts to = {
 			.delay = opt.delay,
@@ -377,9 +380,9 @@ main(int argc, char **argv)
 			.dfilter = opt.dfilter,
 		};
 
-		rc = tui_run(&cap, panels, &sigs, &to);
+		rc = tui_run(cap, panels, &sigs, &to);
 	}
-	capture_close(&cap);
+	capture_close(cap);
 	for (i = 0; i < panels->len; i++)
 		panel_close(g_ptr_array_index(panels, i));
 	g_ptr_array_free(panels, TRUE);

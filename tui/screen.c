@@ -164,21 +164,23 @@ safe(const char *s)
 static const char *
 state_text(const struct tui *t, char *buf, size_t n)
 {
-	struct capture *c = t->cap;
+	const struct capture *c = t->cap;
 	enum capture_state st = capture_get_state(c);
+	double speed = capture_options(c)->speed;
+	bool live = capture_is_live(c);
 	char *e;
 
 	switch (st) {
 	case CAPTURE_RUNNING:
-		if (c->live)
+		if (live)
 			snprintf(buf, n, "capturing");
-		else if (c->opts.speed > 0)
-			snprintf(buf, n, "replaying at %gx", c->opts.speed);
+		else if (speed > 0)
+			snprintf(buf, n, "replaying at %gx", speed);
 		else
 			snprintf(buf, n, "reading file");
 		break;
 	case CAPTURE_FINISHED:
-		snprintf(buf, n, c->live ? "finished" : "file finished");
+		snprintf(buf, n, live ? "finished" : "file finished");
 		break;
 	case CAPTURE_STOPPED:
 		snprintf(buf, n, "stopped");
@@ -188,7 +190,8 @@ state_text(const struct tui *t, char *buf, size_t n)
 		break;
 	case CAPTURE_FAILED:
 		/* error is written before the state changes. */
-		e = safe(c->error != NULL ? c->error : "read error");
+		e = safe(capture_error(c) != NULL ? capture_error(c) :
+		    "read error");
 		snprintf(buf, n, "failed: %s", e);
 		g_free(e);
 		break;
@@ -213,7 +216,7 @@ elapsed_s(const struct tui *t)
 static void
 draw_status(struct tui *t)
 {
-	struct capture *c = t->cap;
+	const char *bpfopt = capture_options(t->cap)->bpf;
 	char state[512], el[32], refresh[32];
 	char *src, *bpf = NULL, *dfl = NULL, *bpfl = NULL, *bpfs = NULL;
 	char *dfll = NULL, *dfls = NULL, *left, *right;
@@ -223,11 +226,11 @@ draw_status(struct tui *t)
 	state_text(t, state, sizeof(state));
 	fmt_elapsed(el, sizeof(el), elapsed_s(t));
 	snprintf(refresh, sizeof(refresh), "every %gs", t->delay);
-	src = safe(c->source);
+	src = safe(capture_source(t->cap));
 	seg[n++] = (struct fmt_seg){ "taptop", NULL, 10 };
 	seg[n++] = (struct fmt_seg){ src, NULL, 90 };
-	if (c->opts.bpf != NULL && c->opts.bpf[0] != '\0') {
-		bpf = safe(c->opts.bpf);
+	if (bpfopt != NULL && bpfopt[0] != '\0') {
+		bpf = safe(bpfopt);
 		bpfl = g_strdup_printf("capture filter: %s", bpf);
 		bpfs = g_strdup_printf("-f %s", bpf);
 		seg[n++] = (struct fmt_seg){ bpfl, bpfs, 50 };
@@ -259,11 +262,9 @@ draw_status(struct tui *t)
 static void
 draw_counters(struct tui *t)
 {
-	struct capture *c = t->cap;
-	uint64_t pk = atomic_load(&c->packets);
-	uint64_t by = atomic_load(&c->bytes);
-	uint64_t recv = atomic_load(&c->kernel_received);
-	uint64_t drop = atomic_load(&c->kernel_dropped);
+	struct capture_counters cn;
+	bool live = capture_is_live(t->cap);
+	uint64_t pk, by, recv, drop;
 	uint64_t mal = dissect_malformed_count(-1);
 	char pks[32], pps[32], apps[32], bps[32], abps[32], drops[32];
 	char recvs[32], pct[32], mals[32];
@@ -272,13 +273,17 @@ draw_counters(struct tui *t)
 	double span, avg_p, avg_b;
 	int n = 0, i;
 
+	capture_counters(t->cap, &cn);
+	pk = cn.packets;
+	by = cn.bytes;
+	recv = cn.kernel_received;
+	drop = cn.kernel_dropped;
 	/* A file's average is over its own time span (the traffic's rate,
 	 * however fast it is read); a live capture's over the wall clock. */
-	if (c->live)
+	if (live)
 		span = elapsed_s(t);
 	else
-		span = (double)(atomic_load(&c->last_ns) -
-		    atomic_load(&c->first_ns)) / 1e9;
+		span = (double)(cn.last_ns - cn.first_ns) / 1e9;
 	avg_p = span > 0 ? (double)pk / span : 0;
 	avg_b = span > 0 ? (double)by * 8 / span : 0;
 	fmt_count(pks, sizeof(pks), pk);
@@ -297,7 +302,7 @@ draw_counters(struct tui *t)
 	s[3] = g_strdup_printf("%s pkt/s", pps);
 	s[4] = g_strdup_printf("%s (avg %s)", bps, abps);
 	s[5] = g_strdup(bps);
-	if (c->live) {
+	if (live) {
 		s[6] = g_strdup_printf("kernel drops %s (%s) of %s received, "
 		    "taptop counted %s", drops, pct, recvs, pks);
 		s[7] = g_strdup_printf("drops %s (%s)", drops, pct);
@@ -311,7 +316,7 @@ draw_counters(struct tui *t)
 	seg[n++] = (struct fmt_seg){ s[2], s[3], 80 };
 	seg[n++] = (struct fmt_seg){ s[4], s[5], 85 };
 	seg[n++] = (struct fmt_seg){ s[6], s[7][0] != '\0' ? s[7] : NULL,
-	    c->live ? 70 : 5 };
+	    live ? 70 : 5 };
 	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
 	line = fmt_segments(seg, n, "  ", COLS - 2);
 	fill(1, t->attr[AT_STATUS]);

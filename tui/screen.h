@@ -2,9 +2,10 @@
  * What the curses thread knows, shared by the main loop (tui.c) and the
  * drawing (screen.c).  Internal to tui/: the rest of taptop sees tui.h.
  *
- * Everything here belongs to the curses thread alone.  The capture
- * thread's counters are read through atomics, the panels' tables through
- * panel_snapshot(): no lock is held while anything below is drawn.
+ * Everything here belongs to the curses thread alone.  The capture's
+ * state and counters are read through capture.h's functions (atomics
+ * inside), the panels' tables through panel_snapshot(): no lock is held
+ * while anything below is drawn.
  */
 #ifndef TAPTOP_TUI_SCREEN_H
 #define TAPTOP_TUI_SCREEN_H

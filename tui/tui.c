@@ -420,17 +420,17 @@ static void
 tick(struct tui *t)
 {
 	int64_t now = mono_ms();
-	uint64_t pk = atomic_load(&t->cap->packets);
-	uint64_t by = atomic_load(&t->cap->bytes);
+	struct capture_counters n;
 	struct tview *v;
 
+	capture_counters(t->cap, &n);
 	if (now > t->last_ms) {
-		t->pps = (double)(pk - t->last_packets) * 1000 /
+		t->pps = (double)(n.packets - t->last_packets) * 1000 /
 		    (double)(now - t->last_ms);
-		t->bps = (double)(by - t->last_bytes) * 1000 /
+		t->bps = (double)(n.bytes - t->last_bytes) * 1000 /
 		    (double)(now - t->last_ms);
-		t->last_packets = pk;
-		t->last_bytes = by;
+		t->last_packets = n.packets;
+		t->last_bytes = n.bytes;
 		t->last_ms = now;
 	}
 	if (capture_get_state(t->cap) != CAPTURE_RUNNING && t->end_ms == 0)
@@ -1191,8 +1191,8 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	glog_flush();
 	st = capture_get_state(cap);
 	if ((st == CAPTURE_FAILED || st == CAPTURE_IFACE_DOWN) &&
-	    cap->error != NULL) {
-		fprintf(stderr, "taptop: %s\n", cap->error);
+	    capture_error(cap) != NULL) {
+		fprintf(stderr, "taptop: %s\n", capture_error(cap));
 		rc = EXIT_FAILURE;
 	}
 	for (i = 0; i < t.views->len; i++)
