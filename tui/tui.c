@@ -1,5 +1,5 @@
 /*
- * The curses interface: the terminal, the main loop, and the keys.
+ * The curses interface: the main loop, and what the keys do.
  *
  * One thread, this one, owns the terminal.  It sleeps in poll() on the
  * terminal for at most POLL_MS, so a key is answered as soon as it is
@@ -11,14 +11,12 @@
  * panel (panel_snapshot: the table is ours, no lock is held while it is
  * sorted and drawn).
  *
- * The terminal is given back on every way out: quitting, a signal, the
- * terminal going away (POLLHUP, EOF or EIO on it), exit() anywhere (an
- * atexit handler), and a crash (a handler for the fatal signals writes
- * the terminal's reset strings and restores its modes, then lets the
- * previous handler, a sanitizer's or the default, have the signal).
+ * The terminal is given back (term.c) on every way out: quitting, a
+ * signal, the terminal going away (POLLHUP, EOF or EIO on it), exit()
+ * anywhere, and a crash.  Which key does what is keys.c's table; this
+ * file carries the actions out.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -28,200 +26,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/tap.h"
 #include "tui/fmt.h"
 #include "tui/screen.h"
+#include "tui/term.h"
 #include "tui/tui.h"
 
 #define POLL_MS		100	/* longest sleep: how late a signal is seen */
 #define MSG_MS		3000	/* a message stays this long */
-#define ESC_DELAY_MS	25	/* a lone Esc is a key after this */
 #define DELAY_MIN	0.1
 #define DELAY_MAX	3600.0
-
-/* ---- the terminal ---- */
-
-static const int fatal_signals[] = {
-	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT,
-};
-
-static struct {
-	SCREEN			*scr;
-	FILE			*tty;		/* /dev/tty, if we opened it */
-	int			 in_fd, out_fd;
-	volatile sig_atomic_t	 active;	/* curses owns the terminal */
-	struct termios		 saved;
-	bool			 have_saved;
-	bool			 atexit_set;
-	/* What a crash writes: attributes off, cursor on, keypad off, the
-	 * normal screen back. */
-	char			 reset[256];
-	size_t			 reset_len;
-	struct sigaction	 old[G_N_ELEMENTS(fatal_signals)];
-} term;
-
-/* Async-signal-safe: write, tcsetattr, sigaction and raise only. */
-static void
-term_crash(int sig, siginfo_t *si, void *uc)
-{
-	ssize_t r;
-	size_t i;
-
-	if (term.active) {
-		term.active = 0;
-		if (term.reset_len > 0)
-			r = write(term.out_fd, term.reset, term.reset_len);
-		(void)r;
-		if (term.have_saved)
-			(void)tcsetattr(term.in_fd, TCSANOW, &term.saved);
-	}
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		if (fatal_signals[i] == sig)
-			(void)sigaction(sig, &term.old[i], NULL);
-	/* A fault happens again on return and reaches the old handler (a
-	 * sanitizer's, or the default); a signal that was sent, as SIGQUIT
-	 * and abort()'s SIGABRT are, must be sent again. */
-	(void)uc;
-	if (sig == SIGQUIT || sig == SIGABRT || si == NULL ||
-	    si->si_code <= 0)
-		(void)raise(sig);
-}
-
-static void
-term_atexit(void)
-{
-	if (term.active) {
-		term.active = 0;
-		endwin();
-	}
-}
-
-/* Appends a terminfo string, without its padding ("$<5>"). */
-static void
-add_reset(const char *cap)
-{
-	const char *s = tigetstr(cap);
-
-	if (s == NULL || s == (const char *)-1)
-		return;
-	for (; *s != '\0' && term.reset_len + 1 < sizeof(term.reset); s++) {
-		if (s[0] == '$' && s[1] == '<') {
-			while (*s != '\0' && *s != '>')
-				s++;
-			if (*s == '\0')
-				break;
-			continue;
-		}
-		term.reset[term.reset_len++] = *s;
-	}
-}
-
-static bool
-term_open(struct tui *t)
-{
-	FILE *in = stdin, *out = stdout;
-	const char *nc = getenv("NO_COLOR");
-	struct sigaction sa;
-	size_t i;
-
-	/* With -r - the capture comes in on stdin: talk to the terminal
-	 * itself. */
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		if ((term.tty = fopen("/dev/tty", "r+e")) == NULL) {
-			fprintf(stderr, "taptop: no terminal for the "
-			    "interface (/dev/tty: %s); use --batch\n",
-			    strerror(errno));
-			return (false);
-		}
-		in = out = term.tty;
-	}
-	term.in_fd = fileno(in);
-	term.out_fd = fileno(out);
-	term.have_saved = tcgetattr(term.in_fd, &term.saved) == 0;
-	if ((term.scr = newterm(NULL, out, in)) == NULL) {
-		fprintf(stderr, "taptop: cannot start the terminal interface "
-		    "(TERM=%s); use --batch\n", getenv("TERM") != NULL ?
-		    getenv("TERM") : "");
-		if (term.tty != NULL)
-			fclose(term.tty);
-		term.tty = NULL;
-		return (false);
-	}
-	set_term(term.scr);
-	term.active = 1;
-	if (!term.atexit_set)
-		term.atexit_set = atexit(term_atexit) == 0;
-	term.reset_len = 0;
-	add_reset("sgr0");
-	add_reset("cnorm");
-	add_reset("rmkx");
-	add_reset("rmcup");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = term_crash;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		sigaction(fatal_signals[i], &sa, &term.old[i]);
-
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(ESC_DELAY_MS);
-	curs_set(0);
-	t->color = has_colors() && (nc == NULL || nc[0] == '\0');
-	screen_init(t);
-	return (true);
-}
-
-static void
-term_close(void)
-{
-	size_t i;
-
-	if (!term.active)
-		return;
-	term.active = 0;
-	endwin();
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		sigaction(fatal_signals[i], &term.old[i], NULL);
-	delscreen(term.scr);
-	term.scr = NULL;
-	if (term.tty != NULL)
-		fclose(term.tty);
-	term.tty = NULL;
-}
-
-/* Follows the terminal's size (SIGWINCH, or after a suspension). */
-static void
-term_resize(struct tui *t)
-{
-	struct winsize ws;
-
-	if (ioctl(term.out_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
-		resizeterm(ws.ws_row, ws.ws_col);
-	t->dirty = true;
-}
-
-/* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
-static void
-term_suspend(struct tui *t)
-{
-	endwin();
-	kill(getpid(), SIGSTOP);
-	term_resize(t);
-	clearok(curscr, TRUE);
-	t->dirty = true;
-}
 
 /*
  * GLib's warnings, from any thread, would scribble over the screen: while
@@ -1006,30 +823,6 @@ handle_key(struct tui *t, wint_t ch, bool fn)
 	}
 }
 
-/*
- * The terminal said it was readable and curses found no key: either a
- * byte curses did not want yet, or the end (EOF, EIO).  One byte settles
- * it; a real one goes back to curses.
- */
-static bool
-probe_tty(void)
-{
-	int fl = fcntl(term.in_fd, F_GETFL);
-	unsigned char c;
-	ssize_t k;
-
-	if (fl >= 0)
-		(void)fcntl(term.in_fd, F_SETFL, fl | O_NONBLOCK);
-	k = read(term.in_fd, &c, 1);
-	if (fl >= 0)
-		(void)fcntl(term.in_fd, F_SETFL, fl);
-	if (k == 1) {
-		ungetch(c);
-		return (true);
-	}
-	return (k < 0 && (errno == EAGAIN || errno == EINTR));
-}
-
 static void
 read_keys(struct tui *t)
 {
@@ -1043,7 +836,7 @@ read_keys(struct tui *t)
 		}
 		if (n > 0 || t->quit || probes++ > 0)
 			break;
-		if (!probe_tty()) {
+		if (!term_alive()) {
 			t->quit = true;	/* the terminal is gone */
 			break;
 		}
@@ -1059,10 +852,12 @@ handle_signals(struct tui *t, const sigset_t *set)
 	while (!t->quit && (sig = sigtimedwait(set, NULL, &zero)) > 0) {
 		switch (sig) {
 		case SIGWINCH:
-			term_resize(t);
+			term_resize();
+			t->dirty = true;
 			break;
 		case SIGTSTP:
-			term_suspend(t);
+			term_suspend();
+			t->dirty = true;
 			break;
 		case SIGUSR1:		/* the capture ended */
 			t->next_tick = 0;
@@ -1089,7 +884,7 @@ run_loop(struct tui *t, const sigset_t *waitset)
 		wait = MIN(POLL_MS, MAX(t->next_tick - now, 0));
 		if (t->msg != NULL)
 			wait = MIN(wait, MAX(t->msg_until - now, 0));
-		pfd.fd = term.in_fd;
+		pfd.fd = term_input_fd();
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		n = poll(&pfd, 1, (int)wait);
@@ -1138,6 +933,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
     const struct tui_opts *o)
 {
 	struct tui t;
+	const char *nc;
 	sigset_t own, waitset;
 	enum capture_state st;
 	guint i;
@@ -1156,12 +952,15 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	history_init(&t.hist, HISTORY_CAP);
 	t.hist_path = history_default_path();
 	(void)history_load(&t.hist, t.hist_path);
-	if (!term_open(&t)) {
+	if (!term_open()) {
 		history_free(&t.hist);
 		g_free(t.hist_path);
 		g_free(t.global_filter);
 		return (EXIT_FAILURE);
 	}
+	nc = getenv("NO_COLOR");
+	t.color = has_colors() && (nc == NULL || nc[0] == '\0');
+	screen_init(&t);
 	g_log_set_default_handler(glog_handler, NULL);
 
 	/* SIGWINCH and SIGTSTP are polled too; blocked before the capture
