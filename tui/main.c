@@ -30,6 +30,7 @@
 #include "core/proto.h"
 #include "core/report.h"
 #include "core/tap.h"
+#include "tui/keys.h"
 #include "tui/tui.h"
 
 #define EXIT_USAGE	2
@@ -54,6 +55,7 @@ struct options {
 	char	       **panels;
 	gboolean	 list_panels;
 	gboolean	 list_fields;
+	gboolean	 list_keys;
 	gint64		 max_rows;
 	char		*dfilter;
 	double		 delay;
@@ -109,6 +111,8 @@ static GOptionEntry entries[] = {
 	    "List the panels and exit", NULL },
 	{ "list-fields", 0, 0, G_OPTION_ARG_NONE, &opt.list_fields,
 	    "List the display-filter fields and exit", NULL },
+	{ "list-keys", 0, 0, G_OPTION_ARG_NONE, &opt.list_keys,
+	    "List the interface's keys and exit", NULL },
 	{ "version", 'v', 0, G_OPTION_ARG_NONE, &opt.version,
 	    "Print the version and exit", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -321,7 +325,12 @@ main(int argc, char **argv)
 		    "the options)", argv[1]);
 	check_options();
 	if (opt.version) {
-		printf("taptop %s\n%s\n", TAPTOP_VERSION, capture_lib_version());
+		printf("taptop %s\n%s\n", TAPTOP_VERSION,
+		    capture_lib_version());
+		return (EXIT_SUCCESS);
+	}
+	if (opt.list_keys) {
+		keys_list(stdout);
 		return (EXIT_SUCCESS);
 	}
 	proto_init();

@@ -7,7 +7,8 @@
  * ASCII; text that came from packets was escaped by fmt_cell() before
  * that.  The screen is drawn whole each time (erase, draw, refresh) and
  * curses sends only what changed, so a resize or a mode change needs no
- * bookkeeping of what is on the glass.
+ * bookkeeping of what is on the glass.  The key hints and the help's
+ * list of keys are made from keys.c's table, as the dispatch is.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "core/packet.h"
 #include "core/report.h"
 #include "tui/fmt.h"
+#include "tui/keys.h"
 #include "tui/screen.h"
 
 #define COL_GAP		2
@@ -783,25 +785,9 @@ draw_table(struct tui *t)
 
 /* ---- the hint line, help and menu ---- */
 
-static const struct fmt_seg table_keys[] = {
-	{ "?:help", NULL, 100 },
-	{ "1-9,Tab:panel", "1-9:panel", 90 },
-	{ "a:add", NULL, 80 },
-	{ "x:close", NULL, 70 },
-	{ "/:filter", NULL, 85 },
-	{ "Y:global filter", "Y:global", 60 },
-	{ "s/S:sort", NULL, 75 },
-	{ "p:pause", NULL, 65 },
-	{ "r:reset", NULL, 40 },
-	{ "b:bits", NULL, 50 },
-	{ "+/-:refresh", NULL, 30 },
-	{ "q:quit", NULL, 95 },
-};
-
 static void
 draw_hint(struct tui *t)
 {
-	const char *hint;
 	char *line;
 	int y = LINES - 1;
 
@@ -811,63 +797,20 @@ draw_hint(struct tui *t)
 		    AT_MSG]);
 		return;
 	}
-	switch (t->mode) {
-	case MODE_HELP:
-		hint = "\u2191\u2193 PgUp PgDn: scroll   any other key: back";
-		break;
-	case MODE_MENU:
-		hint = "\u2191\u2193: choose   Enter: add   Esc: cancel";
-		break;
-	default:
-		/* The keys that matter most stay on a narrow screen. */
-		line = fmt_segments(table_keys, (int)G_N_ELEMENTS(table_keys),
-		    "  ", COLS - 2);
-		fill(y, t->attr[AT_HINT]);
-		put(t, y, 1, COLS - 2, line, t->attr[AT_HINT]);
-		g_free(line);
-		return;
-	}
+	/* The keys that matter most stay on a narrow screen. */
+	line = keys_hint(mode_keys(t->mode), COLS - 2);
 	fill(y, t->attr[AT_HINT]);
-	put(t, y, 1, COLS - 2, hint, t->attr[AT_HINT]);
+	put(t, y, 1, COLS - 2, line, t->attr[AT_HINT]);
+	g_free(line);
 }
 
-static const char *const help_text[] = {
+/* The help screen: what is not about keys, around keys.c's lines. */
+static const char *const help_head[] = {
 	"taptop: network traffic statistics, live",
 	"",
-	"Panels",
-	"  1-9              show panel N",
-	"  Tab  \u2192           next panel",
-	"  Shift-Tab  \u2190     previous panel",
-	"  a                add a panel: its type, then a filter (or none)",
-	"  x                close the active panel",
-	"  /                edit the active panel's display filter",
-	"  Y                edit the global display filter (ANDed into all)",
-	"  r                reset the active panel's counts",
-	"",
-	"The table",
-	"  \u2191 \u2193 PgUp PgDn    scroll the rows",
-	"  Home End         first / last row",
-	"  < >              scroll the columns left / right",
-	"  s                sort by the next column",
-	"  S                reverse the sort",
-	"  b                byte columns in bytes or bits",
-	"",
-	"Display",
-	"  p  Space         pause the display (capture and counting go on)",
-	"  + -              refresh less / more often (-d sets it at start)",
-	"  Ctrl-L           redraw the screen",
-	"  ?  F1            this help",
-	"  q  F10           quit (so do Ctrl-C and SIGTERM)",
-	"",
-	"The filter prompt",
-	"  \u2190 \u2192 Home End     move (also Ctrl-A, Ctrl-E)",
-	"  Backspace Del    delete a character",
-	"  Ctrl-U Ctrl-K    delete to the start / to the end",
-	"  Ctrl-W           delete the word before the cursor",
-	"  \u2191 \u2193              history (in $XDG_STATE_HOME/taptop/history)",
-	"  Tab              complete a field or protocol name",
-	"  Enter            apply (a bad filter is refused, the old one stays)",
-	"  Esc              cancel",
+};
+
+static const char *const help_foot[] = {
 	"",
 	"A changed filter restarts the counts of the panels it applies to.",
 	"Rates: current over the last refresh; a file's average over its",
@@ -877,16 +820,28 @@ static const char *const help_text[] = {
 static void
 draw_help(struct tui *t)
 {
-	int rows = LINES - 1, n = (int)G_N_ELEMENTS(help_text), y;
+	GPtrArray *text = g_ptr_array_new();
+	GPtrArray *keys = keys_help_lines(t->utf8);
+	int rows = LINES - 1, n, y;
+	size_t i;
 
+	for (i = 0; i < G_N_ELEMENTS(help_head); i++)
+		g_ptr_array_add(text, (char *)help_head[i]);
+	for (i = 0; i < keys->len; i++)
+		g_ptr_array_add(text, g_ptr_array_index(keys, i));
+	for (i = 0; i < G_N_ELEMENTS(help_foot); i++)
+		g_ptr_array_add(text, (char *)help_foot[i]);
+	n = (int)text->len;
 	t->help_scroll = CLAMP(t->help_scroll, 0, MAX(n - rows, 0));
 	for (y = 0; y < rows && t->help_scroll + y < n; y++) {
-		const char *s = help_text[t->help_scroll + y];
+		const char *s = g_ptr_array_index(text, t->help_scroll + y);
 
 		put(t, y, 1, COLS - 2, s, y + t->help_scroll == 0 ||
 		    (s[0] != ' ' && s[0] != '\0') ? t->attr[AT_TITLE] :
 		    A_NORMAL);
 	}
+	g_ptr_array_free(text, TRUE);
+	g_ptr_array_unref(keys);
 	draw_hint(t);
 }
 
@@ -1063,10 +1018,13 @@ draw_prompt(struct tui *t, int *cy, int *cx)
 		}
 		put(t, y + 1, x + c0, avail - c0, caret->str, t->attr[AT_ERR]);
 		g_string_free(caret, TRUE);
-	} else
-		put(t, y + 1, 1, COLS - 2, "Enter: apply   Esc: cancel   "
-		    "Tab: complete   \u2191\u2193: history   Ctrl-U: clear",
-		    t->attr[AT_HINT] & ~A_REVERSE);
+	} else {
+		char *keys = keys_hint(KC_PROMPT, COLS - 2);
+
+		put(t, y + 1, 1, COLS - 2, keys, t->attr[AT_HINT] &
+		    ~A_REVERSE);
+		g_free(keys);
+	}
 	g_free(vis);
 	g_free(shown);
 	g_free(label);

@@ -22,6 +22,7 @@
 
 #include "core/capture.h"
 #include "core/panel.h"
+#include "tui/keys.h"
 #include "tui/prompt.h"
 
 /* Rows around the table: two status lines, the tab bar, the panel's title
@@ -57,6 +58,19 @@ enum tui_mode {
 	MODE_MENU,			/* choosing a panel type to add */
 	MODE_PROMPT,
 };
+
+/* Where the keys of a mode are looked up (keys.h). */
+static inline enum keys_ctx
+mode_keys(enum tui_mode m)
+{
+	switch (m) {
+	case MODE_TABLE:	return (KC_TABLE);
+	case MODE_HELP:		return (KC_HELP);
+	case MODE_MENU:		return (KC_MENU);
+	case MODE_PROMPT:	return (KC_PROMPT);
+	}
+	return (KC_TABLE);
+}
 
 enum prompt_kind {
 	PROMPT_FILTER,			/* the active panel's filter */
