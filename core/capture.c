@@ -11,14 +11,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <glib.h>
+#include <pcap/pcap.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "dissect.h"
+#include "packet.h"
+#include "pcapfile.h"
 #include "tap.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
@@ -29,14 +34,38 @@
 #define LINKTYPE_ETHERNET	1
 #define LINKTYPE_RAW		101
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
+struct capture {
+	struct capture_opts	 opts;
+	pcap_t			*pc;		/* live */
+	int			 fd;		/* live: to poll, or -1 */
+	struct pcapfile		*pf;		/* file */
+	int			 linktype;	/* LINKTYPE_*, live */
+	/* The capture filter for files, compiled per link type met. */
+	GHashTable		*bpf_by_linktype;
+	char			*source;	/* "eth0" or the file name */
+	bool			 live;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-}
+	GThread			*thread;
+	atomic_bool		 stop;
+	atomic_int		 state;		/* enum capture_state */
+	char			*error;		/* set before state changes */
+
+	atomic_uint_fast64_t	 packets;
+	atomic_uint_fast64_t	 bytes;
+	atomic_uint_fast64_t	 kernel_received;
+	atomic_uint_fast64_t	 kernel_dropped;
+	atomic_uint_fast64_t	 iface_dropped;
+	/* Times of the first and last packet, in nanoseconds since the epoch. */
+	atomic_int_fast64_t	 first_ns;
+	atomic_int_fast64_t	 last_ns;
+
+	struct dissect		 edt;		/* capture thread only */
+	bool			 have_first;	/* capture thread only */
+	void			(*on_end)(void *);
+	void			*on_end_arg;
+	int64_t			 start_wall_ns;
+	int64_t			 replay_base_ns;
+};
 
 void
 capture_opts_init(struct capture_opts *o)
@@ -224,10 +253,13 @@ set_filter(struct capture *c, char **err)
 	return (true);
 }
 
-bool
-capture_open(struct capture *c, const struct capture_opts *o, char **err)
+struct capture *
+capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 {
-	memset(c, 0, sizeof(*c));
+	struct capture *c = g_new0(struct capture, 1);
+
+	if (bad_filter != NULL)
+		*bad_filter = false;
 	c->opts = *o;
 	atomic_store(&c->state, CAPTURE_RUNNING);
 	if (o->file != NULL) {
@@ -246,11 +278,12 @@ capture_open(struct capture *c, const struct capture_opts *o, char **err)
 	if (c->pc != NULL)
 		c->linktype = linktype_from_dlt(pcap_datalink(c->pc));
 	if (!set_filter(c, err)) {
-		c->bad_filter = true;
+		if (bad_filter != NULL)
+			*bad_filter = true;
 		goto fail;
 	}
 	dissect_init(&c->edt);
-	return (true);
+	return (c);
 fail:
 	if (c->pc != NULL)
 		pcap_close(c->pc);
@@ -258,8 +291,8 @@ fail:
 	pcapfile_close(c->pf);
 	c->pf = NULL;
 	g_free(c->source);
-	c->source = NULL;
-	return (false);
+	g_free(c);
+	return (NULL);
 }
 
 static void
@@ -281,7 +314,7 @@ pace(struct capture *c, int64_t rel_ns)
 	int64_t due, now;
 
 	due = c->replay_base_ns + (int64_t)((double)rel_ns / c->opts.speed);
-	while (!atomic_load(&c->stop) && (now = now_ns()) < due) {
+	while (!atomic_load(&c->stop) && (now = mono_ns()) < due) {
 		int64_t d = due - now;
 		struct timespec ts;
 
@@ -308,7 +341,7 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	if (!c->have_first) {
 		c->have_first = true;
 		atomic_store(&c->first_ns, ts);
-		c->replay_base_ns = now_ns();
+		c->replay_base_ns = mono_ns();
 	}
 	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (c->opts.duration > 0 && !c->live &&
@@ -392,7 +425,7 @@ wait_readable(struct capture *c)
 void
 capture_run(struct capture *c)
 {
-	int64_t start = now_ns(), last_stats = 0;
+	int64_t start = mono_ns(), last_stats = 0;
 	int n;
 
 	c->start_wall_ns = start;
@@ -405,12 +438,12 @@ capture_run(struct capture *c)
 	while (!atomic_load(&c->stop)) {
 		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_live_packet,
 		    (u_char *)c);
-		if (c->live && now_ns() - last_stats > STATS_EVERY_NS) {
+		if (c->live && mono_ns() - last_stats > STATS_EVERY_NS) {
 			update_kernel_stats(c);
-			last_stats = now_ns();
+			last_stats = mono_ns();
 		}
 		if (c->live && c->opts.duration > 0 &&
-		    (double)(now_ns() - start) / 1e9 >= c->opts.duration) {
+		    (double)(mono_ns() - start) / 1e9 >= c->opts.duration) {
 			atomic_store(&c->state, CAPTURE_FINISHED);
 			break;
 		}
@@ -471,6 +504,8 @@ capture_join(struct capture *c)
 void
 capture_close(struct capture *c)
 {
+	if (c == NULL)
+		return;
 	capture_stop(c);
 	capture_join(c);
 	if (c->pc != NULL)
@@ -484,13 +519,62 @@ capture_close(struct capture *c)
 	dissect_free(&c->edt);
 	g_free(c->source);
 	g_free(c->error);
-	c->source = c->error = NULL;
+	g_free(c);
+}
+
+void
+capture_set_on_end(struct capture *c, void (*fn)(void *), void *arg)
+{
+	c->on_end = fn;
+	c->on_end_arg = arg;
 }
 
 enum capture_state
-capture_get_state(struct capture *c)
+capture_get_state(const struct capture *c)
 {
 	return ((enum capture_state)atomic_load(&c->state));
+}
+
+void
+capture_counters(const struct capture *c, struct capture_counters *n)
+{
+	n->packets = atomic_load(&c->packets);
+	n->bytes = atomic_load(&c->bytes);
+	n->kernel_received = atomic_load(&c->kernel_received);
+	n->kernel_dropped = atomic_load(&c->kernel_dropped);
+	n->iface_dropped = atomic_load(&c->iface_dropped);
+	n->first_ns = atomic_load(&c->first_ns);
+	n->last_ns = atomic_load(&c->last_ns);
+}
+
+const char *
+capture_source(const struct capture *c)
+{
+	return (c->source);
+}
+
+bool
+capture_is_live(const struct capture *c)
+{
+	return (c->live);
+}
+
+const struct capture_opts *
+capture_options(const struct capture *c)
+{
+	return (&c->opts);
+}
+
+const char *
+capture_error(const struct capture *c)
+{
+	return (c->error);
+}
+
+const char *
+capture_lib_version(void)
+{
+	return (pcap_lib_version());
 }
 
 const char *

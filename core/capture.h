@@ -1,23 +1,23 @@
 /*
  * Capture: packets in, dissection and tap dispatch out, on a thread of its
  * own.  A capture reads a live interface through libpcap, or a file (pcap
- * or pcapng, "-" for standard input) through pcapfile.h, dissects each packet and pushes it to the tap listeners.
- * Other threads read its counters at any time; they are atomics.  Kernel
- * drop counters are fetched by the capture thread itself (pcap handles are
- * not shared between threads) and published beside taptop's own counts.
+ * or pcapng, "-" for standard input) through pcapfile.h, dissects each
+ * packet and pushes it to the tap listeners.
+ *
+ * Other threads read its state and counters at any time, through the
+ * functions below (the counters are atomics inside).  Kernel drop
+ * counters are fetched by the capture thread itself (pcap handles are not
+ * shared between threads) and published beside taptop's own counts.
+ *
+ * struct capture is opaque: libpcap is the capture's business, and the
+ * interface and batch mode need its state and counters, not pcap.h.
  */
 #ifndef TAPTOP_CAPTURE_H
 #define TAPTOP_CAPTURE_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-#include <glib.h>
-#include <pcap/pcap.h>
-
-#include "packet.h"
-#include "pcapfile.h"
+#include <stdio.h>
 
 struct capture_opts {
 	const char	*iface;		/* -i, NULL for the default */
@@ -35,51 +35,35 @@ enum capture_state {
 	CAPTURE_RUNNING,
 	CAPTURE_FINISHED,	/* end of file, -c or --duration reached */
 	CAPTURE_STOPPED,	/* asked to stop */
-	CAPTURE_FAILED,		/* read error; see error */
+	CAPTURE_FAILED,		/* read error; see capture_error() */
 	CAPTURE_IFACE_DOWN,
 };
 
-struct capture {
-	struct capture_opts	 opts;
-	pcap_t			*pc;		/* live */
-	int			 fd;		/* live: to poll, or -1 */
-	struct pcapfile		*pf;		/* file */
-	int			 linktype;	/* LINKTYPE_*, live */
-	/* The capture filter for files, compiled per link type met. */
-	GHashTable		*bpf_by_linktype;
-	char			*source;	/* "eth0" or the file name */
-	bool			 live;
+struct capture;
 
-	GThread			*thread;
-	atomic_bool		 stop;
-	atomic_int		 state;		/* enum capture_state */
-	char			*error;		/* set before state changes */
-	bool			 bad_filter;	/* capture_open failed on -f */
-
-	atomic_uint_fast64_t	 packets;
-	atomic_uint_fast64_t	 bytes;
-	atomic_uint_fast64_t	 kernel_received;
-	atomic_uint_fast64_t	 kernel_dropped;
-	atomic_uint_fast64_t	 iface_dropped;
-	/* Times of the first and last packet, in nanoseconds since the epoch. */
-	atomic_int_fast64_t	 first_ns;
-	atomic_int_fast64_t	 last_ns;
-
-	struct dissect		 edt;		/* capture thread only */
-	bool			 have_first;	/* capture thread only */
-	/* Called on the capture thread when its loop ends, to wake a waiter. */
-	void			(*on_end)(void *);
-	void			*on_end_arg;
-	int64_t			 start_wall_ns;
-	int64_t			 replay_base_ns;
+/* A consistent-enough copy of the counters (each one is exact; they are
+ * read one after the other while packets keep coming). */
+struct capture_counters {
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	uint64_t	 kernel_received;	/* live only: pcap_stats */
+	uint64_t	 kernel_dropped;
+	uint64_t	 iface_dropped;
+	/* Times of the first and last packet, in nanoseconds since the
+	 * epoch; 0 before the first. */
+	int64_t		 first_ns;
+	int64_t		 last_ns;
 };
 
 /* Fills opts with the defaults. */
 void	 capture_opts_init(struct capture_opts *);
 
-/* Opens the source; on failure returns false with one line in *err. */
-bool	 capture_open(struct capture *, const struct capture_opts *,
-	    char **err);
+/*
+ * Opens the source.  On failure returns NULL with one line in *err, and
+ * sets *bad_filter (if not NULL) when the capture filter was the trouble.
+ */
+struct capture *capture_open(const struct capture_opts *, char **err,
+	    bool *bad_filter);
 
 /* Runs the read loop on a new thread, or on this one. */
 void	 capture_start(struct capture *);
@@ -88,10 +72,26 @@ void	 capture_run(struct capture *);
 /* Asks the loop to end soon; safe from any thread. */
 void	 capture_stop(struct capture *);
 void	 capture_join(struct capture *);
+/* Stops, joins and frees the capture. */
 void	 capture_close(struct capture *);
 
-enum capture_state capture_get_state(struct capture *);
+/* Called on the capture thread when its loop ends, to wake a waiter.  Set
+ * before capture_start. */
+void	 capture_set_on_end(struct capture *, void (*)(void *), void *);
+
+enum capture_state capture_get_state(const struct capture *);
 const char *capture_state_name(enum capture_state);
+void	 capture_counters(const struct capture *, struct capture_counters *);
+/* "eth0", the file's name, or "stdin". */
+const char *capture_source(const struct capture *);
+bool	 capture_is_live(const struct capture *);
+const struct capture_opts *capture_options(const struct capture *);
+/* Why the capture failed, or NULL; set before the state changes to
+ * CAPTURE_FAILED or CAPTURE_IFACE_DOWN. */
+const char *capture_error(const struct capture *);
+
+/* libpcap's version string, for taptop --version. */
+const char *capture_lib_version(void);
 
 /* Prints the interfaces, as -D does; returns false on error. */
 bool	 capture_list_interfaces(FILE *, char **err);

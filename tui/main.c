@@ -24,12 +24,14 @@
 #include <glib.h>
 
 #include "core/capture.h"
+#include "core/clock.h"
 #include "core/dfilter.h"
 #include "core/dissect.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/report.h"
 #include "core/tap.h"
+#include "tui/keys.h"
 #include "tui/tui.h"
 
 #define EXIT_USAGE	2
@@ -54,6 +56,7 @@ struct options {
 	char	       **panels;
 	gboolean	 list_panels;
 	gboolean	 list_fields;
+	gboolean	 list_keys;
 	gint64		 max_rows;
 	char		*dfilter;
 	double		 delay;
@@ -109,6 +112,8 @@ static GOptionEntry entries[] = {
 	    "List the panels and exit", NULL },
 	{ "list-fields", 0, 0, G_OPTION_ARG_NONE, &opt.list_fields,
 	    "List the display-filter fields and exit", NULL },
+	{ "list-keys", 0, 0, G_OPTION_ARG_NONE, &opt.list_keys,
+	    "List the interface's keys and exit", NULL },
 	{ "version", 'v', 0, G_OPTION_ARG_NONE, &opt.version,
 	    "Print the version and exit", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -212,13 +217,15 @@ open_panels(void)
 static void
 fill_report(struct capture *c, struct report_capture *rc)
 {
+	struct capture_counters n;
 	struct dissect_limits lim;
 
+	capture_counters(c, &n);
 	memset(rc, 0, sizeof(*rc));
-	rc->source = c->source;
-	rc->packets = atomic_load(&c->packets);
-	rc->bytes = atomic_load(&c->bytes);
-	rc->dropped = atomic_load(&c->kernel_dropped);
+	rc->source = capture_source(c);
+	rc->packets = n.packets;
+	rc->bytes = n.bytes;
+	rc->dropped = n.kernel_dropped;
 	rc->malformed = dissect_malformed_count(-1);
 	rc->truncated = dissect_truncated_count(-1);
 	dissect_limits_get(&lim);
@@ -253,15 +260,6 @@ wait_signal(const sigset_t *set, long ms)
 	return (sig > 0 ? sig : 0);
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* The capture thread's last act: wake the main thread's sigtimedwait. */
 static void
 wake_main(void *arg)
@@ -277,8 +275,7 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 	int sig;
 
 	self = pthread_self();
-	c->on_end = wake_main;
-	c->on_end_arg = &self;
+	capture_set_on_end(c, wake_main, &self);
 	capture_start(c);
 	while (capture_get_state(c) == CAPTURE_RUNNING) {
 		sig = wait_signal(sigs, 100);
@@ -293,8 +290,8 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 	}
 	capture_join(c);
 	print_report(c, panels);
-	if (c->error != NULL) {
-		fprintf(stderr, "taptop: %s\n", c->error);
+	if (capture_error(c) != NULL) {
+		fprintf(stderr, "taptop: %s\n", capture_error(c));
 		return (EXIT_FAILURE);
 	}
 	return (EXIT_SUCCESS);
@@ -306,7 +303,8 @@ main(int argc, char **argv)
 	GOptionContext *ctx;
 	GError *gerr = NULL;
 	struct capture_opts co;
-	struct capture cap;
+	struct capture *cap;
+	bool bad_filter;
 	GPtrArray *panels;
 	sigset_t sigs;
 	char *err = NULL;
@@ -333,7 +331,12 @@ main(int argc, char **argv)
 		    "the options)", argv[1]);
 	check_options();
 	if (opt.version) {
-		printf("taptop %s\n%s\n", TAPTOP_VERSION, pcap_lib_version());
+		printf("taptop %s\n%s\n", TAPTOP_VERSION,
+		    capture_lib_version());
+		return (EXIT_SUCCESS);
+	}
+	if (opt.list_keys) {
+		keys_list(stdout);
 		return (EXIT_SUCCESS);
 	}
 	proto_init();
@@ -377,14 +380,14 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);	/* the capture thread is done */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-	if (!capture_open(&cap, &co, &err)) {
+	if ((cap = capture_open(&co, &err, &bad_filter)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		g_free(err);
 		/* A bad -f is a usage error, like a bad display filter. */
-		return (cap.bad_filter ? EXIT_USAGE : EXIT_FAILURE);
+		return (bad_filter ? EXIT_USAGE : EXIT_FAILURE);
 	}
 	if (opt.batch)
-		rc = run_batch(&cap, panels, &sigs);
+		rc = run_batch(cap, panels, &sigs);
 	else {
 		struct tui_opts to = {
 			.delay = opt.delay,
@@ -392,9 +395,9 @@ main(int argc, char **argv)
 			.dfilter = opt.dfilter,
 		};
 
-		rc = tui_run(&cap, panels, &sigs, &to);
+		rc = tui_run(cap, panels, &sigs, &to);
 	}
-	capture_close(&cap);
+	capture_close(cap);
 	for (i = 0; i < panels->len; i++)
 		panel_close(g_ptr_array_index(panels, i));
 	g_ptr_array_free(panels, TRUE);

@@ -7,16 +7,18 @@
  * ASCII; text that came from packets was escaped by fmt_cell() before
  * that.  The screen is drawn whole each time (erase, draw, refresh) and
  * curses sends only what changed, so a resize or a mode change needs no
- * bookkeeping of what is on the glass.
+ * bookkeeping of what is on the glass.  The key hints and the help's
+ * list of keys are made from keys.c's table, as the dispatch is.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/dissect.h"
 #include "core/report.h"
 #include "tui/fmt.h"
+#include "tui/keys.h"
 #include "tui/screen.h"
 
 #define COL_GAP		2
@@ -35,15 +37,6 @@ enum {
 	PAIR_ERR,
 	PAIR_OK,
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 void
 screen_init(struct tui *t)
@@ -173,21 +166,23 @@ safe(const char *s)
 static const char *
 state_text(const struct tui *t, char *buf, size_t n)
 {
-	struct capture *c = t->cap;
+	const struct capture *c = t->cap;
 	enum capture_state st = capture_get_state(c);
+	double speed = capture_options(c)->speed;
+	bool live = capture_is_live(c);
 	char *e;
 
 	switch (st) {
 	case CAPTURE_RUNNING:
-		if (c->live)
+		if (live)
 			snprintf(buf, n, "capturing");
-		else if (c->opts.speed > 0)
-			snprintf(buf, n, "replaying at %gx", c->opts.speed);
+		else if (speed > 0)
+			snprintf(buf, n, "replaying at %gx", speed);
 		else
 			snprintf(buf, n, "reading file");
 		break;
 	case CAPTURE_FINISHED:
-		snprintf(buf, n, c->live ? "finished" : "file finished");
+		snprintf(buf, n, live ? "finished" : "file finished");
 		break;
 	case CAPTURE_STOPPED:
 		snprintf(buf, n, "stopped");
@@ -197,7 +192,8 @@ state_text(const struct tui *t, char *buf, size_t n)
 		break;
 	case CAPTURE_FAILED:
 		/* error is written before the state changes. */
-		e = safe(c->error != NULL ? c->error : "read error");
+		e = safe(capture_error(c) != NULL ? capture_error(c) :
+		    "read error");
 		snprintf(buf, n, "failed: %s", e);
 		g_free(e);
 		break;
@@ -222,7 +218,7 @@ elapsed_s(const struct tui *t)
 static void
 draw_status(struct tui *t)
 {
-	struct capture *c = t->cap;
+	const char *bpfopt = capture_options(t->cap)->bpf;
 	char state[512], el[32], refresh[32];
 	char *src, *bpf = NULL, *dfl = NULL, *bpfl = NULL, *bpfs = NULL;
 	char *dfll = NULL, *dfls = NULL, *left, *right;
@@ -232,11 +228,11 @@ draw_status(struct tui *t)
 	state_text(t, state, sizeof(state));
 	fmt_elapsed(el, sizeof(el), elapsed_s(t));
 	snprintf(refresh, sizeof(refresh), "every %gs", t->delay);
-	src = safe(c->source);
+	src = safe(capture_source(t->cap));
 	seg[n++] = (struct fmt_seg){ "taptop", NULL, 10 };
 	seg[n++] = (struct fmt_seg){ src, NULL, 90 };
-	if (c->opts.bpf != NULL && c->opts.bpf[0] != '\0') {
-		bpf = safe(c->opts.bpf);
+	if (bpfopt != NULL && bpfopt[0] != '\0') {
+		bpf = safe(bpfopt);
 		bpfl = g_strdup_printf("capture filter: %s", bpf);
 		bpfs = g_strdup_printf("-f %s", bpf);
 		seg[n++] = (struct fmt_seg){ bpfl, bpfs, 50 };
@@ -304,11 +300,9 @@ counters_limits(char **lng, char **shrt)
 static void
 draw_counters(struct tui *t)
 {
-	struct capture *c = t->cap;
-	uint64_t pk = atomic_load(&c->packets);
-	uint64_t by = atomic_load(&c->bytes);
-	uint64_t recv = atomic_load(&c->kernel_received);
-	uint64_t drop = atomic_load(&c->kernel_dropped);
+	struct capture_counters cn;
+	bool live = capture_is_live(t->cap);
+	uint64_t pk, by, recv, drop;
 	uint64_t mal = dissect_malformed_count(-1);
 	char pks[32], pps[32], apps[32], bps[32], abps[32], drops[32];
 	char recvs[32], pct[32], mals[32];
@@ -317,13 +311,17 @@ draw_counters(struct tui *t)
 	double span, avg_p, avg_b;
 	int n = 0, i;
 
+	capture_counters(t->cap, &cn);
+	pk = cn.packets;
+	by = cn.bytes;
+	recv = cn.kernel_received;
+	drop = cn.kernel_dropped;
 	/* A file's average is over its own time span (the traffic's rate,
 	 * however fast it is read); a live capture's over the wall clock. */
-	if (c->live)
+	if (live)
 		span = elapsed_s(t);
 	else
-		span = (double)(atomic_load(&c->last_ns) -
-		    atomic_load(&c->first_ns)) / 1e9;
+		span = (double)(cn.last_ns - cn.first_ns) / 1e9;
 	avg_p = span > 0 ? (double)pk / span : 0;
 	avg_b = span > 0 ? (double)by * 8 / span : 0;
 	fmt_count(pks, sizeof(pks), pk);
@@ -342,7 +340,7 @@ draw_counters(struct tui *t)
 	s[3] = g_strdup_printf("%s pkt/s", pps);
 	s[4] = g_strdup_printf("%s (avg %s)", bps, abps);
 	s[5] = g_strdup(bps);
-	if (c->live) {
+	if (live) {
 		s[6] = g_strdup_printf("kernel drops %s (%s) of %s received, "
 		    "taptop counted %s", drops, pct, recvs, pks);
 		s[7] = g_strdup_printf("drops %s (%s)", drops, pct);
@@ -357,7 +355,7 @@ draw_counters(struct tui *t)
 	seg[n++] = (struct fmt_seg){ s[2], s[3], 80 };
 	seg[n++] = (struct fmt_seg){ s[4], s[5], 85 };
 	seg[n++] = (struct fmt_seg){ s[6], s[7][0] != '\0' ? s[7] : NULL,
-	    c->live ? 70 : 5 };
+	    live ? 70 : 5 };
 	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
 	seg[n++] = (struct fmt_seg){ lim, lims, 65 };
 	line = fmt_segments(seg, n, "  ", COLS - 2);
@@ -827,25 +825,9 @@ draw_table(struct tui *t)
 
 /* ---- the hint line, help and menu ---- */
 
-static const struct fmt_seg table_keys[] = {
-	{ "?:help", NULL, 100 },
-	{ "1-9,Tab:panel", "1-9:panel", 90 },
-	{ "a:add", NULL, 80 },
-	{ "x:close", NULL, 70 },
-	{ "/:filter", NULL, 85 },
-	{ "Y:global filter", "Y:global", 60 },
-	{ "s/S:sort", NULL, 75 },
-	{ "p:pause", NULL, 65 },
-	{ "r:reset", NULL, 40 },
-	{ "b:bits", NULL, 50 },
-	{ "+/-:refresh", NULL, 30 },
-	{ "q:quit", NULL, 95 },
-};
-
 static void
 draw_hint(struct tui *t)
 {
-	const char *hint;
 	char *line;
 	int y = LINES - 1;
 
@@ -855,63 +837,20 @@ draw_hint(struct tui *t)
 		    AT_MSG]);
 		return;
 	}
-	switch (t->mode) {
-	case MODE_HELP:
-		hint = "\u2191\u2193 PgUp PgDn: scroll   any other key: back";
-		break;
-	case MODE_MENU:
-		hint = "\u2191\u2193: choose   Enter: add   Esc: cancel";
-		break;
-	default:
-		/* The keys that matter most stay on a narrow screen. */
-		line = fmt_segments(table_keys, (int)G_N_ELEMENTS(table_keys),
-		    "  ", COLS - 2);
-		fill(y, t->attr[AT_HINT]);
-		put(t, y, 1, COLS - 2, line, t->attr[AT_HINT]);
-		g_free(line);
-		return;
-	}
+	/* The keys that matter most stay on a narrow screen. */
+	line = keys_hint(mode_keys(t->mode), COLS - 2);
 	fill(y, t->attr[AT_HINT]);
-	put(t, y, 1, COLS - 2, hint, t->attr[AT_HINT]);
+	put(t, y, 1, COLS - 2, line, t->attr[AT_HINT]);
+	g_free(line);
 }
 
-static const char *const help_text[] = {
+/* The help screen: what is not about keys, around keys.c's lines. */
+static const char *const help_head[] = {
 	"taptop: network traffic statistics, live",
 	"",
-	"Panels",
-	"  1-9              show panel N",
-	"  Tab  \u2192           next panel",
-	"  Shift-Tab  \u2190     previous panel",
-	"  a                add a panel: its type, then a filter (or none)",
-	"  x                close the active panel",
-	"  /                edit the active panel's display filter",
-	"  Y                edit the global display filter (ANDed into all)",
-	"  r                reset the active panel's counts",
-	"",
-	"The table",
-	"  \u2191 \u2193 PgUp PgDn    scroll the rows",
-	"  Home End         first / last row",
-	"  < >              scroll the columns left / right",
-	"  s                sort by the next column",
-	"  S                reverse the sort",
-	"  b                byte columns in bytes or bits",
-	"",
-	"Display",
-	"  p  Space         pause the display (capture and counting go on)",
-	"  + -              refresh less / more often (-d sets it at start)",
-	"  Ctrl-L           redraw the screen",
-	"  ?  F1            this help",
-	"  q  F10           quit (so do Ctrl-C and SIGTERM)",
-	"",
-	"The filter prompt",
-	"  \u2190 \u2192 Home End     move (also Ctrl-A, Ctrl-E)",
-	"  Backspace Del    delete a character",
-	"  Ctrl-U Ctrl-K    delete to the start / to the end",
-	"  Ctrl-W           delete the word before the cursor",
-	"  \u2191 \u2193              history (in $XDG_STATE_HOME/taptop/history)",
-	"  Tab              complete a field or protocol name",
-	"  Enter            apply (a bad filter is refused, the old one stays)",
-	"  Esc              cancel",
+};
+
+static const char *const help_foot[] = {
 	"",
 	"A changed filter restarts the counts of the panels it applies to.",
 	"Rates: current over the last refresh; a file's average over its",
@@ -921,16 +860,28 @@ static const char *const help_text[] = {
 static void
 draw_help(struct tui *t)
 {
-	int rows = LINES - 1, n = (int)G_N_ELEMENTS(help_text), y;
+	GPtrArray *text = g_ptr_array_new();
+	GPtrArray *keys = keys_help_lines(t->utf8);
+	int rows = LINES - 1, n, y;
+	size_t i;
 
+	for (i = 0; i < G_N_ELEMENTS(help_head); i++)
+		g_ptr_array_add(text, (char *)help_head[i]);
+	for (i = 0; i < keys->len; i++)
+		g_ptr_array_add(text, g_ptr_array_index(keys, i));
+	for (i = 0; i < G_N_ELEMENTS(help_foot); i++)
+		g_ptr_array_add(text, (char *)help_foot[i]);
+	n = (int)text->len;
 	t->help_scroll = CLAMP(t->help_scroll, 0, MAX(n - rows, 0));
 	for (y = 0; y < rows && t->help_scroll + y < n; y++) {
-		const char *s = help_text[t->help_scroll + y];
+		const char *s = g_ptr_array_index(text, t->help_scroll + y);
 
 		put(t, y, 1, COLS - 2, s, y + t->help_scroll == 0 ||
 		    (s[0] != ' ' && s[0] != '\0') ? t->attr[AT_TITLE] :
 		    A_NORMAL);
 	}
+	g_ptr_array_free(text, TRUE);
+	g_ptr_array_unref(keys);
 	draw_hint(t);
 }
 
@@ -1107,10 +1058,13 @@ draw_prompt(struct tui *t, int *cy, int *cx)
 		}
 		put(t, y + 1, x + c0, avail - c0, caret->str, t->attr[AT_ERR]);
 		g_string_free(caret, TRUE);
-	} else
-		put(t, y + 1, 1, COLS - 2, "Enter: apply   Esc: cancel   "
-		    "Tab: complete   \u2191\u2193: history   Ctrl-U: clear",
-		    t->attr[AT_HINT] & ~A_REVERSE);
+	} else {
+		char *keys = keys_hint(KC_PROMPT, COLS - 2);
+
+		put(t, y + 1, 1, COLS - 2, keys, t->attr[AT_HINT] &
+		    ~A_REVERSE);
+		g_free(keys);
+	}
 	g_free(vis);
 	g_free(shown);
 	g_free(label);

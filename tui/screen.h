@@ -2,9 +2,10 @@
  * What the curses thread knows, shared by the main loop (tui.c) and the
  * drawing (screen.c).  Internal to tui/: the rest of taptop sees tui.h.
  *
- * Everything here belongs to the curses thread alone.  The capture
- * thread's counters are read through atomics, the panels' tables through
- * panel_snapshot(): no lock is held while anything below is drawn.
+ * Everything here belongs to the curses thread alone.  The capture's
+ * state and counters are read through capture.h's functions (atomics
+ * inside), the panels' tables through panel_snapshot(): no lock is held
+ * while anything below is drawn.
  */
 #ifndef TAPTOP_TUI_SCREEN_H
 #define TAPTOP_TUI_SCREEN_H
@@ -21,6 +22,7 @@
 
 #include "core/capture.h"
 #include "core/panel.h"
+#include "tui/keys.h"
 #include "tui/prompt.h"
 
 /* Rows around the table: two status lines, the tab bar, the panel's title
@@ -56,6 +58,19 @@ enum tui_mode {
 	MODE_MENU,			/* choosing a panel type to add */
 	MODE_PROMPT,
 };
+
+/* Where the keys of a mode are looked up (keys.h). */
+static inline enum keys_ctx
+mode_keys(enum tui_mode m)
+{
+	switch (m) {
+	case MODE_TABLE:	return (KC_TABLE);
+	case MODE_HELP:		return (KC_HELP);
+	case MODE_MENU:		return (KC_MENU);
+	case MODE_PROMPT:	return (KC_PROMPT);
+	}
+	return (KC_TABLE);
+}
 
 enum prompt_kind {
 	PROMPT_FILTER,			/* the active panel's filter */

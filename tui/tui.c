@@ -1,5 +1,5 @@
 /*
- * The curses interface: the terminal, the main loop, and the keys.
+ * The curses interface: the main loop, and what the keys do.
  *
  * One thread, this one, owns the terminal.  It sleeps in poll() on the
  * terminal for at most POLL_MS, so a key is answered as soon as it is
@@ -11,14 +11,12 @@
  * panel (panel_snapshot: the table is ours, no lock is held while it is
  * sorted and drawn).
  *
- * The terminal is given back on every way out: quitting, a signal, the
- * terminal going away (POLLHUP, EOF or EIO on it), exit() anywhere (an
- * atexit handler), and a crash (a handler for the fatal signals writes
- * the terminal's reset strings and restores its modes, then lets the
- * previous handler, a sanitizer's or the default, have the signal).
+ * The terminal is given back (term.c) on every way out: quitting, a
+ * signal, the terminal going away (POLLHUP, EOF or EIO on it), exit()
+ * anywhere, and a crash.  Which key does what is keys.c's table; this
+ * file carries the actions out.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -28,208 +26,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "core/clock.h"
 #include "core/tap.h"
 #include "tui/fmt.h"
+#include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/term.h"
 #include "tui/tui.h"
 
 #define POLL_MS		100	/* longest sleep: how late a signal is seen */
 #define MSG_MS		3000	/* a message stays this long */
-#define ESC_DELAY_MS	25	/* a lone Esc is a key after this */
 #define DELAY_MIN	0.1
 #define DELAY_MAX	3600.0
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-/* ---- the terminal ---- */
-
-static const int fatal_signals[] = {
-	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT,
-};
-
-static struct {
-	SCREEN			*scr;
-	FILE			*tty;		/* /dev/tty, if we opened it */
-	int			 in_fd, out_fd;
-	volatile sig_atomic_t	 active;	/* curses owns the terminal */
-	struct termios		 saved;
-	bool			 have_saved;
-	bool			 atexit_set;
-	/* What a crash writes: attributes off, cursor on, keypad off, the
-	 * normal screen back. */
-	char			 reset[256];
-	size_t			 reset_len;
-	struct sigaction	 old[G_N_ELEMENTS(fatal_signals)];
-} term;
-
-/* Async-signal-safe: write, tcsetattr, sigaction and raise only. */
-static void
-term_crash(int sig, siginfo_t *si, void *uc)
-{
-	ssize_t r;
-	size_t i;
-
-	if (term.active) {
-		term.active = 0;
-		if (term.reset_len > 0)
-			r = write(term.out_fd, term.reset, term.reset_len);
-		(void)r;
-		if (term.have_saved)
-			(void)tcsetattr(term.in_fd, TCSANOW, &term.saved);
-	}
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		if (fatal_signals[i] == sig)
-			(void)sigaction(sig, &term.old[i], NULL);
-	/* A fault happens again on return and reaches the old handler (a
-	 * sanitizer's, or the default); a signal that was sent, as SIGQUIT
-	 * and abort()'s SIGABRT are, must be sent again. */
-	(void)uc;
-	if (sig == SIGQUIT || sig == SIGABRT || si == NULL ||
-	    si->si_code <= 0)
-		(void)raise(sig);
-}
-
-static void
-term_atexit(void)
-{
-	if (term.active) {
-		term.active = 0;
-		endwin();
-	}
-}
-
-/* Appends a terminfo string, without its padding ("$<5>"). */
-static void
-add_reset(const char *cap)
-{
-	const char *s = tigetstr(cap);
-
-	if (s == NULL || s == (const char *)-1)
-		return;
-	for (; *s != '\0' && term.reset_len + 1 < sizeof(term.reset); s++) {
-		if (s[0] == '$' && s[1] == '<') {
-			while (*s != '\0' && *s != '>')
-				s++;
-			if (*s == '\0')
-				break;
-			continue;
-		}
-		term.reset[term.reset_len++] = *s;
-	}
-}
-
-static bool
-term_open(struct tui *t)
-{
-	FILE *in = stdin, *out = stdout;
-	const char *nc = getenv("NO_COLOR");
-	struct sigaction sa;
-	size_t i;
-
-	/* With -r - the capture comes in on stdin: talk to the terminal
-	 * itself. */
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		if ((term.tty = fopen("/dev/tty", "r+e")) == NULL) {
-			fprintf(stderr, "taptop: no terminal for the "
-			    "interface (/dev/tty: %s); use --batch\n",
-			    strerror(errno));
-			return (false);
-		}
-		in = out = term.tty;
-	}
-	term.in_fd = fileno(in);
-	term.out_fd = fileno(out);
-	term.have_saved = tcgetattr(term.in_fd, &term.saved) == 0;
-	if ((term.scr = newterm(NULL, out, in)) == NULL) {
-		fprintf(stderr, "taptop: cannot start the terminal interface "
-		    "(TERM=%s); use --batch\n", getenv("TERM") != NULL ?
-		    getenv("TERM") : "");
-		if (term.tty != NULL)
-			fclose(term.tty);
-		term.tty = NULL;
-		return (false);
-	}
-	set_term(term.scr);
-	term.active = 1;
-	if (!term.atexit_set)
-		term.atexit_set = atexit(term_atexit) == 0;
-	term.reset_len = 0;
-	add_reset("sgr0");
-	add_reset("cnorm");
-	add_reset("rmkx");
-	add_reset("rmcup");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = term_crash;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		sigaction(fatal_signals[i], &sa, &term.old[i]);
-
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(ESC_DELAY_MS);
-	curs_set(0);
-	t->color = has_colors() && (nc == NULL || nc[0] == '\0');
-	screen_init(t);
-	return (true);
-}
-
-static void
-term_close(void)
-{
-	size_t i;
-
-	if (!term.active)
-		return;
-	term.active = 0;
-	endwin();
-	for (i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
-		sigaction(fatal_signals[i], &term.old[i], NULL);
-	delscreen(term.scr);
-	term.scr = NULL;
-	if (term.tty != NULL)
-		fclose(term.tty);
-	term.tty = NULL;
-}
-
-/* Follows the terminal's size (SIGWINCH, or after a suspension). */
-static void
-term_resize(struct tui *t)
-{
-	struct winsize ws;
-
-	if (ioctl(term.out_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
-		resizeterm(ws.ws_row, ws.ws_col);
-	t->dirty = true;
-}
-
-/* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
-static void
-term_suspend(struct tui *t)
-{
-	endwin();
-	kill(getpid(), SIGSTOP);
-	term_resize(t);
-	clearok(curscr, TRUE);
-	t->dirty = true;
-}
 
 /*
  * GLib's warnings, from any thread, would scribble over the screen: while
@@ -428,17 +238,17 @@ static void
 tick(struct tui *t)
 {
 	int64_t now = mono_ms();
-	uint64_t pk = atomic_load(&t->cap->packets);
-	uint64_t by = atomic_load(&t->cap->bytes);
+	struct capture_counters n;
 	struct tview *v;
 
+	capture_counters(t->cap, &n);
 	if (now > t->last_ms) {
-		t->pps = (double)(pk - t->last_packets) * 1000 /
+		t->pps = (double)(n.packets - t->last_packets) * 1000 /
 		    (double)(now - t->last_ms);
-		t->bps = (double)(by - t->last_bytes) * 1000 /
+		t->bps = (double)(n.bytes - t->last_bytes) * 1000 /
 		    (double)(now - t->last_ms);
-		t->last_packets = pk;
-		t->last_bytes = by;
+		t->last_packets = n.packets;
+		t->last_bytes = n.bytes;
 		t->last_ms = now;
 	}
 	if (capture_get_state(t->cap) != CAPTURE_RUNNING && t->end_ms == 0)
@@ -681,30 +491,6 @@ prompt_history(struct tui *t, bool older)
 	prompt_validate(t);
 }
 
-/* The editing keys: curses function keys, then control characters. */
-static const struct {
-	wint_t		ch;
-	bool		fn;
-	enum le_op	op;
-} edit_keys[] = {
-	{ KEY_LEFT, true, LE_LEFT },
-	{ KEY_RIGHT, true, LE_RIGHT },
-	{ KEY_HOME, true, LE_HOME },
-	{ KEY_END, true, LE_END },
-	{ KEY_BACKSPACE, true, LE_BACKSPACE },
-	{ KEY_DC, true, LE_DELETE },
-	{ 1, false, LE_HOME },			/* ^A */
-	{ 2, false, LE_LEFT },			/* ^B */
-	{ 4, false, LE_DELETE },		/* ^D */
-	{ 5, false, LE_END },			/* ^E */
-	{ 6, false, LE_RIGHT },			/* ^F */
-	{ 8, false, LE_BACKSPACE },		/* ^H */
-	{ 11, false, LE_KILL_EOL },		/* ^K */
-	{ 21, false, LE_KILL_BOL },		/* ^U */
-	{ 23, false, LE_KILL_WORD },		/* ^W */
-	{ 127, false, LE_BACKSPACE },		/* DEL */
-};
-
 static void
 prompt_edited(struct tui *t)
 {
@@ -713,62 +499,19 @@ prompt_edited(struct tui *t)
 	prompt_validate(t);
 }
 
+/* Printable text; only ASCII on a terminal that is not UTF-8. */
 static void
-key_prompt(struct tui *t, wint_t ch, bool fn)
+prompt_insert(struct tui *t, wint_t ch, bool fn)
 {
-	struct tprompt *pr = &t->prompt;
 	char utf8[8];
-	size_t i;
 	int n;
 
-	t->dirty = true;
-	for (i = 0; i < G_N_ELEMENTS(edit_keys); i++)
-		if (edit_keys[i].ch == ch && edit_keys[i].fn == fn) {
-			if (le_edit(&pr->le, edit_keys[i].op))
-				prompt_edited(t);
-			return;
-		}
-	if (fn) {
-		switch (ch) {
-		case KEY_UP:
-			prompt_history(t, true);
-			break;
-		case KEY_DOWN:
-			prompt_history(t, false);
-			break;
-		case KEY_ENTER:
-			prompt_apply(t);
-			break;
-		default:
-			break;
-		}
-		return;
-	}
-	switch (ch) {
-	case '\t':
-		prompt_complete(t);
-		return;
-	case '\n':
-	case '\r':
-		prompt_apply(t);
-		return;
-	case 27:		/* Esc */
-	case 7:			/* ^G */
-		prompt_close(t);
-		return;
-	case 12:		/* ^L */
-		clearok(curscr, TRUE);
-		return;
-	default:
-		break;
-	}
-	/* Printable text; only ASCII on a terminal that is not UTF-8. */
-	if (ch < 0x20 || ch == 0x7f || (!t->utf8 && ch > 0x7e) ||
+	if (fn || ch < 0x20 || ch == 0x7f || (!t->utf8 && ch > 0x7e) ||
 	    !g_unichar_isprint((gunichar)ch))
 		return;
 	n = g_unichar_to_utf8((gunichar)ch, utf8);
 	utf8[n] = '\0';
-	le_insert(&pr->le, utf8);
+	le_insert(&t->prompt.le, utf8);
 	prompt_edited(t);
 }
 
@@ -784,73 +527,80 @@ class_count(void)
 	return (n);
 }
 
+/* The menu's Enter: ask for the new panel's filter. */
 static void
-key_menu(struct tui *t, wint_t ch, bool fn)
+menu_choose(struct tui *t)
+{
+	int n = class_count();
+
+	t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
+	prompt_open(t, PROMPT_NEW, panel_class_at(t->menu_sel), "");
+}
+
+/* A letter in the menu: the next type whose name starts with it. */
+static void
+menu_jump(struct tui *t, wint_t ch, bool fn)
 {
 	int n = class_count(), i;
 
-	t->dirty = true;
-	if (fn) {
-		switch (ch) {
-		case KEY_UP:	t->menu_sel--; break;
-		case KEY_DOWN:	t->menu_sel++; break;
-		case KEY_PPAGE:	t->menu_sel -= 10; break;
-		case KEY_NPAGE:	t->menu_sel += 10; break;
-		case KEY_HOME:	t->menu_sel = 0; break;
-		case KEY_END:	t->menu_sel = n - 1; break;
-		case KEY_ENTER:
-			t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
-			prompt_open(t, PROMPT_NEW,
-			    panel_class_at(t->menu_sel), "");
-			return;
-		default:
+	for (i = 1; i <= n && !fn && ch < 0x80; i++) {
+		int k = (t->menu_sel + i) % n;
+
+		if (panel_class_at(k)->name[0] == (char)ch) {
+			t->menu_sel = k;
 			break;
 		}
-		t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
-		return;
-	}
-	switch (ch) {
-	case '\n':
-	case '\r':
-		t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
-		prompt_open(t, PROMPT_NEW, panel_class_at(t->menu_sel), "");
-		return;
-	case 27:
-	case 'q':
-	case 7:
-		t->mode = MODE_TABLE;
-		return;
-	default:
-		/* A letter: the next type whose name starts with it. */
-		for (i = 1; i <= n && ch < 0x80; i++) {
-			int k = (t->menu_sel + i) % n;
-
-			if (panel_class_at(k)->name[0] == (char)ch) {
-				t->menu_sel = k;
-				break;
-			}
-		}
-		return;
 	}
 }
 
+/*
+ * Up, Down, PgUp, PgDn, Home and End: through the rows of the table, the
+ * menu's entries or the help's lines, whichever the mode shows.  unit is
+ * KA_LINE, KA_PAGE or KA_ENDS.
+ */
 static void
-key_help(struct tui *t, wint_t ch, bool fn)
+go_move(struct tui *t, enum keys_action unit, int dir)
 {
-	t->dirty = true;
-	if (fn) {
-		switch (ch) {
-		case KEY_UP:	t->help_scroll--; return;
-		case KEY_DOWN:	t->help_scroll++; return;
-		case KEY_PPAGE:	t->help_scroll -= LINES - 2; return;
-		case KEY_NPAGE:	t->help_scroll += LINES - 2; return;
-		case KEY_HOME:	t->help_scroll = 0; return;
-		case KEY_END:	t->help_scroll = 1000; return;
-		case KEY_RESIZE: return;
-		default:	break;
-		}
+	int n, page;
+
+	switch (t->mode) {
+	case MODE_TABLE:
+		page = screen_body_rows();
+		if (unit == KA_ENDS)
+			view_scroll(t, dir < 0 ? 0 : G_MAXINT / 2, true);
+		else
+			view_scroll(t, unit == KA_PAGE ? dir * page : dir,
+			    false);
+		break;
+	case MODE_MENU:
+		n = class_count();
+		if (unit == KA_ENDS)
+			t->menu_sel = dir < 0 ? 0 : n - 1;
+		else
+			t->menu_sel += unit == KA_PAGE ? dir * 10 : dir;
+		t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
+		break;
+	case MODE_HELP:
+		/* draw_help clamps it to the text. */
+		if (unit == KA_ENDS)
+			t->help_scroll = dir < 0 ? 0 : G_MAXINT / 2;
+		else
+			t->help_scroll += unit == KA_PAGE ? dir * (LINES - 2) :
+			    dir;
+		break;
+	case MODE_PROMPT:
+		break;
 	}
-	t->mode = MODE_TABLE;
+}
+
+/* Esc and the like: back to the panels from wherever we are. */
+static void
+go_back(struct tui *t)
+{
+	if (t->mode == MODE_PROMPT)
+		prompt_close(t);
+	else
+		t->mode = MODE_TABLE;
 }
 
 static void
@@ -879,122 +629,146 @@ sort_next(struct tui *t, struct tview *v)
 }
 
 static void
-key_table(struct tui *t, wint_t ch, bool fn)
+sort_reverse(struct tui *t, struct tview *v)
+{
+	if (v->sort_col < 0) {
+		message(t, false, "no sort column: s picks one");
+		return;
+	}
+	v->sort_desc = !v->sort_desc;
+	view_sort(v);
+}
+
+static void
+show_panel(struct tui *t, wint_t ch)
+{
+	if ((int)(ch - '1') < (int)t->views->len)
+		activate(t, (int)(ch - '1'));
+	else
+		message(t, true, "no panel %d", (int)(ch - '0'));
+}
+
+static void
+toggle_pause(struct tui *t, struct tview *v)
+{
+	t->paused = !t->paused;
+	if (!t->paused && v != NULL)
+		view_refresh(v);
+	message(t, false, t->paused ? "display paused (capture goes on): "
+	    "p resumes" : "display resumed");
+}
+
+static void
+reset_active(struct tui *t, struct tview *v)
+{
+	reset_tap_listener(v->panel);
+	view_refresh(v);
+	view_forget_widths(v);
+	message(t, false, "%s reset", v->panel->cls->name);
+}
+
+static void
+toggle_bits(struct tui *t, struct tview *v)
+{
+	t->bits = !t->bits;
+	if (v != NULL)
+		view_forget_widths(v);
+	message(t, false, "byte columns in %s", t->bits ? "bits" : "bytes");
+}
+
+/* Carries out what keys.c's table says the key does. */
+static void
+run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 {
 	struct tview *v = active_view(t);
-	int body = screen_body_rows();
 
-	t->dirty = true;
-	if (fn) {
-		switch (ch) {
-		case KEY_F(10):	t->quit = true; break;
-		case KEY_F(1):
-			t->mode = MODE_HELP;
-			t->help_scroll = 0;
-			break;
-		case KEY_RIGHT:	activate(t, t->active + 1); break;
-		case KEY_LEFT:
-		case KEY_BTAB:	activate(t, t->active - 1); break;
-		case KEY_UP:	view_scroll(t, -1, false); break;
-		case KEY_DOWN:	view_scroll(t, 1, false); break;
-		case KEY_PPAGE:	view_scroll(t, -body, false); break;
-		case KEY_NPAGE:	view_scroll(t, body, false); break;
-		case KEY_HOME:	view_scroll(t, 0, true); break;
-		case KEY_END:	view_scroll(t, G_MAXINT / 2, true); break;
-		default:	break;
-		}
-		return;
-	}
-	if (ch >= '1' && ch <= '9') {
-		if ((int)(ch - '1') < (int)t->views->len)
-			activate(t, (int)(ch - '1'));
-		else
-			message(t, true, "no panel %d", (int)(ch - '0'));
-		return;
-	}
-	switch (ch) {
-	case 'q':
+	switch (b->action) {
+	case KA_QUIT:
 		t->quit = true;
 		break;
-	case '?':
+	case KA_HELP:
 		t->mode = MODE_HELP;
 		t->help_scroll = 0;
 		break;
-	case '\t':
-		activate(t, t->active + 1);
+	case KA_PANEL:
+		show_panel(t, ch);
 		break;
-	case 'a':
+	case KA_PANEL_NEXT:
+		activate(t, t->active + b->arg);
+		break;
+	case KA_ADD:
 		t->mode = MODE_MENU;
 		break;
-	case 'x':
+	case KA_CLOSE:
 		close_active(t);
 		break;
-	case '/':
+	case KA_FILTER:
 		if (v != NULL)
 			prompt_open(t, PROMPT_FILTER, NULL, v->panel->filter);
 		else
 			message(t, true, "no panel: press a to add one");
 		break;
-	case 'Y':
+	case KA_GLOBAL_FILTER:
 		prompt_open(t, PROMPT_GLOBAL, NULL, t->global_filter);
 		break;
-	case 's':
+	case KA_RESET:
+		if (v != NULL)
+			reset_active(t, v);
+		break;
+	case KA_LINE:
+	case KA_PAGE:
+	case KA_ENDS:
+		go_move(t, b->action, b->arg);
+		break;
+	case KA_COLUMNS:
+		/* The layout clamps it on the right. */
+		if (v != NULL && (b->arg > 0 || v->hcol > 0))
+			v->hcol += b->arg;
+		break;
+	case KA_SORT:
 		if (v != NULL)
 			sort_next(t, v);
 		break;
-	case 'S':
-		if (v == NULL)
-			break;
-		if (v->sort_col < 0) {
-			message(t, false, "no sort column: s picks one");
-			break;
-		}
-		v->sort_desc = !v->sort_desc;
-		view_sort(v);
-		break;
-	case '<':
-		if (v != NULL && v->hcol > 0)
-			v->hcol--;
-		break;
-	case '>':
+	case KA_SORT_REVERSE:
 		if (v != NULL)
-			v->hcol++;	/* the layout clamps it */
+			sort_reverse(t, v);
 		break;
-	case 'p':
-	case ' ':
-		t->paused = !t->paused;
-		if (!t->paused && v != NULL)
-			view_refresh(v);
-		message(t, false, t->paused ? "display paused (capture goes "
-		    "on): p resumes" : "display resumed");
+	case KA_BITS:
+		toggle_bits(t, v);
 		break;
-	case 'r':
-		if (v == NULL)
-			break;
-		reset_tap_listener(v->panel);
-		view_refresh(v);
-		view_forget_widths(v);
-		message(t, false, "%s reset", v->panel->cls->name);
+	case KA_PAUSE:
+		toggle_pause(t, v);
 		break;
-	case 'b':
-		t->bits = !t->bits;
-		if (v != NULL)
-			view_forget_widths(v);
-		message(t, false, "byte columns in %s", t->bits ? "bits" :
-		    "bytes");
+	case KA_DELAY:
+		change_delay(t, b->arg);
 		break;
-	case '+':
-	case '=':
-		change_delay(t, 1);
-		break;
-	case '-':
-	case '_':
-		change_delay(t, -1);
-		break;
-	case 12:	/* ^L */
+	case KA_REDRAW:
 		clearok(curscr, TRUE);
 		break;
-	default:
+	case KA_BACK:
+		go_back(t);
+		break;
+	case KA_CHOOSE:
+		menu_choose(t);
+		break;
+	case KA_JUMP:
+		menu_jump(t, ch, fn);
+		break;
+	case KA_EDIT:
+		if (le_edit(&t->prompt.le, (enum le_op)b->arg))
+			prompt_edited(t);
+		break;
+	case KA_HISTORY:
+		prompt_history(t, b->arg < 0);
+		break;
+	case KA_COMPLETE:
+		prompt_complete(t);
+		break;
+	case KA_APPLY:
+		prompt_apply(t);
+		break;
+	case KA_INSERT:
+		prompt_insert(t, ch, fn);
 		break;
 	}
 }
@@ -1002,40 +776,14 @@ key_table(struct tui *t, wint_t ch, bool fn)
 static void
 handle_key(struct tui *t, wint_t ch, bool fn)
 {
-	if (fn && ch == KEY_RESIZE) {
-		t->dirty = true;
+	const struct binding *b;
+
+	t->dirty = true;
+	/* A resize is no key: the layout follows in every mode. */
+	if (fn && ch == KEY_RESIZE)
 		return;
-	}
-	switch (t->mode) {
-	case MODE_TABLE:	key_table(t, ch, fn); break;
-	case MODE_HELP:		key_help(t, ch, fn); break;
-	case MODE_MENU:		key_menu(t, ch, fn); break;
-	case MODE_PROMPT:	key_prompt(t, ch, fn); break;
-	}
-}
-
-/*
- * The terminal said it was readable and curses found no key: either a
- * byte curses did not want yet, or the end (EOF, EIO).  One byte settles
- * it; a real one goes back to curses.
- */
-static bool
-probe_tty(void)
-{
-	int fl = fcntl(term.in_fd, F_GETFL);
-	unsigned char c;
-	ssize_t k;
-
-	if (fl >= 0)
-		(void)fcntl(term.in_fd, F_SETFL, fl | O_NONBLOCK);
-	k = read(term.in_fd, &c, 1);
-	if (fl >= 0)
-		(void)fcntl(term.in_fd, F_SETFL, fl);
-	if (k == 1) {
-		ungetch(c);
-		return (true);
-	}
-	return (k < 0 && (errno == EAGAIN || errno == EINTR));
+	if ((b = keys_lookup(mode_keys(t->mode), ch, fn)) != NULL)
+		run_action(t, b, ch, fn);
 }
 
 static void
@@ -1051,7 +799,7 @@ read_keys(struct tui *t)
 		}
 		if (n > 0 || t->quit || probes++ > 0)
 			break;
-		if (!probe_tty()) {
+		if (!term_alive()) {
 			t->quit = true;	/* the terminal is gone */
 			break;
 		}
@@ -1067,10 +815,12 @@ handle_signals(struct tui *t, const sigset_t *set)
 	while (!t->quit && (sig = sigtimedwait(set, NULL, &zero)) > 0) {
 		switch (sig) {
 		case SIGWINCH:
-			term_resize(t);
+			term_resize();
+			t->dirty = true;
 			break;
 		case SIGTSTP:
-			term_suspend(t);
+			term_suspend();
+			t->dirty = true;
 			break;
 		case SIGUSR1:		/* the capture ended */
 			t->next_tick = 0;
@@ -1097,7 +847,7 @@ run_loop(struct tui *t, const sigset_t *waitset)
 		wait = MIN(POLL_MS, MAX(t->next_tick - now, 0));
 		if (t->msg != NULL)
 			wait = MIN(wait, MAX(t->msg_until - now, 0));
-		pfd.fd = term.in_fd;
+		pfd.fd = term_input_fd();
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		n = poll(&pfd, 1, (int)wait);
@@ -1146,6 +896,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
     const struct tui_opts *o)
 {
 	struct tui t;
+	const char *nc;
 	sigset_t own, waitset;
 	enum capture_state st;
 	guint i;
@@ -1164,12 +915,15 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	history_init(&t.hist, HISTORY_CAP);
 	t.hist_path = history_default_path();
 	(void)history_load(&t.hist, t.hist_path);
-	if (!term_open(&t)) {
+	if (!term_open()) {
 		history_free(&t.hist);
 		g_free(t.hist_path);
 		g_free(t.global_filter);
 		return (EXIT_FAILURE);
 	}
+	nc = getenv("NO_COLOR");
+	t.color = has_colors() && (nc == NULL || nc[0] == '\0');
+	screen_init(&t);
 	g_log_set_default_handler(glog_handler, NULL);
 
 	/* SIGWINCH and SIGTSTP are polled too; blocked before the capture
@@ -1199,8 +953,8 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	glog_flush();
 	st = capture_get_state(cap);
 	if ((st == CAPTURE_FAILED || st == CAPTURE_IFACE_DOWN) &&
-	    cap->error != NULL) {
-		fprintf(stderr, "taptop: %s\n", cap->error);
+	    capture_error(cap) != NULL) {
+		fprintf(stderr, "taptop: %s\n", capture_error(cap));
 		rc = EXIT_FAILURE;
 	}
 	for (i = 0; i < t.views->len; i++)
