@@ -294,7 +294,7 @@ report_text(FILE *fp, const struct report_capture *cap,
     struct panel *const *panels, int n)
 {
 	GString *out = g_string_new(NULL);
-	struct table *t;
+	const struct table *t;
 	char *s;
 	int i;
 
@@ -314,9 +314,8 @@ report_text(FILE *fp, const struct report_capture *cap,
 			continue;
 		if (out->len > 0)
 			g_string_append_c(out, '\n');
-		t = panel_snapshot(panels[i]);
+		t = panel_table(panels[i]);
 		text_table(out, panels[i], t);
-		table_free(t);
 	}
 	fwrite(out->str, 1, out->len, fp);
 	g_string_free(out, TRUE);
@@ -409,7 +408,7 @@ report_json(FILE *fp, const struct report_capture *cap,
 {
 	static const struct report_capture none;
 	GString *out = g_string_new("{\"capture\":{\"source\":");
-	struct table *t;
+	const struct table *t;
 	bool first = true;
 	int i;
 
@@ -427,9 +426,8 @@ report_json(FILE *fp, const struct report_capture *cap,
 		if (!first)
 			g_string_append(out, ",\n");
 		first = false;
-		t = panel_snapshot(panels[i]);
+		t = panel_table(panels[i]);
 		json_panel(out, panels[i], t);
-		table_free(t);
 	}
 	g_string_append(out, "]}\n");
 	fwrite(out->str, 1, out->len, fp);

@@ -3,13 +3,15 @@
  * and the two escapers every front end uses for text that came from
  * packets.
  *
- * The printers draw each panel (draw_tap_listener) so its table is
- * current, then sort and format a copy with no tap lock held.  They must
- * not be called from inside a tap callback.  Rows are sorted by the
- * class's default_sort, descending and stable (ties stay in the order the
- * panel drew them, which for conversations and endpoints is the order
- * first seen, as tshark lists them); a class without one (summary,
- * protocols) keeps the drawn order, the protocol tree's.
+ * The printers take each panel's table (panel_table: drawn and sorted
+ * only if the panel saw something new since the last print, so a
+ * --interval print of idle panels redraws nothing) and format it with no
+ * tap lock held.  They must not be called from inside a tap callback.
+ * Rows are sorted by the class's default_sort, descending and stable
+ * (ties stay in the order the panel drew them, which for conversations
+ * and endpoints is the order first seen, as tshark lists them); a class
+ * without one (summary, protocols) keeps the drawn order, the protocol
+ * tree's.
  *
  * JSON shape:
  *   {"capture": {"source": s, "packets": n, "bytes": n, "dropped": n,

@@ -654,6 +654,76 @@ START_TEST(protocols_cap)
 }
 END_TEST
 
+/* ---- redraw only what changed ---- */
+
+/* What a tick sees through panel_table: a panel that got no new packet is
+ * neither drawn (gen stays) nor sorted again and gives the same table; a
+ * busy one is drawn once for any number of packets and sorted; a reset
+ * or a new filter forces the next draw of an idle one. */
+START_TEST(idle_panel_not_redrawn)
+{
+	struct panel *busy = open_panel("conv.ip", 0), *idle;
+	const struct table *bt, *it;
+	struct table *copy;
+	unsigned bg, ig;
+	char *err = NULL;
+
+	idle = panel_open("conv.ip", "udp", 0, &err);	/* matches nothing */
+	ck_assert_msg(idle != NULL, "%s", err ? err : "?");
+	push_ip("ip", 1, 0.0, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	bt = panel_table(busy);
+	it = panel_table(idle);
+	ck_assert_int_eq(bt->nrows, 1);
+	ck_assert_int_eq(it->nrows, 0);
+	bg = busy->gen;
+	ig = idle->gen;
+	ck_assert_uint_eq(ig, 1);	/* a new panel is drawn once */
+
+	push_ip("ip", 2, 1.0, 60, ip4(10, 0, 0, 3), ip4(10, 0, 0, 4));
+	push_ip("ip", 3, 2.0, 60, ip4(10, 0, 0, 4), ip4(10, 0, 0, 3));
+	push_ip("ip", 4, 2.5, 60, ip4(10, 0, 0, 4), ip4(10, 0, 0, 3));
+	ck_assert_ptr_eq(panel_table(busy), bt);
+	ck_assert_uint_eq(busy->gen, bg + 1);
+	ck_assert_int_eq(bt->nrows, 2);
+	ck_assert_str_eq(a(busy, 0, "a"), "10.0.0.3");	/* sorted: frames */
+	ck_assert_ptr_eq(panel_table(idle), it);
+	ck_assert_uint_eq(idle->gen, ig);
+	ck_assert_ptr_eq(panel_table(busy), bt);	/* nothing new */
+	ck_assert_uint_eq(busy->gen, bg + 1);
+
+	reset_tap_listener(idle);
+	ck_assert_ptr_eq(panel_table(idle), it);
+	ck_assert_uint_eq(idle->gen, ig + 1);
+	ck_assert_ptr_null(panel_set_filter(idle, ""));	/* now all */
+	(void)panel_table(idle);
+	ck_assert_uint_eq(idle->gen, ig + 2);
+	ck_assert_int_eq(it->nrows, 0);
+	push_ip("ip", 5, 3.0, 60, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	(void)panel_table(idle);
+	ck_assert_uint_eq(idle->gen, ig + 3);
+	ck_assert_int_eq(it->nrows, 1);
+
+	/* A draw from elsewhere leaves the drawn order (first seen); the
+	 * next panel_table sorts it without drawing again. */
+	bg = busy->gen;
+	draw_tap_listener(busy);
+	ck_assert_uint_eq(busy->gen, bg + 1);
+	ck_assert_str_eq(a(busy, 0, "a"), "10.0.0.1");
+	ck_assert_ptr_eq(panel_table(busy), bt);
+	ck_assert_uint_eq(busy->gen, bg + 1);
+	ck_assert_str_eq(a(busy, 0, "a"), "10.0.0.3");
+	/* A snapshot is a copy of the same, and draws nothing. */
+	copy = panel_snapshot(busy);
+	ck_assert_uint_eq(busy->gen, bg + 1);
+	ck_assert_int_eq(copy->nrows, bt->nrows);
+	ck_assert_uint_eq(table_row(copy, 0)[table_col_index(copy,
+	    "frames")].u, u(busy, 0, "frames"));
+	table_free(copy);
+	panel_close(busy);
+	panel_close(idle);
+}
+END_TEST
+
 /* ---- a real frame through the dissectors ---- */
 
 /* Ethernet II, IPv4, UDP 5353 -> 53, 4 bytes of payload. */
@@ -715,6 +785,7 @@ suite_panels(void)
 	tcase_add_test(tc, protocols_tree);
 	tcase_add_test(tc, protocols_cap);
 	tcase_add_test(tc, real_frame);
+	tcase_add_test(tc, idle_panel_not_redrawn);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -215,6 +215,71 @@ START_TEST(draw_only_when_asked)
 }
 END_TEST
 
+/* One listener at a time, as a screen's tick draws: an idle listener's
+ * draw() is not called, a busy one's is; a reset, a new filter and a new
+ * global filter each force the next draw, a refused filter does not. */
+START_TEST(draw_one_only_if_changed)
+{
+	struct dissect edt;
+	struct probe idle = { .answer = TAP_PACKET_DONT_REDRAW };
+	struct probe busy = { .answer = TAP_PACKET_REDRAW };
+	int a = 1;
+	const void *data[] = { &a };
+	char *err;
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&idle, NULL, 0));
+	ck_assert_ptr_null(probe_listen(&busy, NULL, 0));
+	ck_assert(draw_tap_listener_if_changed(&idle));	/* new: drawn */
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 1);
+	ck_assert_int_eq(busy.draws, 1);
+
+	fake_packet(&edt, data, NULL, 1);
+	tap_push_packet(&edt);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(idle.packets, 2);	/* it saw them, said no */
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 1);
+	ck_assert_int_eq(busy.draws, 2);	/* two packets, one draw */
+	ck_assert(!draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(busy.draws, 2);
+
+	reset_tap_listener(&idle);
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert_int_eq(idle.draws, 2);
+
+	ck_assert_ptr_null(set_tap_dfilter(&idle, "frame"));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&busy));
+	err = set_tap_dfilter(&idle, "frame ==");
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert_int_eq(idle.draws, 3);
+
+	ck_assert_ptr_null(set_tap_global_dfilter("frame"));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_ptr_null(set_tap_global_dfilter(""));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 5);
+	ck_assert_int_eq(busy.draws, 4);
+
+	/* The unconditional draw is still there, and leaves nothing due. */
+	draw_tap_listener(&idle);
+	ck_assert_int_eq(idle.draws, 6);
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&edt));	/* not a listener */
+	remove_tap_listener(&idle);
+	remove_tap_listener(&busy);
+	dissect_free(&edt);
+}
+END_TEST
+
 START_TEST(remove_self_during_dispatch)
 {
 	struct dissect edt;
@@ -500,6 +565,7 @@ suite_tap(void)
 	tcase_add_test(tc, error_packets_need_the_flag);
 	tcase_add_test(tc, failed_until_reset);
 	tcase_add_test(tc, draw_only_when_asked);
+	tcase_add_test(tc, draw_one_only_if_changed);
 	tcase_add_test(tc, remove_self_during_dispatch);
 	tcase_add_test(tc, remove_other_during_dispatch);
 	tcase_add_test(tc, bad_filter_keeps_the_old_one);
