@@ -5,13 +5,10 @@
  * An open panel is registered as a tap listener whose tapdata is the struct
  * panel itself; the four callbacks below unwrap it and call the class.  The
  * tap engine holds the listener's lock (a spin lock, tap.c) around reset,
- * packet and draw, so the classes need no locking of their own.  The table
- * is drawn in place and sorted in place, and panel_table() draws only when
- * the tap engine says the listener needs it: a tick over idle panels
- * allocates, copies and sorts nothing.  finish() runs once the
- * listener has left the list (tap.h): it is the only place a panel is
- * freed, whether it was closed from the curses thread or removed from
- * inside a callback.
+ * packet and draw, so the classes need no locking of their own.  finish()
+ * runs once the listener has left the list (tap.h): it is the only place
+ * a panel is freed, whether it was closed from the curses thread or
+ * removed from inside a callback.
  */
 #include <string.h>
 
@@ -79,7 +76,7 @@ panel_draw(void *tapdata)
 	table_clear(p->table);
 	if (p->cls->draw != NULL)
 		p->cls->draw(p->state, p);
-	p->gen++;
+	p->drawn++;
 }
 
 static void
@@ -151,23 +148,33 @@ panel_set_filter(struct panel *p, const char *filter)
 	return (e);
 }
 
-const struct table *
-panel_table(struct panel *p)
+/* Takes the drawn table rather than copy it: only the drawing thread
+ * touches p->table, and the next draw refills a fresh one. */
+static struct table *
+take(struct panel *p)
 {
-	(void)draw_tap_listener_if_changed(p);
-	/* Whoever drew it (this, or a draw_tap_listener), it is sorted once
-	 * per draw: only the drawing thread touches p->table and p->gen. */
-	if (p->sorted_gen != p->gen) {
-		if (p->cls->default_sort != NULL)
-			table_sort(p->table, table_col_index(p->table,
-			    p->cls->default_sort), true);
-		p->sorted_gen = p->gen;
-	}
-	return (p->table);
+	struct table *t = p->table;
+
+	p->table = table_new(p->cls->cols, p->cls->ncols);
+	p->taken = p->drawn;
+	if (p->cls->default_sort != NULL)
+		table_sort(t, table_col_index(t, p->cls->default_sort), true);
+	return (t);
 }
 
 struct table *
 panel_snapshot(struct panel *p)
 {
-	return (table_dup(panel_table(p)));
+	draw_tap_listener(p);
+	return (take(p));
+}
+
+struct table *
+panel_snapshot_if_changed(struct panel *p)
+{
+	(void)draw_tap_listener_if_changed(p);
+	/* Drawn by that or by anyone since the last take: p->table is new. */
+	if (p->drawn == p->taken)
+		return (NULL);
+	return (take(p));
 }

@@ -43,15 +43,13 @@ struct panel {
 	const struct panel_class *cls;
 	char			*filter;	/* as typed, "" for none */
 	void			*state;
-	/* Filled by each draw, then sorted by panel_table(); the drawing
-	 * thread's (draws happen under the listener lock, on that thread). */
-	struct table		*table;
+	struct table		*table;		/* filled by draw */
 	size_t			 max_rows;	/* cap on rows kept */
-	/* Draws of table so far: a reader that keeps something made from
-	 * the table (a copy sorted another way, column widths) redoes it
-	 * when gen moves.  sorted_gen is the gen panel_table() last sorted. */
-	unsigned		 gen;
-	unsigned		 sorted_gen;
+	/* Draws so far, and the count when table was last taken by a
+	 * snapshot: equal when table holds nothing new.  The drawing
+	 * thread's, as table is. */
+	unsigned		 drawn;
+	unsigned		 taken;
 };
 
 /* The registry: panels/list.def, in order. */
@@ -71,20 +69,23 @@ void	 panel_close(struct panel *);
 char	*panel_set_filter(struct panel *, const char *filter);
 
 /*
- * The panel's table, current and sorted the class's way: by default_sort
- * descending, stable, or in the drawn order when the class has none
- * (protocols: tree order).  The panel is drawn only if its listener needs
- * it (tap.h: a packet that changed its state, a reset, a new filter, or
- * a new panel); an idle panel's table is returned as it was, neither
- * drawn, copied nor sorted again, and p->gen does not move.  No tap lock
- * is held while sorting.  The table stays the panel's: it must not be
- * changed or freed, and it is valid until the panel is next drawn (by
- * this, panel_snapshot or draw_tap_listener) or closed.  Only from the
- * one thread that draws, never from inside a tap callback.
+ * Draws the panel (draw_tap_listener) and returns its table sorted the
+ * class's way: by default_sort descending, stable, or in the drawn order
+ * when the class has none (protocols: tree order).  The table is handed
+ * over, not copied (the panel gets a fresh one for its next draw), so it
+ * is the caller's to table_free; no tap lock is held while sorting.  Only
+ * from the one thread that draws, never from inside a tap callback.
  */
-const struct table *panel_table(struct panel *);
-
-/* A copy of panel_table()'s table for the caller to keep (table_free). */
 struct table *panel_snapshot(struct panel *);
+
+/*
+ * The same, but only if there is something new: when the panel's
+ * listener needs no draw (tap.h: no packet changed its state, no reset,
+ * no new filter) and nothing has drawn it since the last snapshot, it
+ * returns NULL having drawn, copied and sorted nothing, and the caller
+ * keeps the table it took last time, which is still current.  A tick over
+ * idle panels so costs a lock and a test each.
+ */
+struct table *panel_snapshot_if_changed(struct panel *);
 
 #endif

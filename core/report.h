@@ -3,15 +3,13 @@
  * and the two escapers every front end uses for text that came from
  * packets.
  *
- * The printers take each panel's table (panel_table: drawn and sorted
- * only if the panel saw something new since the last print, so a
- * --interval print of idle panels redraws nothing) and format it with no
- * tap lock held.  They must not be called from inside a tap callback.
- * Rows are sorted by the class's default_sort, descending and stable
- * (ties stay in the order the panel drew them, which for conversations
- * and endpoints is the order first seen, as tshark lists them); a class
- * without one (summary, protocols) keeps the drawn order, the protocol
- * tree's.
+ * The printers take a snapshot of each panel (panel_snapshot: drawn so its
+ * table is current, sorted) and format it with no tap lock held.  They must
+ * not be called from inside a tap callback.  Rows are sorted by the
+ * class's default_sort, descending and stable (ties stay in the order the
+ * panel drew them, which for conversations and endpoints is the order
+ * first seen, as tshark lists them); a class without one (summary,
+ * protocols) keeps the drawn order, the protocol tree's.
  *
  * JSON shape:
  *   {"capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
@@ -42,6 +40,19 @@ void	 report_text(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
 void	 report_json(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
+
+/*
+ * The same from tables the caller took and keeps: tables[i] is a
+ * snapshot of panels[i] (NULL when panels[i] is).  A caller that prints
+ * again and again (--interval) takes panel_snapshot_if_changed() and keeps
+ * an idle panel's last table, so that panel is not drawn again.
+ */
+void	 report_text_tables(FILE *, const struct report_capture *,
+	    struct panel *const *panels, const struct table *const *tables,
+	    int n);
+void	 report_json_tables(FILE *, const struct report_capture *,
+	    struct panel *const *panels, const struct table *const *tables,
+	    int n);
 
 /*
  * The body of a JSON string (no quotes) for s: '"' and '\' escaped, every

@@ -621,7 +621,7 @@ static void
 draw_table(struct tui *t)
 {
 	struct tview *v;
-	const struct table *tb;
+	struct table *tb;
 	struct layout l;
 	char ***cells, **tree = NULL;
 	int body = screen_body_rows(), total, c, y, pathcol = -1;
@@ -669,7 +669,7 @@ draw_table(struct tui *t)
 	/* Format the rows on screen, and widen the columns to fit them. */
 	cells = g_new0(char **, (size_t)body);
 	for (y = 0; y < body && v->scroll + y < tb->nrows; y++) {
-		const union cell *row = table_row(tb, v->scroll + y);
+		union cell *row = table_row(tb, v->scroll + y);
 
 		cells[y] = g_new0(char *, (size_t)tb->ncols);
 		for (c = 0; c < tb->ncols; c++) {

@@ -4,7 +4,7 @@
  *
  * Everything here belongs to the curses thread alone.  The capture
  * thread's counters are read through atomics, the panels' tables through
- * panel_table(): no lock is held while anything below is drawn.
+ * panel_snapshot(): no lock is held while anything below is drawn.
  */
 #ifndef TAPTOP_TUI_SCREEN_H
 #define TAPTOP_TUI_SCREEN_H
@@ -33,14 +33,11 @@
 /* An open panel as the interface shows it. */
 struct tview {
 	struct panel	*panel;
-	/* The panel's table as panel_table gave it (the class's order; the
-	 * panel's, never freed here) and the panel's gen then; the table as
-	 * shown, sorted the user's way: raw itself, or sorted, a copy that
-	 * is ours.  Kept while paused, and while the panel is idle. */
-	const struct table *raw;
-	unsigned	 raw_gen;
-	const struct table *shown;
-	struct table	*sorted;
+	/* The last snapshot as panel_snapshot gave it (the class's order),
+	 * and as shown (sorted the user's way: raw itself, or a sorted
+	 * copy).  Kept while paused. */
+	struct table	*raw;
+	struct table	*shown;
 	int		 default_col;	/* the class's sort column, or -1 */
 	int		 sort_col;	/* -1: the drawn (tree) order */
 	bool		 sort_desc;
@@ -48,9 +45,8 @@ struct tview {
 	int		 hcol;		/* scrollable columns skipped */
 	int		*width;		/* per column; grows, never shrinks */
 	int		 nwidth;
-	/* shown changes (gen++) when the panel's table does and at each
-	 * sort; the widths are measured over its first rows once per
-	 * change. */
+	/* shown changes (gen++) at each snapshot and sort; the widths are
+	 * measured over its first rows once per change. */
 	unsigned	 gen, measured_gen;
 };
 

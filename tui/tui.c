@@ -7,9 +7,10 @@
  * main.c blocked (SIGINT, SIGTERM, SIGHUP) plus the two it blocks itself
  * (SIGWINCH, SIGTSTP) with sigtimedwait: no handler ever runs in the
  * middle of curses or of the capture thread.  Every -d seconds a tick
- * samples the counters and, unless paused, takes the active panel's table
- * (panel_table: redrawn only if the panel saw new packets, no lock held
- * while it is sorted and drawn); an idle panel's tick does nothing more.
+ * samples the counters and, unless paused, takes a snapshot of the active
+ * panel if it has something new (panel_snapshot_if_changed: the table is
+ * ours, no lock is held while it is sorted and drawn); an idle panel keeps
+ * the table, sort, widths and scroll it has.
  *
  * The terminal is given back on every way out: quitting, a signal, the
  * terminal going away (POLLHUP, EOF or EIO on it), exit() anywhere (an
@@ -330,12 +331,12 @@ view_new(struct panel *p)
 	return (v);
 }
 
-/* raw is the panel's: only the sorted copy is ours. */
 static void
 view_free_tables(struct tview *v)
 {
-	table_free(v->sorted);
-	v->sorted = NULL;
+	if (v->shown != v->raw)
+		table_free(v->shown);
+	table_free(v->raw);
 	v->shown = v->raw = NULL;
 }
 
@@ -362,28 +363,27 @@ static void
 view_sort(struct tview *v)
 {
 	v->gen++;
-	table_free(v->sorted);
-	v->sorted = NULL;
+	if (v->shown != v->raw)
+		table_free(v->shown);
 	v->shown = v->raw;
 	if (v->raw == NULL || v->sort_col < 0 ||
 	    (v->sort_col == v->default_col && v->sort_desc))
 		return;
-	v->sorted = table_dup(v->raw);
-	table_sort(v->sorted, v->sort_col, v->sort_desc);
-	v->shown = v->sorted;
+	v->shown = table_dup(v->raw);
+	table_sort(v->shown, v->sort_col, v->sort_desc);
 }
 
-/* Takes the panel's table if it changed since we last did: a panel with
- * nothing new keeps its sorted copy, widths and scroll, at no cost. */
+/* A view with a table takes a new one only if the panel has one. */
 static void
 view_refresh(struct tview *v)
 {
-	const struct table *tb = panel_table(v->panel);
+	struct table *tb = v->raw == NULL ? panel_snapshot(v->panel) :
+	    panel_snapshot_if_changed(v->panel);
 
-	if (tb == v->raw && v->panel->gen == v->raw_gen)
+	if (tb == NULL)
 		return;
+	view_free_tables(v);
 	v->raw = tb;
-	v->raw_gen = v->panel->gen;
 	view_sort(v);
 }
 
