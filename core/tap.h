@@ -38,7 +38,8 @@
  * one changed; each draw clears the need.  draw_tap_listeners(false) and
  * draw_tap_listener_if_changed() draw only the listeners in need, so an
  * idle listener costs a lock and a test per draw; draw_tap_listeners(true)
- * and draw_tap_listener() draw every time.
+ * and draw_tap_listener() draw every time.  So packet() must return
+ * TAP_PACKET_REDRAW whenever it changed what draw() would show.
  *
  * finish() runs with no tap lock held, after the listener has left the
  * list, so it may free tapdata.  A listener's packet() may call
