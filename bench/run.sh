@@ -10,9 +10,12 @@
 # then prints taptop's packets/s and peak RSS on each, the floor's rate,
 # tshark's rate on the 400k capture, and the ratios against their targets;
 # then reads each capture again with a five-term display filter on every
-# panel and prints that rate against the unfiltered one (bench.py FILTER).
+# panel and prints that rate against the unfiltered one (bench.py FILTER);
+# then times a refresh tick with twenty idle panels open, skipping them and
+# drawing them (bench/ticks.c, linked with taptop's library).
 # Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
-# number of runs rates are the best of (3).
+# number of runs rates are the best of (3).  `sh bench/run.sh ticks` runs
+# the tick case alone.
 
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +29,21 @@ if command -v python3 >/dev/null 2>&1; then python=python3; else
 
 [ -x "$taptop" ] || { echo "bench: build taptop first (make)" >&2; exit 1; }
 mkdir -p "$out"
+
+# The tick case, against the library taptop was linked from.
+ticks() {
+	pkgs="glib-2.0 libpcap ncursesw"
+	# shellcheck disable=SC2046,SC2086
+	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -I. -Icore \
+		$(pkg-config --cflags $pkgs) -o "$out/ticks" bench/ticks.c \
+		"$(dirname "$taptop")/libtaptop.a" $(pkg-config --libs $pkgs) \
+		-lpthread -lm
+	"$out/ticks" "$src"
+}
+if [ "${1:-}" = ticks ]; then
+	ticks
+	exit 0
+fi
 
 # shellcheck disable=SC2046
 ${CC:-cc} -O2 -Wall -o "$out/pcap_floor" bench/pcap_floor.c \
@@ -46,3 +64,5 @@ if stale "$out/scan-1m.pcap"; then
 fi
 
 $python bench/bench.py "$taptop" "$out/pcap_floor" "$out"
+echo
+ticks

@@ -5,9 +5,9 @@
  * and typed as Wireshark names and types them (ip.src is an IPv4 address,
  * tcp.port a uint16 that occurs twice).  Registration hands every field an
  * id.  A dissector records a value only when something asked for that field
- * (a filter, or a listener that reads the tree): field_wanted() is the
- * cheap test, and FIELD_* macros do it for the caller.  This is Wireshark's
- * "priming" of the dissection with the fields of interest.
+ * (a filter, or a listener that reads the tree): the field_add_*() calls
+ * make that test themselves, so a dissector just calls them.  This is
+ * Wireshark's "priming" of the dissection with the fields of interest.
  */
 #ifndef TAPTOP_FIELD_H
 #define TAPTOP_FIELD_H
@@ -77,21 +77,11 @@ const struct field_info *field_get(int id);
 const char *ftype_name(enum ftype);
 
 /* Priming: which fields someone needs recorded.  Counted, so two filters
- * that share a field can each drop it. */
+ * that share a field can each drop it.  The dissection reads the two
+ * flags once per packet and the map once per field it could record. */
 void	 field_want(int id, bool on);
 extern atomic_uchar field_wanted_map[FIELD_MAX];
 extern atomic_int field_wanted_any;
 extern atomic_int field_want_everything;	/* a listener reads the tree */
-
-static inline bool
-field_wanted(int id)
-{
-	if (id < 0 || id >= FIELD_MAX)
-		return (false);
-	return (atomic_load_explicit(&field_wanted_map[id],
-	    memory_order_relaxed) != 0 ||
-	    atomic_load_explicit(&field_want_everything,
-	    memory_order_relaxed) != 0);
-}
 
 #endif

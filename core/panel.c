@@ -4,11 +4,11 @@
  *
  * An open panel is registered as a tap listener whose tapdata is the struct
  * panel itself; the four callbacks below unwrap it and call the class.  The
- * tap engine holds the listener's mutex around reset, packet and draw, so
- * the classes need no locking of their own.  finish() runs once the
- * listener has left the list (tap.h): it is the only place a panel is
- * freed, whether it was closed from the curses thread or removed from
- * inside a callback.
+ * tap engine holds the listener's lock (a spin lock, tap.c) around reset,
+ * packet and draw, so the classes need no locking of their own.  finish()
+ * runs once the listener has left the list (tap.h): it is the only place
+ * a panel is freed, whether it was closed from the curses thread or
+ * removed from inside a callback.
  */
 #include <string.h>
 
@@ -76,6 +76,7 @@ panel_draw(void *tapdata)
 	table_clear(p->table);
 	if (p->cls->draw != NULL)
 		p->cls->draw(p->state, p);
+	p->drawn++;
 }
 
 static void
@@ -147,17 +148,33 @@ panel_set_filter(struct panel *p, const char *filter)
 	return (e);
 }
 
-struct table *
-panel_snapshot(struct panel *p)
+/* Takes the drawn table rather than copy it: only the drawing thread
+ * touches p->table, and the next draw refills a fresh one. */
+static struct table *
+take(struct panel *p)
 {
-	struct table *t;
+	struct table *t = p->table;
 
-	draw_tap_listener(p);
-	/* Take the drawn table rather than copy it: only the drawing thread
-	 * touches p->table, and the next draw refills a fresh one. */
-	t = p->table;
 	p->table = table_new(p->cls->cols, p->cls->ncols);
+	p->taken = p->drawn;
 	if (p->cls->default_sort != NULL)
 		table_sort(t, table_col_index(t, p->cls->default_sort), true);
 	return (t);
+}
+
+struct table *
+panel_snapshot(struct panel *p)
+{
+	draw_tap_listener(p);
+	return (take(p));
+}
+
+struct table *
+panel_snapshot_if_changed(struct panel *p)
+{
+	(void)draw_tap_listener_if_changed(p);
+	/* Drawn by that or by anyone since the last take: p->table is new. */
+	if (p->drawn == p->taken)
+		return (NULL);
+	return (take(p));
 }

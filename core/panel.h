@@ -48,6 +48,11 @@ struct panel {
 	void			*state;
 	struct table		*table;		/* filled by draw */
 	size_t			 max_rows;	/* cap on rows kept */
+	/* Draws so far, and the count when table was last taken by a
+	 * snapshot: equal when table holds nothing new.  The drawing
+	 * thread's, as table is. */
+	unsigned		 drawn;
+	unsigned		 taken;
 };
 
 /* The registry: panels/list.def, in order. */
@@ -75,5 +80,15 @@ char	*panel_set_filter(struct panel *, const char *filter);
  * from the one thread that draws, never from inside a tap callback.
  */
 struct table *panel_snapshot(struct panel *);
+
+/*
+ * The same, but only if there is something new: when the panel's
+ * listener needs no draw (tap.h: no packet changed its state, no reset,
+ * no new filter) and nothing has drawn it since the last snapshot, it
+ * returns NULL having drawn, copied and sorted nothing, and the caller
+ * keeps the table it took last time, which is still current.  A tick over
+ * idle panels so costs a lock and a test each.
+ */
+struct table *panel_snapshot_if_changed(struct panel *);
 
 #endif

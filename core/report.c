@@ -290,11 +290,10 @@ text_table(GString *out, const struct panel *p, const struct table *t)
 }
 
 void
-report_text(FILE *fp, const struct report_capture *cap,
-    struct panel *const *panels, int n)
+report_text_tables(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, const struct table *const *tables, int n)
 {
 	GString *out = g_string_new(NULL);
-	struct table *t;
 	char *s;
 	int i;
 
@@ -321,9 +320,7 @@ report_text(FILE *fp, const struct report_capture *cap,
 			continue;
 		if (out->len > 0)
 			g_string_append_c(out, '\n');
-		t = panel_snapshot(panels[i]);
-		text_table(out, panels[i], t);
-		table_free(t);
+		text_table(out, panels[i], tables[i]);
 	}
 	fwrite(out->str, 1, out->len, fp);
 	g_string_free(out, TRUE);
@@ -411,12 +408,11 @@ json_panel(GString *out, const struct panel *p, const struct table *t)
 }
 
 void
-report_json(FILE *fp, const struct report_capture *cap,
-    struct panel *const *panels, int n)
+report_json_tables(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, const struct table *const *tables, int n)
 {
 	static const struct report_capture none;
 	GString *out = g_string_new("{\"capture\":{\"source\":");
-	struct table *t;
 	bool first = true;
 	int i;
 
@@ -444,11 +440,45 @@ report_json(FILE *fp, const struct report_capture *cap,
 		if (!first)
 			g_string_append(out, ",\n");
 		first = false;
-		t = panel_snapshot(panels[i]);
-		json_panel(out, panels[i], t);
-		table_free(t);
+		json_panel(out, panels[i], tables[i]);
 	}
 	g_string_append(out, "]}\n");
 	fwrite(out->str, 1, out->len, fp);
 	g_string_free(out, TRUE);
+}
+
+/* ---- from the panels ---- */
+
+typedef void (*tables_printer)(FILE *, const struct report_capture *,
+    struct panel *const *, const struct table *const *, int);
+
+/* A snapshot of each panel, printed, then freed. */
+static void
+print_snapshots(tables_printer fn, FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	struct table **t = g_new0(struct table *, n > 0 ? (size_t)n : 1);
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (panels[i] != NULL)
+			t[i] = panel_snapshot(panels[i]);
+	fn(fp, cap, panels, (const struct table *const *)t, n);
+	for (i = 0; i < n; i++)
+		table_free(t[i]);
+	g_free(t);
+}
+
+void
+report_text(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	print_snapshots(report_text_tables, fp, cap, panels, n);
+}
+
+void
+report_json(FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	print_snapshots(report_json_tables, fp, cap, panels, n);
 }

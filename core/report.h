@@ -3,8 +3,8 @@
  * and the two escapers every front end uses for text that came from
  * packets.
  *
- * The printers draw each panel (draw_tap_listener) so its table is
- * current, then sort and format a copy with no tap lock held.  They must
+ * The printers take a snapshot of each panel (panel_snapshot: drawn so its
+ * table is current, sorted) and format it with no tap lock held.  They must
  * not be called from inside a tap callback.  Rows are sorted by the
  * class's default_sort, descending and stable (ties stay in the order the
  * panel drew them, which for conversations and endpoints is the order
@@ -47,6 +47,19 @@ void	 report_text(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
 void	 report_json(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
+
+/*
+ * The same from tables the caller took and keeps: tables[i] is a
+ * snapshot of panels[i] (NULL when panels[i] is).  A caller that prints
+ * again and again (--interval) takes panel_snapshot_if_changed() and keeps
+ * an idle panel's last table, so that panel is not drawn again.
+ */
+void	 report_text_tables(FILE *, const struct report_capture *,
+	    struct panel *const *panels, const struct table *const *tables,
+	    int n);
+void	 report_json_tables(FILE *, const struct report_capture *,
+	    struct panel *const *panels, const struct table *const *tables,
+	    int n);
 
 /*
  * The body of a JSON string (no quotes) for s: '"' and '\' escaped, every

@@ -40,7 +40,7 @@ struct tap_listener {
 	tap_finish_cb		 finish;
 
 	atomic_bool		 busy;		/* the lock around every callback */
-	bool			 redraw;	/* under lock */
+	bool			 redraw;	/* under lock: needs a draw */
 	bool			 failed;	/* under lock */
 	atomic_bool		 dead;		/* removal pending */
 };
@@ -290,6 +290,19 @@ remove_tap_listener(void *tapdata)
 	free_list(gone);
 }
 
+/*
+ * A new filter makes whatever the listener drew last stale (whether or not
+ * its owner resets it), so its next draw must happen even if no packet
+ * matches.  The caller holds the list lock for writing.
+ */
+static void
+want_redraw(struct tap_listener *l)
+{
+	listener_lock(l);
+	l->redraw = true;
+	listener_unlock(l);
+}
+
 char *
 set_tap_dfilter(void *tapdata, const char *fstring)
 {
@@ -315,6 +328,7 @@ set_tap_dfilter(void *tapdata, const char *fstring)
 	l->filter = df;
 	g_free(l->fstring);
 	l->fstring = g_strdup(fstring != NULL ? fstring : "");
+	want_redraw(l);
 	pthread_rwlock_unlock(&list_lock);
 	dfilter_free(old);
 	return (NULL);
@@ -323,6 +337,7 @@ set_tap_dfilter(void *tapdata, const char *fstring)
 char *
 set_tap_global_dfilter(const char *fstring)
 {
+	struct tap_listener *l;
 	struct dfilter *df, *old;
 	char *err;
 
@@ -336,6 +351,8 @@ set_tap_global_dfilter(const char *fstring)
 	dfilter_prime(old, false);
 	dfilter_prime(df, true);
 	global_filter = df;
+	for (l = listeners; l != NULL; l = l->next)
+		want_redraw(l);
 	pthread_rwlock_unlock(&list_lock);
 	dfilter_free(old);
 	return (NULL);
@@ -381,15 +398,20 @@ reset_tap_listener(void *tapdata)
 	reap();
 }
 
-static void
+/* Returns whether it called draw(). */
+static bool
 draw_one(struct tap_listener *l, bool always)
 {
+	bool drew = false;
+
 	listener_lock(l);
 	if ((always || l->redraw) && l->draw != NULL) {
 		l->redraw = false;
 		l->draw(l->tapdata);
+		drew = true;
 	}
 	listener_unlock(l);
+	return (drew);
 }
 
 void
@@ -401,24 +423,38 @@ draw_tap_listeners(bool draw_all)
 	walking++;
 	for (l = listeners; l != NULL; l = l->next)
 		if (!atomic_load(&l->dead))
-			draw_one(l, draw_all);
+			(void)draw_one(l, draw_all);
 	walking--;
 	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
-void
-draw_tap_listener(void *tapdata)
+static bool
+draw_listener(void *tapdata, bool always)
 {
 	struct tap_listener *l;
+	bool drew = false;
 
 	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	if ((l = find_listener(tapdata)) != NULL)
-		draw_one(l, true);
+		drew = draw_one(l, always);
 	walking--;
 	pthread_rwlock_unlock(&list_lock);
 	reap();
+	return (drew);
+}
+
+void
+draw_tap_listener(void *tapdata)
+{
+	(void)draw_listener(tapdata, true);
+}
+
+bool
+draw_tap_listener_if_changed(void *tapdata)
+{
+	return (draw_listener(tapdata, false));
 }
 
 /* Does the listener's own filter, and the global one, pass this packet? */

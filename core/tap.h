@@ -20,13 +20,26 @@
  *     at most for one packet's dispatch, and dispatch waits at most for a
  *     list edit.  draw and reset take it for reading.
  *   - Each listener has its own lock, held around every call of its
- *     packet(), reset() and draw().  So draw() never sees a half-updated
- *     state, and packet() never runs during a draw of the same listener.
+ *     packet(), reset() and draw(), and around its redraw and failed
+ *     flags.  So draw() never sees a half-updated state, packet() never
+ *     runs during a draw of the same listener, and a REDRAW that packet()
+ *     returns is never lost to a draw that clears the flag.  The list lock
+ *     is always taken first.
  *
  * draw() must therefore only copy what it needs into its output (a table)
  * and return: the capture thread may be waiting for that lock (a spin
  * lock that yields, as it is taken for every packet).  Sorting
  * and formatting happen on the copy, outside every tap lock.
+ *
+ * Redraw
+ * ------
+ * A listener needs a draw when it is new, when its packet() returned
+ * TAP_PACKET_REDRAW, after its reset, and after its filter or the global
+ * one changed; each draw clears the need.  draw_tap_listeners(false) and
+ * draw_tap_listener_if_changed() draw only the listeners in need, so an
+ * idle listener costs a lock and a test per draw; draw_tap_listeners(true)
+ * and draw_tap_listener() draw every time.  So packet() must return
+ * TAP_PACKET_REDRAW whenever it changed what draw() would show.
  *
  * finish() runs with no tap lock held, after the listener has left the
  * list, so it may free tapdata.  A listener's packet() may call
@@ -40,9 +53,15 @@
 
 #include "packet.h"
 
+/*
+ * PROTO_TREE makes the dissectors record every field (field.h), for a
+ * listener that reads edt->fields.  There is no TL_REQUIRES_COLUMNS (0x2):
+ * taptop builds no packet-list column strings, and what Wireshark's
+ * columns would give a listener (addresses, ports, lengths) is always in
+ * pinfo, so the flag could ask for nothing.
+ */
 #define TL_REQUIRES_NOTHING		0x0
 #define TL_REQUIRES_PROTO_TREE		0x1
-#define TL_REQUIRES_COLUMNS		0x2
 #define TL_REQUIRES_ERROR_PACKET	0x4
 
 typedef enum {
@@ -88,6 +107,8 @@ void	 reset_tap_listeners(void);
 void	 reset_tap_listener(void *tapdata);
 void	 draw_tap_listeners(bool draw_all);
 void	 draw_tap_listener(void *tapdata);
+/* Draws the listener only if it needs a draw (above); true if it drew. */
+bool	 draw_tap_listener_if_changed(void *tapdata);
 bool	 have_tap_listeners(void);
 
 /* Dispatches the queued entries of the packet just dissected. */

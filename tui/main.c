@@ -5,7 +5,8 @@
  * opens the capture and runs it on its own thread.  Then either the curses
  * interface takes over, or, with --batch, this thread waits for the end
  * (end of file, -c, --duration, or a signal) and prints every panel as text
- * or JSON, or a snapshot every --interval seconds.
+ * or JSON, or a snapshot every --interval seconds (a panel with nothing
+ * new since the last one is printed from the table it gave then).
  *
  * Signals are blocked in every thread and taken here with sigtimedwait, so
  * no handler runs at an arbitrary point of the capture thread.
@@ -234,17 +235,33 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->arena_full = lim.arena_full;
 }
 
+/* last[i] is panels[i]'s last snapshot, replaced only by a newer one. */
 static void
-print_report(struct capture *c, GPtrArray *panels)
+print_report(struct capture *c, GPtrArray *panels, struct table **last)
 {
+	const struct table *const *tables = (const struct table *const *)last;
 	struct report_capture rc;
+	struct panel *p;
+	struct table *t;
+	guint i;
 
+	for (i = 0; i < panels->len; i++) {
+		p = g_ptr_array_index(panels, i);
+		t = last[i] == NULL ? panel_snapshot(p) :
+		    panel_snapshot_if_changed(p);
+		if (t != NULL) {
+			table_free(last[i]);
+			last[i] = t;
+		}
+	}
 	fill_report(c, &rc);
 	if (opt.json)
-		report_json(stdout, &rc, (struct panel *const *)panels->pdata,
+		report_json_tables(stdout, &rc,
+		    (struct panel *const *)panels->pdata, tables,
 		    (int)panels->len);
 	else
-		report_text(stdout, &rc, (struct panel *const *)panels->pdata,
+		report_text_tables(stdout, &rc,
+		    (struct panel *const *)panels->pdata, tables,
 		    (int)panels->len);
 	fflush(stdout);
 }
@@ -271,7 +288,9 @@ static int
 run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 {
 	int64_t next = mono_ms() + (int64_t)(opt.interval * 1000);
+	struct table **last = g_new0(struct table *, panels->len + 1);
 	static pthread_t self;
+	guint i;
 	int sig;
 
 	self = pthread_self();
@@ -284,12 +303,15 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 			break;
 		}
 		if (opt.interval > 0 && mono_ms() >= next) {
-			print_report(c, panels);
+			print_report(c, panels, last);
 			next += (int64_t)(opt.interval * 1000);
 		}
 	}
 	capture_join(c);
-	print_report(c, panels);
+	print_report(c, panels, last);
+	for (i = 0; i < panels->len; i++)
+		table_free(last[i]);
+	g_free(last);
 	if (capture_error(c) != NULL) {
 		fprintf(stderr, "taptop: %s\n", capture_error(c));
 		return (EXIT_FAILURE);

@@ -8,8 +8,9 @@
  * (SIGWINCH, SIGTSTP) with sigtimedwait: no handler ever runs in the
  * middle of curses or of the capture thread.  Every -d seconds a tick
  * samples the counters and, unless paused, takes a snapshot of the active
- * panel (panel_snapshot: the table is ours, no lock is held while it is
- * sorted and drawn).
+ * panel if it has something new (panel_snapshot_if_changed: the table is
+ * ours, no lock is held while it is sorted and drawn); an idle panel keeps
+ * the table, sort, widths and scroll it has.
  *
  * The terminal is given back (term.c) on every way out: quitting, a
  * signal, the terminal going away (POLLHUP, EOF or EIO on it), exit()
@@ -182,11 +183,15 @@ view_sort(struct tview *v)
 	table_sort(v->shown, v->sort_col, v->sort_desc);
 }
 
+/* A view with a table takes a new one only if the panel has one. */
 static void
 view_refresh(struct tview *v)
 {
-	struct table *tb = panel_snapshot(v->panel);
+	struct table *tb = v->raw == NULL ? panel_snapshot(v->panel) :
+	    panel_snapshot_if_changed(v->panel);
 
+	if (tb == NULL)
+		return;
 	view_free_tables(v);
 	v->raw = tb;
 	view_sort(v);

@@ -808,6 +808,90 @@ START_TEST(protocols_cap)
 }
 END_TEST
 
+/* ---- redraw only what changed ---- */
+
+static uint64_t
+frames_at(const struct table *t, int row)
+{
+	return (table_row(t, row)[table_col_index(t, "frames")].u);
+}
+
+/* What a tick sees: a panel that got no new packet is not drawn (its draw
+ * callback is not called: drawn stays) and gives nothing to take, so the
+ * caller keeps its last table; a busy one is drawn once for any number of
+ * packets, sorted; a reset, a new filter, or a draw by anyone else makes
+ * the next call give a table. */
+START_TEST(idle_panel_not_redrawn)
+{
+	struct panel *busy = open_panel("conv.ip", 0), *idle;
+	struct table *bt, *it, *t;
+	char *err = NULL;
+
+	idle = panel_open("conv.ip", "udp", 0, &err);	/* matches nothing */
+	ck_assert_msg(idle != NULL, "%s", err ? err : "?");
+	push_ip("ip", 1, 0.0, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	bt = panel_snapshot_if_changed(busy);
+	it = panel_snapshot_if_changed(idle);	/* new: drawn once */
+	ck_assert_ptr_nonnull(bt);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(bt->nrows, 1);
+	ck_assert_int_eq(it->nrows, 0);
+	ck_assert_uint_eq(busy->drawn, 1);
+	ck_assert_uint_eq(idle->drawn, 1);
+	ck_assert_ptr_null(panel_snapshot_if_changed(busy));
+	ck_assert_ptr_null(panel_snapshot_if_changed(idle));
+	ck_assert_uint_eq(busy->drawn, 1);
+
+	push_ip("ip", 2, 1.0, 60, ip4(10, 0, 0, 3), ip4(10, 0, 0, 4));
+	push_ip("ip", 3, 2.0, 60, ip4(10, 0, 0, 4), ip4(10, 0, 0, 3));
+	push_ip("ip", 4, 2.5, 60, ip4(10, 0, 0, 4), ip4(10, 0, 0, 3));
+	table_free(bt);
+	bt = panel_snapshot_if_changed(busy);
+	ck_assert_ptr_nonnull(bt);
+	ck_assert_uint_eq(busy->drawn, 2);
+	ck_assert_int_eq(bt->nrows, 2);
+	ck_assert_uint_eq(frames_at(bt, 0), 3);		/* sorted: frames */
+	ck_assert_uint_eq(frames_at(bt, 1), 1);
+	ck_assert_ptr_null(panel_snapshot_if_changed(idle));
+	ck_assert_uint_eq(idle->drawn, 1);
+
+	reset_tap_listener(idle);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(idle));
+	ck_assert_uint_eq(idle->drawn, 2);
+	table_free(t);
+	ck_assert_ptr_null(panel_set_filter(idle, ""));	/* now all */
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(idle));
+	ck_assert_uint_eq(idle->drawn, 3);
+	ck_assert_int_eq(t->nrows, 0);
+	table_free(t);
+	push_ip("ip", 5, 3.0, 60, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(idle));
+	ck_assert_uint_eq(idle->drawn, 4);
+	ck_assert_int_eq(t->nrows, 1);
+	table_free(t);
+
+	/* Drawn by someone else: not lost, taken (and sorted) next. */
+	draw_tap_listener(busy);
+	ck_assert_uint_eq(busy->drawn, 3);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(busy));
+	ck_assert_uint_eq(busy->drawn, 3);
+	ck_assert_uint_eq(frames_at(t, 0), 3);
+	ck_assert_uint_eq(frames_at(t, 1), 2);
+	table_free(t);
+	ck_assert_ptr_null(panel_snapshot_if_changed(busy));
+	/* panel_snapshot draws and gives a table every time. */
+	ck_assert_ptr_nonnull(t = panel_snapshot(busy));
+	ck_assert_uint_eq(busy->drawn, 4);
+	ck_assert_int_eq(t->nrows, 2);
+	table_free(t);
+	ck_assert_ptr_null(panel_snapshot_if_changed(busy));
+	table_free(bt);
+	table_free(it);
+	panel_close(busy);
+	panel_close(idle);
+}
+END_TEST
+
 /* ---- a real frame through the dissectors ---- */
 
 /* Ethernet II, IPv4, UDP 5353 -> 53, 4 bytes of payload. */
@@ -944,6 +1028,7 @@ suite_panels(void)
 	tcase_add_test(tc, protocols_cap);
 	tcase_add_test(tc, real_frame);
 	tcase_add_test(tc, real_tcp_streams);
+	tcase_add_test(tc, idle_panel_not_redrawn);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -215,6 +215,71 @@ START_TEST(draw_only_when_asked)
 }
 END_TEST
 
+/* One listener at a time, as a screen's tick draws: an idle listener's
+ * draw() is not called, a busy one's is; a reset, a new filter and a new
+ * global filter each force the next draw, a refused filter does not. */
+START_TEST(draw_one_only_if_changed)
+{
+	struct dissect edt;
+	struct probe idle = { .answer = TAP_PACKET_DONT_REDRAW };
+	struct probe busy = { .answer = TAP_PACKET_REDRAW };
+	int a = 1;
+	const void *data[] = { &a };
+	char *err;
+
+	dissect_init(&edt);
+	ck_assert_ptr_null(probe_listen(&idle, NULL, 0));
+	ck_assert_ptr_null(probe_listen(&busy, NULL, 0));
+	ck_assert(draw_tap_listener_if_changed(&idle));	/* new: drawn */
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 1);
+	ck_assert_int_eq(busy.draws, 1);
+
+	fake_packet(&edt, data, NULL, 1);
+	tap_push_packet(&edt);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(idle.packets, 2);	/* it saw them, said no */
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 1);
+	ck_assert_int_eq(busy.draws, 2);	/* two packets, one draw */
+	ck_assert(!draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(busy.draws, 2);
+
+	reset_tap_listener(&idle);
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert_int_eq(idle.draws, 2);
+
+	ck_assert_ptr_null(set_tap_dfilter(&idle, "frame"));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&busy));
+	err = set_tap_dfilter(&idle, "frame ==");
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert_int_eq(idle.draws, 3);
+
+	ck_assert_ptr_null(set_tap_global_dfilter("frame"));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_ptr_null(set_tap_global_dfilter(""));
+	ck_assert(draw_tap_listener_if_changed(&idle));
+	ck_assert(draw_tap_listener_if_changed(&busy));
+	ck_assert_int_eq(idle.draws, 5);
+	ck_assert_int_eq(busy.draws, 4);
+
+	/* The unconditional draw is still there, and leaves nothing due. */
+	draw_tap_listener(&idle);
+	ck_assert_int_eq(idle.draws, 6);
+	ck_assert(!draw_tap_listener_if_changed(&idle));
+	ck_assert(!draw_tap_listener_if_changed(&edt));	/* not a listener */
+	remove_tap_listener(&idle);
+	remove_tap_listener(&busy);
+	dissect_free(&edt);
+}
+END_TEST
+
 START_TEST(remove_self_during_dispatch)
 {
 	struct dissect edt;
@@ -487,6 +552,68 @@ START_TEST(threads_hammer_the_contract)
 }
 END_TEST
 
+/* The idle skip while packets flow: the curses thread takes only new
+ * tables, a busy panel's last one ends with every packet counted, and a
+ * panel that no packet matches is drawn only when it was new, reset or
+ * refiltered. */
+START_TEST(threads_skip_idle_panels)
+{
+	struct panel *busy, *idle;
+	struct table *bt = NULL, *it = NULL, *t;
+	struct packets *pk;
+	unsigned forced = 1, ops = 0;
+	GThread *th;
+	char *err = NULL;
+
+	pk = load_packets("../shared/pcaps/traffic/example.pcap");
+	ck_assert_msg(pk != NULL, "cannot read the example capture");
+	busy = panel_open("summary", NULL, 0, &err);
+	ck_assert_ptr_nonnull(busy);
+	idle = panel_open("conv.tcp", "ipv6", 0, &err);	/* no IPv6 there */
+	ck_assert_ptr_nonnull(idle);
+	atomic_store(&dispatch_done, false);
+	th = g_thread_new("dispatch", dispatcher, pk);
+	while (!atomic_load(&dispatch_done)) {
+		if ((t = panel_snapshot_if_changed(busy)) != NULL) {
+			table_free(bt);
+			bt = t;
+		}
+		if ((t = panel_snapshot_if_changed(idle)) != NULL) {
+			table_free(it);
+			it = t;
+		}
+		if (++ops % 64 == 0) {
+			reset_tap_listener(idle);
+			forced++;
+		}
+		if (ops % 100 == 0) {
+			ck_assert_ptr_null(panel_set_filter(idle, "ipv6"));
+			forced++;
+		}
+	}
+	g_thread_join(th);
+	if ((t = panel_snapshot_if_changed(busy)) != NULL) {
+		table_free(bt);
+		bt = t;
+	}
+	ck_assert_ptr_null(panel_snapshot_if_changed(busy));
+	ck_assert_ptr_nonnull(bt);
+	ck_assert_uint_eq(table_row(bt, 0)[table_col_index(bt,
+	    "packets")].u, 20 * pk->len->len);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->nrows, 0);
+	ck_assert_uint_ge(idle->drawn, 1);
+	ck_assert_uint_le(idle->drawn, forced);
+	table_free(bt);
+	table_free(it);
+	panel_close(busy);
+	panel_close(idle);
+	g_ptr_array_free(pk->data, TRUE);
+	g_array_free(pk->len, TRUE);
+	g_free(pk);
+}
+END_TEST
+
 Suite *
 suite_tap(void)
 {
@@ -500,6 +627,7 @@ suite_tap(void)
 	tcase_add_test(tc, error_packets_need_the_flag);
 	tcase_add_test(tc, failed_until_reset);
 	tcase_add_test(tc, draw_only_when_asked);
+	tcase_add_test(tc, draw_one_only_if_changed);
 	tcase_add_test(tc, remove_self_during_dispatch);
 	tcase_add_test(tc, remove_other_during_dispatch);
 	tcase_add_test(tc, bad_filter_keeps_the_old_one);
@@ -517,6 +645,7 @@ suite_tap_threads(void)
 	tcase_add_unchecked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, threads_hammer_the_contract);
+	tcase_add_test(tc, threads_skip_idle_panels);
 	suite_add_tcase(s, tc);
 	return (s);
 }
