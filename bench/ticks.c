@@ -29,7 +29,7 @@
 #include <glib.h>
 
 #include "core/dfilter.h"
-#include "core/packet.h"
+#include "core/dissect.h"
 #include "core/panel.h"
 #include "core/pcapfile.h"
 #include "core/proto.h"
