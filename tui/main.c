@@ -24,7 +24,7 @@
 #include <glib.h>
 
 #include "core/capture.h"
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/report.h"

@@ -13,7 +13,7 @@
 #include <glib.h>
 #include <pcap/dlt.h>
 
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/proto.h"
 #include "testutil.h"
 
