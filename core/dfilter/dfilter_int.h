@@ -238,6 +238,13 @@ size_t	 lit_ipv6_prefix(const char *s, size_t n);
 bool	 df_eval(const struct dnode *, const struct dissect *);
 int	 dval_cmp3(const struct dval *, const struct dval *, bool *ok);
 
+/* The arithmetic, shared by evaluation and constant folding: op is a
+ * token (T_PLUS ... T_BITAND); a byte-like result is written to buf, at
+ * most cap bytes.  False if there is no result (division by zero). */
+bool	 df_arith(int op, const struct dval *a, const struct dval *b,
+	    struct dval *o, uint8_t *buf, uint32_t cap);
+void	 df_negate(const struct dval *, struct dval *);
+
 /* Wireshark's names of the field types, as its messages spell them. */
 const char *df_type_name(enum ftype);
 const char *df_type_enum(enum ftype);

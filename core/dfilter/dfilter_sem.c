@@ -586,71 +586,29 @@ sem_func(struct dfc *c, const struct dnode *syn)
 	return (n);
 }
 
-/* Folds a constant operation; false if it has no value (division by 0). */
+/*
+ * Folds a constant operation into l with df_arith, the evaluator's own
+ * arithmetic; false if it has no value (division by zero).  A byte-like
+ * result gets its bytes in the filter's arena.
+ */
 static bool
-fold(int op, struct dval *a, const struct dval *b)
+fold(struct dfc *c, int op, struct dnode *l, const struct dnode *r)
 {
-	if (a->kind == DV_DOUBLE || a->kind == DV_TIME) {
-		/* Times are whole nanoseconds: add and subtract only. */
-		if (a->kind == DV_TIME) {
-			a->v.s = op == T_PLUS ? a->v.s + b->v.s :
-			    a->v.s - b->v.s;
-			return (true);
-		}
-		switch (op) {
-		case T_PLUS: a->v.d += b->v.d; return (true);
-		case T_MINUS: a->v.d -= b->v.d; return (true);
-		case T_STAR: a->v.d *= b->v.d; return (true);
-		case T_SLASH: a->v.d /= b->v.d; return (true);
-		}
-		return (false);
-	}
-	if ((op == T_SLASH || op == T_PERCENT) && b->v.u == 0)
-		return (false);
-	if (a->kind == DV_SINT || b->kind == DV_SINT) {
-		int64_t x = a->v.s, y = b->v.s;
+	uint8_t *buf = NULL;
+	uint32_t cap = 0;
+	struct dval o;
 
-		switch (op) {
-		case T_PLUS: x = (int64_t)((uint64_t)x + (uint64_t)y); break;
-		case T_MINUS: x = (int64_t)((uint64_t)x - (uint64_t)y); break;
-		case T_STAR: x = (int64_t)((uint64_t)x * (uint64_t)y); break;
-		case T_SLASH: x = y == -1 ? (int64_t)(0 - (uint64_t)x) : x / y;
-			break;
-		case T_PERCENT: x = y == -1 ? 0 : x % y; break;
-		case T_BITAND: x &= y; break;
-		}
-		a->kind = DV_SINT;
-		a->v.s = x;
-		return (true);
+	if (l->cval.kind == DV_BYTES || l->cval.kind == DV_IPV4 ||
+	    l->cval.kind == DV_IPV6) {
+		cap = MIN(l->cval.len, r->cval.len);
+		buf = df_alloc(c->out, (size_t)cap + 1);
 	}
-	if (op == T_MINUS && b->v.u > a->v.u && b->v.u - a->v.u <= INT64_MAX) {
-		a->kind = DV_SINT;
-		a->v.s = -(int64_t)(b->v.u - a->v.u);
-		return (true);
-	}
-	switch (op) {
-	case T_PLUS: a->v.u += b->v.u; break;
-	case T_MINUS: a->v.u -= b->v.u; break;
-	case T_STAR: a->v.u *= b->v.u; break;
-	case T_SLASH: a->v.u /= b->v.u; break;
-	case T_PERCENT: a->v.u %= b->v.u; break;
-	case T_BITAND: a->v.u &= b->v.u; break;
-	}
+	if (!df_arith(op, &l->cval, &r->cval, &o, buf, cap))
+		return (false);
+	l->cval = o;
+	if (buf != NULL)
+		l->buf = buf;
 	return (true);
-}
-
-static struct dnode *
-fold_bytes_and(struct dfc *c, struct dnode *l, const struct dnode *r)
-{
-	size_t n = MIN(l->cval.len, r->cval.len), i;
-	uint8_t *o = df_alloc(c->out, n + 1);
-
-	for (i = 0; i < n; i++)
-		o[i] = l->cval.v.p[i] & r->cval.v.p[i];
-	l->buf = o;
-	l->cval.v.p = o;
-	l->cval.len = l->cval.clen = (uint32_t)n;
-	return (l);
 }
 
 /*
@@ -692,18 +650,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 			return (dfc_error(c, l->col, l->len, "%s cannot -.",
 			    df_type_enum(l->slice ? FT_BYTES : l->type)));
 		if (l->is_const) {
-			switch (l->cval.kind) {
-			case DV_UINT:
-				l->cval.kind = DV_SINT;
-				l->cval.v.s = (int64_t)(0 - l->cval.v.u);
-				break;
-			case DV_DOUBLE:
-				l->cval.v.d = -l->cval.v.d;
-				break;
-			default:
-				l->cval.v.s = (int64_t)(0 - (uint64_t)l->cval.v.s);
-				break;
-			}
+			df_negate(&l->cval, &l->cval);
 			l->len = ls->col + ls->len - syn->col;
 			l->col = syn->col;
 			return (l);
@@ -759,10 +706,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 		return (dfc_error(c, r->col, r->len, "%s and %s are not of "
 		    "compatible types.", vname(c, l), vname(c, r)));
 	if (l->is_const && r->is_const) {
-		if (l->cval.kind == DV_BYTES || l->cval.kind == DV_IPV4 ||
-		    l->cval.kind == DV_IPV6)
-			return (fold_bytes_and(c, l, r));
-		if (!fold(syn->op, &l->cval, &r->cval)) {
+		if (!fold(c, syn->op, l, r)) {
 			n = enew(c, E_EMPTY, syn);	/* no value at all */
 			n->type = l->type;
 			return (n);
