@@ -239,7 +239,8 @@ bytes(uint8_t kind, const uint8_t *p, uint32_t len)
 START_TEST(test_arith_bytes)
 {
 	static const uint8_t x[] = { 0xff, 0x0f, 0xf0 }, y[] = { 0x3c, 0xff };
-	static const uint8_t ip[] = { 10, 1, 2, 3 }, mask[] = { 255, 255, 0, 0 };
+	static const uint8_t ip[] = { 10, 1, 2, 3 };
+	static const uint8_t mask[] = { 255, 255, 0, 0 };
 	static const uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
 	static const uint8_t m6[16] = { 0xff, 0xc0 };
 	struct dval a, b, o, u = VU(0xff);
