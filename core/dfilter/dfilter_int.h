@@ -245,8 +245,4 @@ bool	 df_arith(int op, const struct dval *a, const struct dval *b,
 	    struct dval *o, uint8_t *buf, uint32_t cap);
 void	 df_negate(const struct dval *, struct dval *);
 
-/* Wireshark's names of the field types, as its messages spell them. */
-const char *df_type_name(enum ftype);
-const char *df_type_enum(enum ftype);
-
 #endif

@@ -242,7 +242,7 @@ convert(struct dfc *c, const struct dnode *syn, const struct want *w)
 	if (str && t != FT_BYTES && t != FT_PROTOCOL && t != FT_STRING &&
 	    t != FT_BOOLEAN)
 		return (dfc_error(c, syn->col, syn->len, "%s cannot be "
-		    "converted from a string (\"%s\").", df_type_name(t),
+		    "converted from a string (\"%s\").", ftype_name(t),
 		    unquoted(c, syn)));
 	switch (t) {
 	case FT_BYTES:
@@ -352,7 +352,7 @@ convert(struct dfc *c, const struct dnode *syn, const struct want *w)
 		break;
 	}
 	return (dfc_error(c, syn->col, syn->len, "%s cannot be converted "
-	    "from \"%s\".", df_type_name(t), src(c, syn->col, syn->len)));
+	    "from \"%s\".", ftype_name(t), src(c, syn->col, syn->len)));
 }
 
 static bool
@@ -413,7 +413,7 @@ sem_slice(struct dfc *c, const struct dnode *syn, const char *lhs_op)
 	if (!x->slice && !is_sliceable(x->type))
 		return (dfc_error(c, xs->col, xs->len, "\"%s\" is a %s and "
 		    "cannot be sliced into a sequence of bytes.", vname(c, x),
-		    df_type_name(x->type)));
+		    ftype_name(x->type)));
 	x->as_bytes = true;
 	n = enew(c, E_SLICE, syn);
 	n->kids = kids_new(c, 1);
@@ -576,8 +576,9 @@ sem_func(struct dfc *c, const struct dnode *syn)
 			if (!y->is_const && y->type != x->type)
 				return (dfc_error(c, y->col, y->len, "Arguments to "
 				    "'%s' must have the same type (expected %s, "
-				    "got %s)", syn->text, df_type_enum(x->type),
-				    df_type_enum(y->type)));
+				    "got %s)", syn->text,
+				    ftype_enum_name(x->type),
+				    ftype_enum_name(y->type)));
 			n->kids[i] = y;
 		}
 		return (n);
@@ -648,7 +649,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 			return (NULL);
 		if (!type_takes(l->type, T_MINUS) || l->slice)
 			return (dfc_error(c, l->col, l->len, "%s cannot -.",
-			    df_type_enum(l->slice ? FT_BYTES : l->type)));
+			    ftype_enum_name(l->slice ? FT_BYTES : l->type)));
 		if (l->is_const) {
 			df_negate(&l->cval, &l->cval);
 			l->len = ls->col + ls->len - syn->col;
@@ -688,7 +689,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 	}
 	if (!type_takes(l->slice ? FT_BYTES : l->type, syn->op))
 		return (dfc_error(c, l->col, l->len, "%s cannot %s.",
-		    df_type_enum(l->slice ? FT_BYTES : l->type),
+		    ftype_enum_name(l->slice ? FT_BYTES : l->type),
 		    op_text(syn->op)));
 	if (r == NULL) {
 		memset(&ow, 0, sizeof(ow));
@@ -700,7 +701,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 	}
 	if (!r->is_const && !r->slice && !type_takes(r->type, syn->op))
 		return (dfc_error(c, r->col, r->len, "%s cannot %s.",
-		    df_type_enum(r->type), op_text(syn->op)));
+		    ftype_enum_name(r->type), op_text(syn->op)));
 	if (!r->is_const && !(l->slice || r->slice) && !(is_integer(l->type) &&
 	    is_integer(r->type)) && l->type != r->type)
 		return (dfc_error(c, r->col, r->len, "%s and %s are not of "
@@ -799,7 +800,7 @@ compatible(struct dfc *c, struct dnode *a, struct dnode *b)
 		}
 		dfc_error(c, other->col, other->len, "\"%s\" is a %s and cannot "
 		    "be converted into a sequence of bytes.", vname(c, other),
-		    df_type_name(other->type));
+		    ftype_name(other->type));
 		return (false);
 	}
 	if (a->type == b->type || (is_integer(a->type) &&
@@ -880,7 +881,7 @@ sem_rel(struct dfc *c, const struct dnode *syn)
 		if (a->type == FT_NONE && !a->slice)
 			return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 			    "participate in %s comparison.", vname(c, a),
-			    df_type_name(a->type), optext));
+			    ftype_name(a->type), optext));
 		w = want_of(c, a);
 		if ((b = settle(sem_value(c, syn->kids[i + 1], &w, NULL))) ==
 		    NULL)
@@ -923,7 +924,7 @@ sem_contains(struct dfc *c, const struct dnode *syn)
 	if (!bytes_like(a))
 		return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 		    "participate in %s comparison.", vname(c, a),
-		    df_type_name(a->type), optext));
+		    ftype_name(a->type), optext));
 	w = want_of(c, a);
 	w.partial = true;
 	if ((b = sem_value(c, syn->kids[1], &w, NULL)) == NULL)
@@ -1018,7 +1019,7 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 	if (!bytes_like(a))
 		return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 		    "participate in %s comparison.", vname(c, a),
-		    df_type_name(a->type), optext));
+		    ftype_name(a->type), optext));
 	t = mk_test(c, E_MATCHES, syn, a, NULL);
 	t->nkids = 1;
 	t->mode = syn->quant == T_ALL ? M_ALL : M_ANY;
