@@ -1,12 +1,8 @@
 /*
- * The display-filter compiler's insides, shared by its files:
- *
- *   dfilter_lex.c    text -> tokens, pulled one at a time by the parser
- *   dfilter_parse.c  tokens -> syntax tree (recursive descent)
- *   dfilter_sem.c    syntax tree -> typed evaluation tree; every literal
- *                    is converted here, once (dfilter_lit.c does the text)
- *   dfilter_eval.c   the evaluation tree against one packet
- *   dfilter.c        the public functions, errors, priming
+ * The display-filter compiler's insides, shared by the files of this
+ * folder (their phases are described at the top of dfilter.h): tokens,
+ * the node type, run-time values, the compiler's state and the functions
+ * one phase calls in another.
  *
  * One node type serves both trees; the syntax tree lives in a scratch
  * arena dropped after compiling, the evaluation tree in the filter's own.
