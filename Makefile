@@ -14,7 +14,8 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DTAPTOP_VERSION=\"$(VERSION)\" -g $(OPT) -W
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC	 = $(wildcard core/*.c) $(wildcard dissectors/*.c) $(wildcard panels/*.c) \
+LIB_SRC	 = $(wildcard core/*.c) $(wildcard core/dfilter/*.c) \
+	$(wildcard dissectors/*.c) $(wildcard panels/*.c) \
 	$(filter-out tui/main.c,$(wildcard tui/*.c))
 LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/*.c)
@@ -37,7 +38,8 @@ deps:
 deps-test:
 	@sh tools/deps.sh test
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h dissectors/*.h panels/*.h tui/*.h) $(DEFS)
+$(BUILD)/%.o: %.c $(wildcard core/*.h core/dfilter/*.h dissectors/*.h panels/*.h \
+	    tui/*.h) $(DEFS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 

@@ -28,7 +28,7 @@
 
 #include <glib.h>
 
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
 #include "core/panel.h"
 #include "core/pcapfile.h"

@@ -86,26 +86,48 @@ field_want(int id, bool on)
 	atomic_store_explicit(&field_wanted_any, any, memory_order_relaxed);
 }
 
+/*
+ * The one table of type names, as tshark 4.0 gives them (tshark -G
+ * ftypes): the enum's name and the descriptive name.  Filter messages
+ * quote both, worded as tshark's; --list-fields shows the second.
+ */
+static const struct {
+	const char	*enum_name;
+	const char	*name;
+} ftype_names[] = {
+	[FT_PROTOCOL] =		{ "FT_PROTOCOL", "Protocol" },
+	[FT_NONE] =		{ "FT_NONE", "Label" },
+	[FT_BOOLEAN] =		{ "FT_BOOLEAN", "Boolean" },
+	[FT_UINT8] =		{ "FT_UINT8", "Unsigned integer (1 byte)" },
+	[FT_UINT16] =		{ "FT_UINT16", "Unsigned integer (2 bytes)" },
+	[FT_UINT24] =		{ "FT_UINT24", "Unsigned integer (3 bytes)" },
+	[FT_UINT32] =		{ "FT_UINT32", "Unsigned integer (4 bytes)" },
+	[FT_UINT64] =		{ "FT_UINT64", "Unsigned integer (8 bytes)" },
+	[FT_INT32] =		{ "FT_INT32", "Signed integer (4 bytes)" },
+	[FT_DOUBLE] =		{ "FT_DOUBLE",
+				    "Floating point (double-precision)" },
+	[FT_RELATIVE_TIME] =	{ "FT_RELATIVE_TIME", "Time offset" },
+	[FT_ETHER] =		{ "FT_ETHER", "Ethernet or other MAC address" },
+	[FT_IPv4] =		{ "FT_IPv4", "IPv4 address" },
+	[FT_IPv6] =		{ "FT_IPv6", "IPv6 address" },
+	[FT_BYTES] =		{ "FT_BYTES", "Byte sequence" },
+	[FT_STRING] =		{ "FT_STRING", "Character string" },
+};
+
 const char *
 ftype_name(enum ftype t)
 {
-	switch (t) {
-	case FT_PROTOCOL:	return ("Protocol");
-	case FT_NONE:		return ("Label");
-	case FT_BOOLEAN:	return ("Boolean");
-	case FT_UINT8:		return ("Unsigned integer (8 bits)");
-	case FT_UINT16:		return ("Unsigned integer (16 bits)");
-	case FT_UINT24:		return ("Unsigned integer (24 bits)");
-	case FT_UINT32:		return ("Unsigned integer (32 bits)");
-	case FT_UINT64:		return ("Unsigned integer (64 bits)");
-	case FT_INT32:		return ("Signed integer (32 bits)");
-	case FT_DOUBLE:		return ("Floating point (double-precision)");
-	case FT_RELATIVE_TIME:	return ("Time offset");
-	case FT_ETHER:		return ("Ethernet or other MAC address");
-	case FT_IPv4:		return ("IPv4 address");
-	case FT_IPv6:		return ("IPv6 address");
-	case FT_BYTES:		return ("Byte sequence");
-	case FT_STRING:		return ("Character string");
-	}
-	return ("?");
+	if ((unsigned)t >= G_N_ELEMENTS(ftype_names) ||
+	    ftype_names[t].name == NULL)
+		return ("?");
+	return (ftype_names[t].name);
+}
+
+const char *
+ftype_enum_name(enum ftype t)
+{
+	if ((unsigned)t >= G_N_ELEMENTS(ftype_names) ||
+	    ftype_names[t].enum_name == NULL)
+		return ("FT_?");
+	return (ftype_names[t].enum_name);
 }

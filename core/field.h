@@ -74,7 +74,10 @@ int	 field_register(const struct field_def *, int proto);
 int	 field_find(const char *name);			/* -1 if unknown */
 int	 field_count(void);
 const struct field_info *field_get(int id);
+/* A type's names, as tshark 4.0's: "Unsigned integer (2 bytes)" and
+ * "FT_UINT16" (tshark -G ftypes). */
 const char *ftype_name(enum ftype);
+const char *ftype_enum_name(enum ftype);
 
 /* Priming: which fields someone needs recorded.  Counted, so two filters
  * that share a field can each drop it.  The dissection reads the two

@@ -22,7 +22,7 @@
 
 #include <glib.h>
 
-#include "dfilter.h"
+#include "dfilter/dfilter.h"
 #include "tap.h"
 
 #define TAP_MAX	256

@@ -26,7 +26,7 @@
 
 #include "core/capture.h"
 #include "core/clock.h"
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
 #include "core/panel.h"
 #include "core/proto.h"

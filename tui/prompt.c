@@ -17,7 +17,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/field.h"
 #include "tui/prompt.h"
 

@@ -27,7 +27,7 @@
 
 #include <glib.h>
 
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
 #include "core/proto.h"
 

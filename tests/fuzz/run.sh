@@ -55,7 +55,7 @@ compile() {
 
 mkdir -p "$out"
 objs=""
-for src in core/*.c dissectors/*.c panels/*.c; do
+for src in core/*.c core/dfilter/*.c dissectors/*.c panels/*.c; do
 	[ -f "$src" ] || continue
 	compile "$src"
 	objs="$objs $obj"

@@ -13,8 +13,9 @@
 #include <glib.h>
 #include <pcap/dlt.h>
 
-#include "core/dfilter.h"
+#include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
+#include "core/proto.h"
 #include "testutil.h"
 
 #define MAC_A	0x00, 0x11, 0x22, 0x33, 0x44, 0x55

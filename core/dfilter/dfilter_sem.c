@@ -242,7 +242,7 @@ convert(struct dfc *c, const struct dnode *syn, const struct want *w)
 	if (str && t != FT_BYTES && t != FT_PROTOCOL && t != FT_STRING &&
 	    t != FT_BOOLEAN)
 		return (dfc_error(c, syn->col, syn->len, "%s cannot be "
-		    "converted from a string (\"%s\").", df_type_name(t),
+		    "converted from a string (\"%s\").", ftype_name(t),
 		    unquoted(c, syn)));
 	switch (t) {
 	case FT_BYTES:
@@ -352,7 +352,7 @@ convert(struct dfc *c, const struct dnode *syn, const struct want *w)
 		break;
 	}
 	return (dfc_error(c, syn->col, syn->len, "%s cannot be converted "
-	    "from \"%s\".", df_type_name(t), src(c, syn->col, syn->len)));
+	    "from \"%s\".", ftype_name(t), src(c, syn->col, syn->len)));
 }
 
 static bool
@@ -413,7 +413,7 @@ sem_slice(struct dfc *c, const struct dnode *syn, const char *lhs_op)
 	if (!x->slice && !is_sliceable(x->type))
 		return (dfc_error(c, xs->col, xs->len, "\"%s\" is a %s and "
 		    "cannot be sliced into a sequence of bytes.", vname(c, x),
-		    df_type_name(x->type)));
+		    ftype_name(x->type)));
 	x->as_bytes = true;
 	n = enew(c, E_SLICE, syn);
 	n->kids = kids_new(c, 1);
@@ -576,8 +576,9 @@ sem_func(struct dfc *c, const struct dnode *syn)
 			if (!y->is_const && y->type != x->type)
 				return (dfc_error(c, y->col, y->len, "Arguments to "
 				    "'%s' must have the same type (expected %s, "
-				    "got %s)", syn->text, df_type_enum(x->type),
-				    df_type_enum(y->type)));
+				    "got %s)", syn->text,
+				    ftype_enum_name(x->type),
+				    ftype_enum_name(y->type)));
 			n->kids[i] = y;
 		}
 		return (n);
@@ -586,71 +587,29 @@ sem_func(struct dfc *c, const struct dnode *syn)
 	return (n);
 }
 
-/* Folds a constant operation; false if it has no value (division by 0). */
+/*
+ * Folds a constant operation into l with df_arith, the evaluator's own
+ * arithmetic; false if it has no value (division by zero).  A byte-like
+ * result gets its bytes in the filter's arena.
+ */
 static bool
-fold(int op, struct dval *a, const struct dval *b)
+fold(struct dfc *c, int op, struct dnode *l, const struct dnode *r)
 {
-	if (a->kind == DV_DOUBLE || a->kind == DV_TIME) {
-		/* Times are whole nanoseconds: add and subtract only. */
-		if (a->kind == DV_TIME) {
-			a->v.s = op == T_PLUS ? a->v.s + b->v.s :
-			    a->v.s - b->v.s;
-			return (true);
-		}
-		switch (op) {
-		case T_PLUS: a->v.d += b->v.d; return (true);
-		case T_MINUS: a->v.d -= b->v.d; return (true);
-		case T_STAR: a->v.d *= b->v.d; return (true);
-		case T_SLASH: a->v.d /= b->v.d; return (true);
-		}
-		return (false);
-	}
-	if ((op == T_SLASH || op == T_PERCENT) && b->v.u == 0)
-		return (false);
-	if (a->kind == DV_SINT || b->kind == DV_SINT) {
-		int64_t x = a->v.s, y = b->v.s;
+	uint8_t *buf = NULL;
+	uint32_t cap = 0;
+	struct dval o;
 
-		switch (op) {
-		case T_PLUS: x = (int64_t)((uint64_t)x + (uint64_t)y); break;
-		case T_MINUS: x = (int64_t)((uint64_t)x - (uint64_t)y); break;
-		case T_STAR: x = (int64_t)((uint64_t)x * (uint64_t)y); break;
-		case T_SLASH: x = y == -1 ? (int64_t)(0 - (uint64_t)x) : x / y;
-			break;
-		case T_PERCENT: x = y == -1 ? 0 : x % y; break;
-		case T_BITAND: x &= y; break;
-		}
-		a->kind = DV_SINT;
-		a->v.s = x;
-		return (true);
+	if (l->cval.kind == DV_BYTES || l->cval.kind == DV_IPV4 ||
+	    l->cval.kind == DV_IPV6) {
+		cap = MIN(l->cval.len, r->cval.len);
+		buf = df_alloc(c->out, (size_t)cap + 1);
 	}
-	if (op == T_MINUS && b->v.u > a->v.u && b->v.u - a->v.u <= INT64_MAX) {
-		a->kind = DV_SINT;
-		a->v.s = -(int64_t)(b->v.u - a->v.u);
-		return (true);
-	}
-	switch (op) {
-	case T_PLUS: a->v.u += b->v.u; break;
-	case T_MINUS: a->v.u -= b->v.u; break;
-	case T_STAR: a->v.u *= b->v.u; break;
-	case T_SLASH: a->v.u /= b->v.u; break;
-	case T_PERCENT: a->v.u %= b->v.u; break;
-	case T_BITAND: a->v.u &= b->v.u; break;
-	}
+	if (!df_arith(op, &l->cval, &r->cval, &o, buf, cap))
+		return (false);
+	l->cval = o;
+	if (buf != NULL)
+		l->buf = buf;
 	return (true);
-}
-
-static struct dnode *
-fold_bytes_and(struct dfc *c, struct dnode *l, const struct dnode *r)
-{
-	size_t n = MIN(l->cval.len, r->cval.len), i;
-	uint8_t *o = df_alloc(c->out, n + 1);
-
-	for (i = 0; i < n; i++)
-		o[i] = l->cval.v.p[i] & r->cval.v.p[i];
-	l->buf = o;
-	l->cval.v.p = o;
-	l->cval.len = l->cval.clen = (uint32_t)n;
-	return (l);
 }
 
 /*
@@ -690,20 +649,9 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 			return (NULL);
 		if (!type_takes(l->type, T_MINUS) || l->slice)
 			return (dfc_error(c, l->col, l->len, "%s cannot -.",
-			    df_type_enum(l->slice ? FT_BYTES : l->type)));
+			    ftype_enum_name(l->slice ? FT_BYTES : l->type)));
 		if (l->is_const) {
-			switch (l->cval.kind) {
-			case DV_UINT:
-				l->cval.kind = DV_SINT;
-				l->cval.v.s = (int64_t)(0 - l->cval.v.u);
-				break;
-			case DV_DOUBLE:
-				l->cval.v.d = -l->cval.v.d;
-				break;
-			default:
-				l->cval.v.s = (int64_t)(0 - (uint64_t)l->cval.v.s);
-				break;
-			}
+			df_negate(&l->cval, &l->cval);
 			l->len = ls->col + ls->len - syn->col;
 			l->col = syn->col;
 			return (l);
@@ -741,7 +689,7 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 	}
 	if (!type_takes(l->slice ? FT_BYTES : l->type, syn->op))
 		return (dfc_error(c, l->col, l->len, "%s cannot %s.",
-		    df_type_enum(l->slice ? FT_BYTES : l->type),
+		    ftype_enum_name(l->slice ? FT_BYTES : l->type),
 		    op_text(syn->op)));
 	if (r == NULL) {
 		memset(&ow, 0, sizeof(ow));
@@ -753,16 +701,13 @@ sem_arith(struct dfc *c, const struct dnode *syn, const struct want *w,
 	}
 	if (!r->is_const && !r->slice && !type_takes(r->type, syn->op))
 		return (dfc_error(c, r->col, r->len, "%s cannot %s.",
-		    df_type_enum(r->type), op_text(syn->op)));
+		    ftype_enum_name(r->type), op_text(syn->op)));
 	if (!r->is_const && !(l->slice || r->slice) && !(is_integer(l->type) &&
 	    is_integer(r->type)) && l->type != r->type)
 		return (dfc_error(c, r->col, r->len, "%s and %s are not of "
 		    "compatible types.", vname(c, l), vname(c, r)));
 	if (l->is_const && r->is_const) {
-		if (l->cval.kind == DV_BYTES || l->cval.kind == DV_IPV4 ||
-		    l->cval.kind == DV_IPV6)
-			return (fold_bytes_and(c, l, r));
-		if (!fold(syn->op, &l->cval, &r->cval)) {
+		if (!fold(c, syn->op, l, r)) {
 			n = enew(c, E_EMPTY, syn);	/* no value at all */
 			n->type = l->type;
 			return (n);
@@ -855,7 +800,7 @@ compatible(struct dfc *c, struct dnode *a, struct dnode *b)
 		}
 		dfc_error(c, other->col, other->len, "\"%s\" is a %s and cannot "
 		    "be converted into a sequence of bytes.", vname(c, other),
-		    df_type_name(other->type));
+		    ftype_name(other->type));
 		return (false);
 	}
 	if (a->type == b->type || (is_integer(a->type) &&
@@ -936,7 +881,7 @@ sem_rel(struct dfc *c, const struct dnode *syn)
 		if (a->type == FT_NONE && !a->slice)
 			return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 			    "participate in %s comparison.", vname(c, a),
-			    df_type_name(a->type), optext));
+			    ftype_name(a->type), optext));
 		w = want_of(c, a);
 		if ((b = settle(sem_value(c, syn->kids[i + 1], &w, NULL))) ==
 		    NULL)
@@ -979,7 +924,7 @@ sem_contains(struct dfc *c, const struct dnode *syn)
 	if (!bytes_like(a))
 		return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 		    "participate in %s comparison.", vname(c, a),
-		    df_type_name(a->type), optext));
+		    ftype_name(a->type), optext));
 	w = want_of(c, a);
 	w.partial = true;
 	if ((b = sem_value(c, syn->kids[1], &w, NULL)) == NULL)
@@ -1074,7 +1019,7 @@ sem_matches(struct dfc *c, const struct dnode *syn)
 	if (!bytes_like(a))
 		return (dfc_error(c, a->col, a->len, "%s (type=%s) cannot "
 		    "participate in %s comparison.", vname(c, a),
-		    df_type_name(a->type), optext));
+		    ftype_name(a->type), optext));
 	t = mk_test(c, E_MATCHES, syn, a, NULL);
 	t->nkids = 1;
 	t->mode = syn->quant == T_ALL ? M_ALL : M_ANY;

@@ -1,12 +1,8 @@
 /*
- * The display-filter compiler's insides, shared by its files:
- *
- *   dfilter_lex.c    text -> tokens, pulled one at a time by the parser
- *   dfilter_parse.c  tokens -> syntax tree (recursive descent)
- *   dfilter_sem.c    syntax tree -> typed evaluation tree; every literal
- *                    is converted here, once (dfilter_lit.c does the text)
- *   dfilter_eval.c   the evaluation tree against one packet
- *   dfilter.c        the public functions, errors, priming
+ * The display-filter compiler's insides, shared by the files of this
+ * folder (their phases are described at the top of dfilter.h): tokens,
+ * the node type, run-time values, the compiler's state and the functions
+ * one phase calls in another.
  *
  * One node type serves both trees; the syntax tree lives in a scratch
  * arena dropped after compiling, the evaluation tree in the filter's own.
@@ -238,8 +234,11 @@ size_t	 lit_ipv6_prefix(const char *s, size_t n);
 bool	 df_eval(const struct dnode *, const struct dissect *);
 int	 dval_cmp3(const struct dval *, const struct dval *, bool *ok);
 
-/* Wireshark's names of the field types, as its messages spell them. */
-const char *df_type_name(enum ftype);
-const char *df_type_enum(enum ftype);
+/* The arithmetic, shared by evaluation and constant folding: op is a
+ * token (T_PLUS ... T_BITAND); a byte-like result is written to buf, at
+ * most cap bytes.  False if there is no result (division by zero). */
+bool	 df_arith(int op, const struct dval *a, const struct dval *b,
+	    struct dval *o, uint8_t *buf, uint32_t cap);
+void	 df_negate(const struct dval *, struct dval *);
 
 #endif

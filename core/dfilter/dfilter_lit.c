@@ -10,18 +10,6 @@
 
 #include "dfilter_int.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* Decimal, 0x hex, 0 octal or 0b binary, all of s.  -1 bad, -2 overflow. */
 static int
 parse_u64(const char *s, uint64_t *out)
@@ -43,7 +31,7 @@ parse_u64(const char *s, uint64_t *out)
 	if (*p == '\0')
 		return (-1);
 	for (; *p != '\0'; p++) {
-		int h = hexval((unsigned char)*p);
+		int h = g_ascii_xdigit_value(*p);
 
 		if (h < 0 || (unsigned)h >= base)
 			return (-1);
@@ -328,22 +316,22 @@ hex_bytes(const char *s, uint8_t *o, size_t *olen)
 	size_t n = 0;
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		if (hexval((unsigned char)p[2]) < 0 ||
-		    hexval((unsigned char)p[3]) < 0 || p[4] != '\0')
+		if (g_ascii_xdigit_value(p[2]) < 0 ||
+		    g_ascii_xdigit_value(p[3]) < 0 || p[4] != '\0')
 			return (false);
-		o[0] = (uint8_t)(hexval((unsigned char)p[2]) << 4 |
-		    hexval((unsigned char)p[3]));
+		o[0] = (uint8_t)(g_ascii_xdigit_value(p[2]) << 4 |
+		    g_ascii_xdigit_value(p[3]));
 		*olen = 1;
 		return (true);
 	}
 	if (*p == ':')		/* ":9a", a byte that cannot be a name */
 		p++;
 	while (*p != '\0') {
-		int h = hexval((unsigned char)p[0]), l;
+		int h = g_ascii_xdigit_value(p[0]), l;
 
 		if (h < 0)
 			return (false);
-		l = hexval((unsigned char)p[1]);
+		l = g_ascii_xdigit_value(p[1]);
 		if (l >= 0) {
 			o[n++] = (uint8_t)(h << 4 | l);
 			p += 2;
@@ -397,52 +385,4 @@ lit_ether(const char *s, uint8_t out[6], char **msg)
 	memcpy(out, b, 6);
 	g_free(b);
 	return (true);
-}
-
-const char *
-df_type_name(enum ftype t)
-{
-	switch (t) {
-	case FT_PROTOCOL:	return ("Protocol");
-	case FT_NONE:		return ("Label");
-	case FT_BOOLEAN:	return ("Boolean");
-	case FT_UINT8:		return ("Unsigned integer (1 byte)");
-	case FT_UINT16:		return ("Unsigned integer (2 bytes)");
-	case FT_UINT24:		return ("Unsigned integer (3 bytes)");
-	case FT_UINT32:		return ("Unsigned integer (4 bytes)");
-	case FT_UINT64:		return ("Unsigned integer (8 bytes)");
-	case FT_INT32:		return ("Signed integer (4 bytes)");
-	case FT_DOUBLE:		return ("Floating point (double-precision)");
-	case FT_RELATIVE_TIME:	return ("Time offset");
-	case FT_ETHER:		return ("Ethernet or other MAC address");
-	case FT_IPv4:		return ("IPv4 address");
-	case FT_IPv6:		return ("IPv6 address");
-	case FT_BYTES:		return ("Byte sequence");
-	case FT_STRING:		return ("Character string");
-	}
-	return ("?");
-}
-
-const char *
-df_type_enum(enum ftype t)
-{
-	switch (t) {
-	case FT_PROTOCOL:	return ("FT_PROTOCOL");
-	case FT_NONE:		return ("FT_NONE");
-	case FT_BOOLEAN:	return ("FT_BOOLEAN");
-	case FT_UINT8:		return ("FT_UINT8");
-	case FT_UINT16:		return ("FT_UINT16");
-	case FT_UINT24:		return ("FT_UINT24");
-	case FT_UINT32:		return ("FT_UINT32");
-	case FT_UINT64:		return ("FT_UINT64");
-	case FT_INT32:		return ("FT_INT32");
-	case FT_DOUBLE:		return ("FT_DOUBLE");
-	case FT_RELATIVE_TIME:	return ("FT_RELATIVE_TIME");
-	case FT_ETHER:		return ("FT_ETHER");
-	case FT_IPv4:		return ("FT_IPv4");
-	case FT_IPv6:		return ("FT_IPv6");
-	case FT_BYTES:		return ("FT_BYTES");
-	case FT_STRING:		return ("FT_STRING");
-	}
-	return ("FT_?");
 }

@@ -178,18 +178,6 @@ lex_error(struct lexer *lx, struct token *t, int col, int len,
 	lx->pos = lx->n;	/* nothing after an error is read */
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 static size_t
 utf8_put(uint8_t *o, uint32_t c)
 {
@@ -244,7 +232,7 @@ lex_escape(struct lexer *lx, struct token *t, size_t *i, uint8_t *o,
 	case 'x':
 		v = 0;
 		for (k = j + 1; k < lx->n && k < j + 3 &&
-		    (d = hexval((unsigned char)s[k])) >= 0; k++)
+		    (d = g_ascii_xdigit_value(s[k])) >= 0; k++)
 			v = v * 16 + (uint32_t)d;
 		if (k == j + 1) {
 			lex_error(lx, t, (int)at, 2,
@@ -258,7 +246,7 @@ lex_escape(struct lexer *lx, struct token *t, size_t *i, uint8_t *o,
 		ndig = s[j] == 'u' ? 4 : 8;
 		v = 0;
 		for (k = j + 1; k < lx->n && k < j + 1 + (size_t)ndig &&
-		    (d = hexval((unsigned char)s[k])) >= 0; k++)
+		    (d = g_ascii_xdigit_value(s[k])) >= 0; k++)
 			v = v * 16 + (uint32_t)d;
 		if (k != j + 1 + (size_t)ndig || (v < 0xa0 && v != 0x24 &&
 		    v != 0x40 && v != 0x60) || (v >= 0xd800 && v <= 0xdfff) ||
