@@ -12,12 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* curses only for its key codes (KEY_UP ...). */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
 #include <glib.h>
 
 #include "tui/fmt.h"
 #include "tui/keys.h"
 #include "tui/prompt.h"
-#include "tui/screen.h"
 
 /*
  * Per binding: the help screen's group, the keys, the action and its
