@@ -103,15 +103,16 @@ def tui(pcap, tmp, fails):
                       stdout=subprocess.DEVNULL).returncode != 0:
         print("SKIP tui: tmux is not installed")
         return
-    sock = os.path.join(tmp, "tmux.sock")
+    sock = [None]
 
     def tmux(*args):
-        return subprocess.run(["tmux", "-S", sock] + list(args),
+        return subprocess.run(["tmux", "-S", sock[0]] + list(args),
                               stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL).stdout.decode()
 
     def wait(pattern):
-        for _ in range(100):
+        # Up to 30 s: a sanitizer build on a loaded machine is slow.
+        for _ in range(300):
             screen = tmux("capture-pane", "-t", "t", "-p")
             if pattern in screen:
                 return screen
@@ -123,13 +124,16 @@ def tui(pcap, tmp, fails):
                 ("filtered", ["-Y", "ip.opt.type"],
                  "limits hit: fields dropped %d" % WANT),
                 ("unfiltered", [], None)):
-            tmux("kill-server")
+            # A server of its own per case: a new session right after
+            # kill-server can race the old server's exit.
+            sock[0] = os.path.join(tmp, "tmux-%s.sock" % name)
             tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30",
                  "env", "LC_ALL=C.UTF-8", "LANG=C.UTF-8", TAPTOP, "-r",
                  pcap, *args)
             screen = wait("file finished")
             if screen is None:
-                fails.append("tui %s: never finished" % name)
+                fails.append("tui %s: never finished; the screen:\n%s" %
+                             (name, tmux("capture-pane", "-t", "t", "-p")))
             elif want is not None and want not in screen:
                 fails.append("tui %s: no %r on the screen:\n%s" %
                              (name, want, screen))
@@ -138,8 +142,10 @@ def tui(pcap, tmp, fails):
             else:
                 print("PASS tui %s: %s" % (name, want or "no limits shown"))
             tmux("send-keys", "-t", "t", "q")
+            tmux("kill-server")
     finally:
-        tmux("kill-server")
+        if sock[0] is not None:
+            tmux("kill-server")
 
 
 def main():
