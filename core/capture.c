@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,16 @@ struct capture {
 	void			*on_end_arg;
 	int64_t			 start_wall_ns;
 	int64_t			 replay_base_ns;
+
+	/* Intervals (capture.h), under iv_lock once set. */
+	GMutex			 iv_lock;
+	capture_interval_fn	 iv_fn;
+	void			*iv_arg;
+	int64_t			 iv_len;	/* ns */
+	bool			 iv_begun;	/* origin known */
+	int64_t			 iv_origin;
+	int64_t			 iv_end;	/* of the interval in progress */
+	int64_t			 iv_latest;	/* latest packet time */
 };
 
 void
@@ -326,6 +337,56 @@ pace(struct capture *c, int64_t rel_ns)
 	}
 }
 
+/* The real-time clock, which stamps live packets. */
+static int64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+/* Ends every interval that ends at or before t; under iv_lock.  The ends
+ * stay below 2^63: t is clamped to 9e18 and a length is at most 1e15. */
+static void
+interval_cross(struct capture *c, int64_t t)
+{
+	struct capture_interval iv = { .origin_ns = c->iv_origin };
+	uint64_t k;
+	int n = 0;
+
+	while (t >= c->iv_end && n++ < CAPTURE_INTERVAL_GAP_MAX) {
+		iv.start_ns = c->iv_end - c->iv_len;
+		iv.end_ns = c->iv_end;
+		c->iv_fn(c->iv_arg, &iv);
+		c->iv_end += c->iv_len;
+	}
+	if (t >= c->iv_end) {
+		/* Unsigned: t - origin may pass 2^63. */
+		k = ((uint64_t)t - (uint64_t)c->iv_origin) /
+		    (uint64_t)c->iv_len;
+		c->iv_end = (int64_t)((uint64_t)c->iv_origin +
+		    (k + 1) * (uint64_t)c->iv_len);
+	}
+}
+
+/* Before a packet at ts is counted: the intervals it ends are ended, and
+ * the lock is held until its dispatch is done. */
+static void
+interval_enter(struct capture *c, int64_t ts)
+{
+	g_mutex_lock(&c->iv_lock);
+	if (!c->iv_begun) {
+		c->iv_begun = true;
+		c->iv_origin = ts;
+		c->iv_end = ts + c->iv_len;
+		c->iv_latest = ts;
+	}
+	interval_cross(c, ts);
+	c->iv_latest = MAX(c->iv_latest, ts);
+}
+
 /* One packet, from either source: count, dissect, dispatch. */
 static void
 handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
@@ -352,6 +413,8 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	}
 	if (!c->live && c->opts.speed > 0)
 		pace(c, ts - first);
+	if (c->iv_fn != NULL)
+		interval_enter(c, ts);
 	num = atomic_fetch_add_explicit(&c->packets, 1,
 	    memory_order_relaxed) + 1;
 	atomic_fetch_add_explicit(&c->bytes, len < caplen ? caplen : len,
@@ -361,6 +424,8 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	    len, caplen, linktype);
 	dissect_frame(&c->edt, bytes);
 	tap_push_packet(&c->edt);
+	if (c->iv_fn != NULL)
+		g_mutex_unlock(&c->iv_lock);
 	if (c->opts.count > 0 && num >= c->opts.count) {
 		atomic_store(&c->state, CAPTURE_FINISHED);
 		capture_stop(c);
@@ -517,6 +582,8 @@ capture_close(struct capture *c)
 		g_hash_table_destroy(c->bpf_by_linktype);
 	c->bpf_by_linktype = NULL;
 	dissect_free(&c->edt);
+	if (c->iv_fn != NULL)
+		g_mutex_clear(&c->iv_lock);
 	g_free(c->source);
 	g_free(c->error);
 	g_free(c);
@@ -527,6 +594,57 @@ capture_set_on_end(struct capture *c, void (*fn)(void *), void *arg)
 {
 	c->on_end = fn;
 	c->on_end_arg = arg;
+}
+
+void
+capture_set_interval(struct capture *c, double len_s, capture_interval_fn fn,
+    void *arg)
+{
+	g_mutex_init(&c->iv_lock);
+	c->iv_fn = fn;
+	c->iv_arg = arg;
+	c->iv_len = MAX(llround(CLAMP(len_s, 0.001, 1e6) * 1e9), 1);
+	if (c->live) {
+		c->iv_begun = true;
+		c->iv_origin = realtime_ns();
+		c->iv_end = c->iv_origin + c->iv_len;
+		c->iv_latest = c->iv_origin;
+	}
+}
+
+void
+capture_interval_tick(struct capture *c)
+{
+	if (c->iv_fn == NULL || !c->live)
+		return;
+	g_mutex_lock(&c->iv_lock);
+	interval_cross(c, realtime_ns() -
+	    CAPTURE_INTERVAL_GRACE_MS * 1000000LL);
+	g_mutex_unlock(&c->iv_lock);
+}
+
+bool
+capture_interval_last(struct capture *c, struct capture_interval *iv)
+{
+	int64_t now;
+	bool begun;
+
+	memset(iv, 0, sizeof(*iv));
+	if (c->iv_fn == NULL)
+		return (false);
+	g_mutex_lock(&c->iv_lock);
+	if (c->live) {
+		now = realtime_ns();
+		interval_cross(c, now);
+		c->iv_latest = MAX(c->iv_latest, now);
+	}
+	if ((begun = c->iv_begun)) {
+		iv->origin_ns = c->iv_origin;
+		iv->start_ns = c->iv_end - c->iv_len;
+		iv->end_ns = MAX(c->iv_latest, iv->start_ns);
+	}
+	g_mutex_unlock(&c->iv_lock);
+	return (begun);
 }
 
 enum capture_state

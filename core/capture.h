@@ -79,6 +79,58 @@ void	 capture_close(struct capture *);
  * before capture_start. */
 void	 capture_set_on_end(struct capture *, void (*)(void *), void *);
 
+/*
+ * Intervals of capture time, for batch --interval.  Time is cut into
+ * intervals of a fixed length from an origin: the first packet's
+ * timestamp for a file (interval k holds the packets of [origin + k*len,
+ * origin + (k+1)*len), as tshark -z io,stat cuts it), the real-time clock
+ * when capture_set_interval is called for a live capture (whose packets
+ * are stamped by that clock).
+ *
+ * fn is called once for each interval that ends, in order, empty ones
+ * included:
+ *   - on the capture thread, in the packet path, before the first packet
+ *     at or past the interval's end is counted or dispatched: the panels
+ *     and counters then hold exactly the packets before that end;
+ *   - live only, by capture_interval_tick(), on the thread that calls it,
+ *     for an end the clock passed more than CAPTURE_INTERVAL_GRACE_MS ago
+ *     with no packet since to cross it.  A packet handled after its
+ *     interval was so closed counts in the next one.
+ * Calls are serialised by a lock that the capture thread also holds while
+ * it counts, dissects and dispatches each packet, so fn never runs during
+ * tap_push_packet() and no packet is half counted: fn may draw and reset
+ * the panels (tap.h), and it is then the one thread that draws them.
+ * A jump in a file's timestamps past CAPTURE_INTERVAL_GAP_MAX empty
+ * intervals (a corrupt timestamp, as a rule) ends that many of them and
+ * resumes with the interval that holds the packet, so the lines' times
+ * show the jump and a 292-year one cannot print for ever.  Packets out of
+ * time order count in the interval in progress.
+ *
+ * Set before capture_start; len_s is 0.001 to 1e6 seconds.
+ */
+#define CAPTURE_INTERVAL_GRACE_MS	250
+#define CAPTURE_INTERVAL_GAP_MAX	100000
+
+struct capture_interval {
+	int64_t		 origin_ns;	/* start of the first interval */
+	int64_t		 start_ns, end_ns;
+};
+
+typedef void (*capture_interval_fn)(void *arg,
+	    const struct capture_interval *);
+
+void	 capture_set_interval(struct capture *, double len_s,
+	    capture_interval_fn fn, void *arg);
+/* Live: ends the intervals the clock has passed (above).  Any thread. */
+void	 capture_interval_tick(struct capture *);
+/*
+ * Once the capture thread is joined: ends, for a live capture, the
+ * intervals the clock passed, and gives the last one, cut short: up to
+ * the latest packet time of a file, up to now live.  False (and *iv
+ * zeroed) when a file had no packet, so no interval began.
+ */
+bool	 capture_interval_last(struct capture *, struct capture_interval *);
+
 enum capture_state capture_get_state(const struct capture *);
 const char *capture_state_name(enum capture_state);
 void	 capture_counters(const struct capture *, struct capture_counters *);

@@ -8,10 +8,16 @@
  * out (strict: no overlong forms, surrogates or code points past U+10FFFF)
  * because both escapers must know exactly which bytes are invalid, one at a
  * time, to escape each of them.
+ *
+ * For a locale that is not UTF-8 each string of the text is folded to
+ * ASCII once it is escaped (term_escape leaves only valid UTF-8), before
+ * the columns are measured, so that no formatting code needs two
+ * spellings and the columns still line up.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
@@ -146,14 +152,103 @@ static bool
 col_numeric(enum col_type type)
 {
 	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
-	    type == COL_TIME);
+	    type == COL_TIME || type == COL_EPOCH);
+}
+
+/* "—", the mark of a value that is not there. */
+#define NONE_UTF8	"\u2014"
+
+char *
+report_time_iso(double t, bool ascii)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE], date[64], *dot;
+	int64_t us, sec, frac;
+	struct tm tm;
+	time_t tt;
+
+	/* The microseconds of the "%.6f" the JSON prints, so both agree to
+	 * the digit; 1e13 s is past year 9999 either way. */
+	if (!isfinite(t) || fabs(t) >= 1e13)
+		return (g_strdup(ascii ? "-" : NONE_UTF8));
+	g_ascii_formatd(buf, sizeof(buf), TIME_FMT, t);
+	dot = strchr(buf, '.');
+	us = g_ascii_strtoll(buf, NULL, 10) * 1000000 +
+	    (buf[0] == '-' ? -1 : 1) * (dot != NULL ?
+	    g_ascii_strtoll(dot + 1, NULL, 10) : 0);
+	sec = us / 1000000;
+	frac = us % 1000000;
+	if (frac < 0) {
+		sec--;
+		frac += 1000000;
+	}
+	tt = (time_t)sec;
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900 ||
+	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return (g_strdup(ascii ? "-" : NONE_UTF8));
+	return (g_strdup_printf("%s.%06" PRId64 "Z", date, frac));
 }
 
 /* ---- text ---- */
 
+/* The glyphs the text uses, and how they read in ASCII. */
+static const struct {
+	gunichar	 c;
+	const char	*ascii;
+} ascii_folds[] = {
+	{ 0x2192, "->" },	/* → */
+	{ 0x2190, "<-" },	/* ← */
+	{ 0x2014, "-" },	/* — */
+	{ 0x2013, "-" },	/* – */
+	{ 0x2026, "..." },	/* … */
+};
+
+/* s (valid UTF-8, freed) in ASCII: the glyphs above folded, anything else
+ * past ASCII as term_escape writes an invisible character.  g_free it. */
+static char *
+fold_ascii(char *s)
+{
+	GString *out = g_string_sized_new(strlen(s));
+	const char *p = s, *end = s + strlen(s);
+	gunichar c;
+	size_t i;
+
+	while (p < end) {
+		if ((unsigned char)*p < 0x80) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		c = g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			/* Not reached: the text is valid.  Never loop. */
+			g_string_append_printf(out, "\\x%02x",
+			    (unsigned char)*p++);
+			continue;
+		}
+		for (i = 0; i < G_N_ELEMENTS(ascii_folds); i++)
+			if (ascii_folds[i].c == c)
+				break;
+		if (i < G_N_ELEMENTS(ascii_folds))
+			g_string_append(out, ascii_folds[i].ascii);
+		else
+			g_string_append_printf(out, "\\u{%04" PRIX32 "}",
+			    (uint32_t)c);
+		p = g_utf8_next_char(p);
+	}
+	g_free(s);
+	return (g_string_free(out, FALSE));
+}
+
+/* s (g_malloc'd) as the text shows it: folded to ASCII if asked. */
+static char *
+text_str(char *s, bool ascii)
+{
+	return (ascii ? fold_ascii(s) : s);
+}
+
 /* One cell as display text, escaped for the terminal.  g_free it. */
 static char *
-cell_text(const struct table_col *col, const union cell *c)
+cell_utf8(const struct table_col *col, const union cell *c)
 {
 	char addr[ADDR_STRLEN];
 	GString *s;
@@ -169,6 +264,8 @@ cell_text(const struct table_col *col, const union cell *c)
 		s = g_string_new(NULL);
 		append_double(s, c->d);
 		return (g_string_free(s, FALSE));
+	case COL_EPOCH:
+		return (report_time_iso(c->d, false));
 	case COL_ADDR:
 		address_to_str(&c->addr, addr);
 		return (term_escape(addr, strlen(addr)));
@@ -187,6 +284,12 @@ cell_text(const struct table_col *col, const union cell *c)
 		    strlen(c->text) : 0));
 	}
 	return (g_strdup(""));
+}
+
+static char *
+cell_text(const struct table_col *col, const union cell *c, bool ascii)
+{
+	return (text_str(cell_utf8(col, c), ascii));
 }
 
 static int
@@ -230,26 +333,31 @@ append_line(GString *out, char **cells, const struct table *t,
 }
 
 static void
-text_table(GString *out, const struct panel *p, const struct table *t)
+text_table(GString *out, const struct panel *p, const struct table *t,
+    bool ascii)
 {
-	char **cells, **other = NULL, *s;
+	char **cells, **other = NULL, **titles, *s;
 	int *width, r, c, nc = t->ncols, fcol, bcol;
 
-	s = term_escape(p->cls->title, strlen(p->cls->title));
+	s = text_str(term_escape(p->cls->title, strlen(p->cls->title)),
+	    ascii);
 	g_string_append_printf(out, "%s\n", s);
 	g_free(s);
 	if (p->filter != NULL && p->filter[0] != '\0') {
-		s = term_escape(p->filter, strlen(p->filter));
+		s = text_str(term_escape(p->filter, strlen(p->filter)), ascii);
 		g_string_append_printf(out, "Filter: %s\n", s);
 		g_free(s);
 	}
 	width = g_new0(int, nc);
+	titles = g_new0(char *, nc);
 	cells = g_new0(char *, (size_t)(t->nrows + 1) * (size_t)nc + 1);
-	for (c = 0; c < nc; c++)
-		width[c] = text_width(t->cols[c].title);
+	for (c = 0; c < nc; c++) {
+		titles[c] = text_str(g_strdup(t->cols[c].title), ascii);
+		width[c] = text_width(titles[c]);
+	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < nc; c++) {
-			s = cell_text(&t->cols[c], &table_row(t, r)[c]);
+			s = cell_text(&t->cols[c], &table_row(t, r)[c], ascii);
 			cells[r * nc + c] = s;
 			width[c] = MAX(width[c], text_width(s));
 		}
@@ -259,8 +367,8 @@ text_table(GString *out, const struct panel *p, const struct table *t)
 		if (fcol < 0)
 			fcol = table_col_index(t, "packets");
 		bcol = table_col_index(t, "bytes");
-		other[0] = g_strdup_printf("other (~%" PRIu64 " rows)",
-		    t->folded_rows);
+		other[0] = g_strdup_printf("other (~%" PRIu64 " %s)",
+		    t->folded_rows, t->folded_rows == 1 ? "row" : "rows");
 		if (fcol > 0)
 			other[fcol] = g_strdup_printf("%" PRIu64,
 			    t->folded_frames);
@@ -271,14 +379,10 @@ text_table(GString *out, const struct panel *p, const struct table *t)
 			if (other[c] != NULL)
 				width[c] = MAX(width[c], text_width(other[c]));
 	}
-	{
-		char **titles = g_new0(char *, nc);
-
-		for (c = 0; c < nc; c++)
-			titles[c] = (char *)t->cols[c].title;
-		append_line(out, titles, t, width);
-		g_free(titles);
-	}
+	append_line(out, titles, t, width);
+	for (c = 0; c < nc; c++)
+		g_free(titles[c]);
+	g_free(titles);
 	for (r = 0; r < t->nrows; r++)
 		append_line(out, cells + (size_t)r * (size_t)nc, t, width);
 	if (other != NULL)
@@ -289,19 +393,47 @@ text_table(GString *out, const struct panel *p, const struct table *t)
 	g_free(width);
 }
 
+/* "Label: value", the value escaped; only when there is a value, unless
+ * always. */
+static void
+text_field(GString *out, const char *label, const char *value, bool always,
+    bool ascii)
+{
+	char *s;
+
+	if (!always && (value == NULL || value[0] == '\0'))
+		return;
+	s = text_str(term_escape(value, value != NULL ? strlen(value) : 0),
+	    ascii);
+	g_string_append_printf(out, "%s: %s\n", label, s);
+	g_free(s);
+}
+
 void
 report_text_tables(FILE *fp, const struct report_capture *cap,
-    struct panel *const *panels, const struct table *const *tables, int n)
+    unsigned flags, struct panel *const *panels,
+    const struct table *const *tables, int n)
 {
 	GString *out = g_string_new(NULL);
+	bool ascii = (flags & REPORT_ASCII) != 0;
 	char *s;
 	int i;
 
-	if (cap != NULL) {
-		s = term_escape(cap->source, cap->source != NULL ?
-		    strlen(cap->source) : 0);
-		g_string_append_printf(out, "Capture: %s\n", s);
+	if (cap != NULL && cap->timed) {
+		s = report_time_iso(cap->time, ascii);
+		g_string_append_printf(out, "=== %s  interval ", s);
+		append_double(out, cap->interval);
+		g_string_append(out, " s  elapsed ");
+		append_double(out, cap->elapsed);
+		g_string_append(out, " s\n");
 		g_free(s);
+	}
+	if (cap != NULL) {
+		text_field(out, "Capture", cap->source, true, ascii);
+		text_field(out, "Capture filter", cap->capture_filter, false,
+		    ascii);
+		text_field(out, "Display filter", cap->display_filter, false,
+		    ascii);
 		g_string_append_printf(out, "Packets: %" PRIu64
 		    "  Bytes: %" PRIu64 "  Dropped: %" PRIu64
 		    "  Malformed: %" PRIu64 "  Truncated: %" PRIu64 "\n",
@@ -320,7 +452,7 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			continue;
 		if (out->len > 0)
 			g_string_append_c(out, '\n');
-		text_table(out, panels[i], tables[i]);
+		text_table(out, panels[i], tables[i], ascii);
 	}
 	fwrite(out->str, 1, out->len, fp);
 	g_string_free(out, TRUE);
@@ -352,6 +484,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		g_string_append_printf(out, "%" PRIu64, c->u);
 		break;
 	case COL_TIME:
+	case COL_EPOCH:
 		append_double(out, c->d);
 		break;
 	case COL_ADDR:
@@ -374,7 +507,8 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 }
 
 static void
-json_panel(GString *out, const struct panel *p, const struct table *t)
+json_panel(GString *out, const struct panel *p, const struct table *t,
+    const char *nl)
 {
 	int r, c;
 
@@ -392,7 +526,10 @@ json_panel(GString *out, const struct panel *p, const struct table *t)
 	for (r = 0; r < t->nrows; r++) {
 		const union cell *row = table_row(t, r);
 
-		g_string_append(out, r > 0 ? ",\n{" : "\n{");
+		if (r > 0)
+			g_string_append_c(out, ',');
+		g_string_append(out, nl);
+		g_string_append_c(out, '{');
 		for (c = 0; c < t->ncols; c++) {
 			if (c > 0)
 				g_string_append_c(out, ',');
@@ -402,45 +539,58 @@ json_panel(GString *out, const struct panel *p, const struct table *t)
 		}
 		g_string_append_c(out, '}');
 	}
-	g_string_append_printf(out, "],\n\"other\":{\"rows\":%" PRIu64
-	    ",\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64 "}}",
+	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
+	    ",\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64 "}}", nl,
 	    t->folded_rows, t->folded_frames, t->folded_bytes);
 }
 
 void
 report_json_tables(FILE *fp, const struct report_capture *cap,
-    struct panel *const *panels, const struct table *const *tables, int n)
+    unsigned flags, struct panel *const *panels,
+    const struct table *const *tables, int n)
 {
 	static const struct report_capture none;
-	GString *out = g_string_new("{\"capture\":{\"source\":");
+	const char *nl = (flags & REPORT_LINE) ? "" : "\n";
+	GString *out = g_string_new("{");
 	bool first = true;
 	int i;
 
 	if (cap == NULL)
 		cap = &none;
+	if (cap->timed) {
+		g_string_append(out, "\"time\":");
+		append_double(out, cap->time);
+		g_string_append(out, ",\"interval\":");
+		append_double(out, cap->interval);
+		g_string_append(out, ",\"elapsed\":");
+		append_double(out, cap->elapsed);
+		g_string_append_c(out, ',');
+	}
+	g_string_append(out, "\"capture\":{\"source\":");
 	json_string(out, cap->source != NULL ? cap->source : "");
 	g_string_append_printf(out, ",\"packets\":%" PRIu64
 	    ",\"bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
-	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64,
+	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64
+	    ",\"tap_queue_full\":%" PRIu64 ",\"fields_dropped\":%" PRIu64
+	    ",\"arena_full\":%" PRIu64 ",\"capture_filter\":",
 	    cap->packets, cap->bytes, cap->dropped, cap->malformed,
-	    cap->truncated);
-	if (cap->tapq_full != 0)
-		g_string_append_printf(out, ",\"tap_queue_full\":%" PRIu64,
-		    cap->tapq_full);
-	if (cap->fields_full != 0)
-		g_string_append_printf(out, ",\"fields_dropped\":%" PRIu64,
-		    cap->fields_full);
-	if (cap->arena_full != 0)
-		g_string_append_printf(out, ",\"arena_full\":%" PRIu64,
-		    cap->arena_full);
-	g_string_append(out, "},\n\"panels\":[");
+	    cap->truncated, cap->tapq_full, cap->fields_full,
+	    cap->arena_full);
+	json_string(out, cap->capture_filter != NULL ?
+	    cap->capture_filter : "");
+	g_string_append(out, ",\"display_filter\":");
+	json_string(out, cap->display_filter != NULL ?
+	    cap->display_filter : "");
+	g_string_append_printf(out, "},%s\"panels\":[", nl);
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
 			continue;
-		if (!first)
-			g_string_append(out, ",\n");
+		if (!first) {
+			g_string_append_c(out, ',');
+			g_string_append(out, nl);
+		}
 		first = false;
-		json_panel(out, panels[i], tables[i]);
+		json_panel(out, panels[i], tables[i], nl);
 	}
 	g_string_append(out, "]}\n");
 	fwrite(out->str, 1, out->len, fp);
@@ -450,7 +600,7 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 /* ---- from the panels ---- */
 
 typedef void (*tables_printer)(FILE *, const struct report_capture *,
-    struct panel *const *, const struct table *const *, int);
+    unsigned, struct panel *const *, const struct table *const *, int);
 
 /* A snapshot of each panel, printed, then freed. */
 static void
@@ -463,7 +613,7 @@ print_snapshots(tables_printer fn, FILE *fp, const struct report_capture *cap,
 	for (i = 0; i < n; i++)
 		if (panels[i] != NULL)
 			t[i] = panel_snapshot(panels[i]);
-	fn(fp, cap, panels, (const struct table *const *)t, n);
+	fn(fp, cap, 0, panels, (const struct table *const *)t, n);
 	for (i = 0; i < n; i++)
 		table_free(t[i]);
 	g_free(t);

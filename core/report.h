@@ -12,19 +12,34 @@
  * protocols) keeps the drawn order, the protocol tree's.
  *
  * JSON shape:
- *   {"capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
- *                "malformed": n, "truncated": n[, "tap_queue_full": n]
- *                [, "fields_dropped": n][, "arena_full": n]},
+ *   {["time": t, "interval": t, "elapsed": t,]
+ *    "capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
+ *                "malformed": n, "truncated": n, "tap_queue_full": n,
+ *                "fields_dropped": n, "arena_full": n,
+ *                "capture_filter": s, "display_filter": s},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
  *                "other": {"rows": n, "frames": n, "bytes": n}}, ...]}
  * Addresses are strings in Wireshark's form, protocol paths arrays of
  * protocol names, counts and ports integers, times numbers with six
- * decimals (never NaN or infinite: those print as 0).  "other" is always
- * there; its rows is an estimate (flowtab.h).  The three counts of
- * per-packet limits hit (dissect.h) are there only when non-zero, in the
- * JSON as in the text header, so output from a capture that hit none is
- * the same as before they existed.
+ * decimals (never NaN or infinite: those print as 0, so a moment that is
+ * not known, such as an empty summary's start, is 0).  Every key of
+ * "capture" is always there, so that the schema does not depend on the
+ * traffic: the filters are "" when none was given, the three counts of
+ * per-packet limits hit (dissect.h) 0 when none was.  "other" is always
+ * there; its rows is an estimate (flowtab.h).  time, interval and elapsed
+ * lead a snapshot of --interval (struct report_capture) and only those.
+ * With REPORT_LINE the object is on one line (NDJSON); otherwise each row
+ * and each panel starts a line.
+ *
+ * Text: a header (the snapshot's time for --interval, the source, the
+ * filters when set, the counts, the limits when one was hit), then each
+ * panel: its title, its filter when set, the column titles and the rows,
+ * and the "other" line when rows were folded.  Moments (COL_EPOCH) print
+ * as ISO 8601 in UTC with microseconds (report_time_iso), "—" when there
+ * is none; lengths of time as seconds.  With REPORT_ASCII (a locale that
+ * is not UTF-8) the text is folded to ASCII: "->" for "→", "-" for "—",
+ * and \u{NNNN} for any other character past ASCII.
  */
 #ifndef TAPTOP_REPORT_H
 #define TAPTOP_REPORT_H
@@ -41,7 +56,17 @@ struct report_capture {
 	/* Per-packet limits hit: tap entries refused, field values not
 	 * recorded, arena allocations refused. */
 	uint64_t	 tapq_full, fields_full, arena_full;
+	const char	*capture_filter;	/* -f, NULL or "" for none */
+	const char	*display_filter;	/* -Y, NULL or "" for none */
+	/* A snapshot of --interval: the end of its interval (epoch seconds
+	 * of capture time), the interval's length and the time from the
+	 * capture's start to its end, in seconds. */
+	bool		 timed;
+	double		 time, interval, elapsed;
 };
+
+#define REPORT_ASCII	0x1	/* text: ASCII only (above) */
+#define REPORT_LINE	0x2	/* JSON: the object on one line */
 
 void	 report_text(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
@@ -49,17 +74,26 @@ void	 report_json(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
 
 /*
- * The same from tables the caller took and keeps: tables[i] is a
- * snapshot of panels[i] (NULL when panels[i] is).  A caller that prints
- * again and again (--interval) takes panel_snapshot_if_changed() and keeps
- * an idle panel's last table, so that panel is not drawn again.
+ * The same from tables the caller took and keeps, with REPORT_* flags:
+ * tables[i] is a snapshot of panels[i] (NULL when panels[i] is).  A
+ * caller that prints again and again (--interval) takes
+ * panel_snapshot_if_changed() and keeps an idle panel's last table, so
+ * that panel is not drawn again.
  */
 void	 report_text_tables(FILE *, const struct report_capture *,
-	    struct panel *const *panels, const struct table *const *tables,
-	    int n);
+	    unsigned flags, struct panel *const *panels,
+	    const struct table *const *tables, int n);
 void	 report_json_tables(FILE *, const struct report_capture *,
-	    struct panel *const *panels, const struct table *const *tables,
-	    int n);
+	    unsigned flags, struct panel *const *panels,
+	    const struct table *const *tables, int n);
+
+/*
+ * A moment as ISO 8601 in UTC, to the microsecond, as the JSON's six
+ * decimals give it: "2013-05-02T20:20:33.491822Z".  "—" (or "-" with
+ * ascii) for NaN, infinities and moments past year 9999 or before year 0.
+ * g_free the result.
+ */
+char	*report_time_iso(double t, bool ascii);
 
 /*
  * The body of a JSON string (no quotes) for s: '"' and '\' escaped, every

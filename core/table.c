@@ -124,6 +124,7 @@ table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
 	case COL_PORT:
 		return (a->u < b->u ? -1 : a->u > b->u);
 	case COL_TIME:
+	case COL_EPOCH:
 		return (cmp_double(a->d, b->d));
 	case COL_ADDR:
 		return (address_cmp(&a->addr, &b->addr));

@@ -24,6 +24,8 @@ enum col_type {
 	COL_BYTES,		/* a count of bytes (human units in the TUI) */
 	COL_PORT,		/* a port number */
 	COL_TIME,		/* seconds, as a double */
+	COL_EPOCH,		/* a moment: seconds since the epoch, as a
+				 * double; NaN when there is none */
 	COL_ADDR,		/* struct address */
 	COL_PATH,		/* protocol path (owned, g_malloc'd) */
 	COL_TEXT,		/* text (owned, g_malloc'd) */

@@ -4,8 +4,10 @@
  * timestamp seen and duration the latest minus the earliest, which for a
  * capture in time order is the first and the last packet, and for one out
  * of order is still never negative.  The span is kept as integer seconds
- * and nanoseconds, so a long capture does not lose precision.
+ * and nanoseconds, so a long capture does not lose precision.  Before the
+ * first packet there is no start: the cell is NaN (a COL_EPOCH "none").
  */
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -21,7 +23,7 @@ struct summary {
 static const struct table_col summary_cols[] = {
 	{ "packets", "Packets", COL_UINT },
 	{ "bytes", "Bytes", COL_BYTES },
-	{ "start", "Start", COL_TIME },
+	{ "start", "Start", COL_EPOCH },
 	{ "duration", "Duration", COL_TIME },
 };
 
@@ -85,7 +87,8 @@ summary_draw(void *state, struct panel *p)
 		row[2].d = (double)s->min_sec + s->min_nsec / 1e9;
 		row[3].d = (double)(s->max_sec - s->min_sec) +
 		    ((double)s->max_nsec - (double)s->min_nsec) / 1e9;
-	}
+	} else
+		row[2].d = NAN;
 }
 
 const struct panel_class panel_summary = {

@@ -230,7 +230,7 @@ bool
 fmt_col_numeric(enum col_type t)
 {
 	return (t == COL_UINT || t == COL_BYTES || t == COL_PORT ||
-	    t == COL_TIME);
+	    t == COL_TIME || t == COL_EPOCH);
 }
 
 /* Absolute times (seconds since the epoch) are told from relative ones by
@@ -272,6 +272,7 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 	case COL_PORT:
 		return (g_strdup_printf("%" PRIu64, c->u));
 	case COL_TIME:
+	case COL_EPOCH:
 		return (fmt_time(c->d));
 	case COL_ADDR:
 		address_to_str(&c->addr, buf);

@@ -5,8 +5,20 @@
  * opens the capture and runs it on its own thread.  Then either the curses
  * interface takes over, or, with --batch, this thread waits for the end
  * (end of file, -c, --duration, or a signal) and prints every panel as text
- * or JSON, or a snapshot every --interval seconds (a panel with nothing
- * new since the last one is printed from the table it gave then).
+ * or JSON.
+ *
+ * With --interval, batch mode prints a snapshot as each interval of capture
+ * time ends (capture.h), the last, partial one at the end.  The snapshot
+ * is drawn and printed by the capture's interval callback: on the capture
+ * thread between two packets for a file, so that it holds exactly the
+ * packets before the interval's end; on this thread, from the clock, when
+ * a live capture's interval ends with no packet to end it.  The capture's
+ * interval lock makes those the only drawer at any time, and this thread
+ * draws the last one only after the capture thread is joined, so a panel
+ * is never drawn by two threads at once (tap.h, panel.h).  Cumulative
+ * snapshots keep each panel's last table and take a new one only when the
+ * panel changed; with --interval-mode delta every panel is drawn and reset
+ * at each end, and every count of a line is that interval's.
  *
  * Signals are blocked in every thread and taken here with sigtimedwait, so
  * no handler runs at an arbitrary point of the capture thread.
@@ -14,7 +26,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +68,7 @@ struct options {
 	gboolean	 batch;
 	gboolean	 json;
 	double		 interval;
+	char		*interval_mode;
 	char	       **panels;
 	gboolean	 list_panels;
 	gboolean	 list_fields;
@@ -101,7 +116,11 @@ static GOptionEntry entries[] = {
 	{ "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
 	    "In batch mode, print one JSON object", NULL },
 	{ "interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.interval,
-	    "In batch mode, print a snapshot every S seconds", "S" },
+	    "In batch mode, print a snapshot every S seconds of capture time "
+	    "(with --json, one object per line)", "S" },
+	{ "interval-mode", 0, 0, G_OPTION_ARG_STRING, &opt.interval_mode,
+	    "What an --interval snapshot counts: cumulative (since the start, "
+	    "the default) or delta (that interval only)", "MODE" },
 	{ "max-rows", 0, 0, G_OPTION_ARG_INT64, &opt.max_rows,
 	    "Rows a panel keeps before folding the rest into 'other' "
 	    "(default 20000)", "N" },
@@ -175,6 +194,16 @@ check_options(void)
 		die_usage("--max-rows must be 1 to 10000000");
 	if (opt.json && !opt.batch)
 		die_usage("--json goes with --batch");
+	if (opt.interval > 0 && !opt.batch)
+		die_usage("--interval goes with --batch");
+	if (opt.interval > 0 && (opt.interval < 0.001 || opt.interval > 1e6))
+		die_usage("--interval must be 0.001 to 1000000 seconds");
+	if (opt.interval_mode != NULL && opt.interval == 0)
+		die_usage("--interval-mode goes with --interval");
+	if (opt.interval_mode != NULL &&
+	    strcmp(opt.interval_mode, "cumulative") != 0 &&
+	    strcmp(opt.interval_mode, "delta") != 0)
+		die_usage("--interval-mode must be cumulative or delta");
 }
 
 /* Opens "NAME" or "NAME:FILTER"; exits on an unknown panel or bad filter. */
@@ -215,6 +244,27 @@ open_panels(void)
 	return (panels);
 }
 
+/* The state of batch printing; see the top of the file for who uses it
+ * when. */
+struct batch {
+	struct capture		*cap;
+	GPtrArray		*panels;
+	struct table		**last;		/* each panel's last snapshot */
+	bool			 delta;
+	unsigned		 flags;		/* REPORT_* */
+	bool			 printed;	/* a snapshot went out */
+	struct report_capture	 prev;		/* delta: counts at the last */
+};
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return (cs != NULL && (g_ascii_strcasecmp(cs, "UTF-8") == 0 ||
+	    g_ascii_strcasecmp(cs, "UTF8") == 0));
+}
+
 static void
 fill_report(struct capture *c, struct report_capture *rc)
 {
@@ -233,37 +283,93 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->tapq_full = lim.tapq_full;
 	rc->fields_full = lim.fields_full;
 	rc->arena_full = lim.arena_full;
+	rc->capture_filter = opt.bpf;
+	rc->display_filter = opt.dfilter;
 }
 
-/* last[i] is panels[i]'s last snapshot, replaced only by a newer one. */
+/* Turns rc into the counts since b->prev, and keeps rc's as the next
+ * prev. */
 static void
-print_report(struct capture *c, GPtrArray *panels, struct table **last)
+counts_delta(struct batch *b, struct report_capture *rc)
 {
-	const struct table *const *tables = (const struct table *const *)last;
+	struct report_capture now = *rc;
+
+	rc->packets -= b->prev.packets;
+	rc->bytes -= b->prev.bytes;
+	rc->dropped -= b->prev.dropped;
+	rc->malformed -= b->prev.malformed;
+	rc->truncated -= b->prev.truncated;
+	rc->tapq_full -= b->prev.tapq_full;
+	rc->fields_full -= b->prev.fields_full;
+	rc->arena_full -= b->prev.arena_full;
+	b->prev = now;
+}
+
+/* Epoch seconds from nanoseconds, without losing the nanoseconds of a
+ * large value to one division. */
+static double
+ns_to_s(int64_t ns)
+{
+	return ((double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9);
+}
+
+/* Prints a snapshot of every panel.  With timed (--interval), iv is its
+ * interval, NULL when none began (a file without packets).  Called by one
+ * thread at a time (the top of the file). */
+static void
+print_report(struct batch *b, bool timed, const struct capture_interval *iv)
+{
+	const struct table *const *tables =
+	    (const struct table *const *)b->last;
 	struct report_capture rc;
 	struct panel *p;
 	struct table *t;
 	guint i;
 
-	for (i = 0; i < panels->len; i++) {
-		p = g_ptr_array_index(panels, i);
-		t = last[i] == NULL ? panel_snapshot(p) :
-		    panel_snapshot_if_changed(p);
+	for (i = 0; i < b->panels->len; i++) {
+		p = g_ptr_array_index(b->panels, i);
+		if (b->delta) {
+			t = panel_snapshot(p);
+			reset_tap_listener(p);
+		} else
+			t = b->last[i] == NULL ? panel_snapshot(p) :
+			    panel_snapshot_if_changed(p);
 		if (t != NULL) {
-			table_free(last[i]);
-			last[i] = t;
+			table_free(b->last[i]);
+			b->last[i] = t;
 		}
 	}
-	fill_report(c, &rc);
+	fill_report(b->cap, &rc);
+	if (b->delta)
+		counts_delta(b, &rc);
+	rc.timed = timed;
+	if (timed && iv == NULL)
+		rc.time = NAN;
+	else if (timed) {
+		rc.time = ns_to_s(iv->end_ns);
+		rc.interval = (double)(iv->end_ns - iv->start_ns) / 1e9;
+		rc.elapsed = (double)(iv->end_ns - iv->origin_ns) / 1e9;
+	}
 	if (opt.json)
-		report_json_tables(stdout, &rc,
-		    (struct panel *const *)panels->pdata, tables,
-		    (int)panels->len);
-	else
-		report_text_tables(stdout, &rc,
-		    (struct panel *const *)panels->pdata, tables,
-		    (int)panels->len);
+		report_json_tables(stdout, &rc, b->flags,
+		    (struct panel *const *)b->panels->pdata, tables,
+		    (int)b->panels->len);
+	else {
+		if (b->printed)
+			putchar('\n');
+		report_text_tables(stdout, &rc, b->flags,
+		    (struct panel *const *)b->panels->pdata, tables,
+		    (int)b->panels->len);
+	}
 	fflush(stdout);
+	b->printed = true;
+}
+
+/* The capture's interval callback (capture.h). */
+static void
+on_interval(void *arg, const struct capture_interval *iv)
+{
+	print_report(arg, true, iv);
 }
 
 /* Waits up to ms for a terminating signal; returns it, or 0. */
@@ -287,14 +393,27 @@ wake_main(void *arg)
 static int
 run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 {
-	int64_t next = mono_ms() + (int64_t)(opt.interval * 1000);
-	struct table **last = g_new0(struct table *, panels->len + 1);
+	struct batch b = {
+		.cap = c,
+		.panels = panels,
+		.last = g_new0(struct table *, panels->len + 1),
+		.delta = opt.interval_mode != NULL &&
+		    strcmp(opt.interval_mode, "delta") == 0,
+	};
+	struct capture_interval iv;
 	static pthread_t self;
 	guint i;
 	int sig;
 
+	/* Text follows the locale; JSON is UTF-8 whatever it is. */
+	if (opt.json && opt.interval > 0)
+		b.flags |= REPORT_LINE;
+	if (!opt.json && !locale_is_utf8())
+		b.flags |= REPORT_ASCII;
 	self = pthread_self();
 	capture_set_on_end(c, wake_main, &self);
+	if (opt.interval > 0)
+		capture_set_interval(c, opt.interval, on_interval, &b);
 	capture_start(c);
 	while (capture_get_state(c) == CAPTURE_RUNNING) {
 		sig = wait_signal(sigs, 100);
@@ -302,16 +421,17 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 			capture_stop(c);
 			break;
 		}
-		if (opt.interval > 0 && mono_ms() >= next) {
-			print_report(c, panels, last);
-			next += (int64_t)(opt.interval * 1000);
-		}
+		capture_interval_tick(c);
 	}
 	capture_join(c);
-	print_report(c, panels, last);
+	if (opt.interval > 0)
+		print_report(&b, true, capture_interval_last(c, &iv) ? &iv :
+		    NULL);
+	else
+		print_report(&b, false, NULL);
 	for (i = 0; i < panels->len; i++)
-		table_free(last[i]);
-	g_free(last);
+		table_free(b.last[i]);
+	g_free(b.last);
 	if (capture_error(c) != NULL) {
 		fprintf(stderr, "taptop: %s\n", capture_error(c));
 		return (EXIT_FAILURE);

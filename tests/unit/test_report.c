@@ -4,7 +4,8 @@
  * is not registered, so drawing it is a no-op, and real panels fed through
  * the tap engine); their JSON also goes through a small validator here.
  * The escapers are checked over every byte value, every Unicode code
- * point, and a table of invalid UTF-8.
+ * point, and a table of invalid UTF-8; the ISO 8601 times on a table of
+ * moments, and the ASCII text on every character the printers use.
  */
 #include <math.h>
 #include <stdio.h>
@@ -404,13 +405,20 @@ print(printer fn, const struct report_capture *cap, struct panel **ps, int n)
 
 START_TEST(json_fixed)
 {
-	struct report_capture cap = { "x\"y", 1, 2, 3, 4, 5, 0, 0, 0 };
+	struct report_capture cap = { .source = "x\"y", .packets = 1,
+	    .bytes = 2, .dropped = 3, .malformed = 4, .truncated = 5,
+	    .capture_filter = "tcp\n", .display_filter = "ip.addr \xff" };
 	struct panel *p = fake_panel(true);
 	char *got = print(report_json, &cap, &p, 1);
 
+	/* Every key of capture is there, the limits at 0 included; the
+	 * filters are escaped like any string. */
 	ck_assert_str_eq(got,
 	    "{\"capture\":{\"source\":\"x\\\"y\",\"packets\":1,\"bytes\":2,"
-	    "\"dropped\":3,\"malformed\":4,\"truncated\":5},\n"
+	    "\"dropped\":3,\"malformed\":4,\"truncated\":5,"
+	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"capture_filter\":\"tcp\\u000a\","
+	    "\"display_filter\":\"ip.addr \\ufffd\"},\n"
 	    "\"panels\":[{\"panel\":\"fake\",\"filter\":\"tcp \\\"q\\\"\","
 	    "\"columns\":[\"name\",\"addr\",\"path\",\"n\",\"t\",\"port\"],"
 	    "\"rows\":[\n"
@@ -436,7 +444,9 @@ START_TEST(json_empty)
 
 	ck_assert_str_eq(got,
 	    "{\"capture\":{\"source\":\"\",\"packets\":0,\"bytes\":0,"
-	    "\"dropped\":0,\"malformed\":0,\"truncated\":0},\n"
+	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
+	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[]}\n");
 	ck_assert(json_valid(got));
 	free(got);
@@ -445,12 +455,16 @@ END_TEST
 
 START_TEST(text_fixed)
 {
-	struct report_capture cap = { "eth0\x1b", 10, 2000, 1, 2, 3, 0, 0, 0 };
+	struct report_capture cap = { .source = "eth0\x1b", .packets = 10,
+	    .bytes = 2000, .dropped = 1, .malformed = 2, .truncated = 3,
+	    .capture_filter = "udp\x1b", .display_filter = "dns" };
 	struct panel *p = fake_panel(true);
 	char *got = print(report_text, &cap, &p, 1);
 
 	ck_assert_str_eq(got,
 	    "Capture: eth0\\x1b\n"
+	    "Capture filter: udp\\x1b\n"
+	    "Display filter: dns\n"
 	    "Packets: 10  Bytes: 2000  Dropped: 1  Malformed: 2  Truncated: 3\n"
 	    "\n"
 	    "Fake \\x1b[31mPanel\n"
@@ -462,6 +476,172 @@ START_TEST(text_fixed)
 	    "other (~2 rows)\n");
 	free(got);
 	fake_free(p);
+}
+END_TEST
+
+/* ---- times, lines, ASCII ---- */
+
+static const struct {
+	double		 t;
+	const char	*want;		/* UTF-8; "—" is "-" in ASCII */
+} iso_cases[] = {
+	{ 0, "1970-01-01T00:00:00.000000Z" },
+	{ 1367526033.491822, "2013-05-02T20:20:33.491822Z" },
+	{ 1700000000.5, "2023-11-14T22:13:20.500000Z" },
+	/* Rounded to the microsecond, as the JSON's "%.6f": the second
+	 * carries. */
+	{ 59.9999996, "1970-01-01T00:01:00.000000Z" },
+	/* Before 1970: the fraction still counts forward from the second. */
+	{ -1.25, "1969-12-31T23:59:58.750000Z" },
+	{ -9e9, "1684-10-19T08:00:00.000000Z" },
+	{ 9e9, "2255-03-14T16:00:00.000000Z" },
+	{ NAN, "\u2014" },
+	{ INFINITY, "\u2014" },
+	{ 1e13, "\u2014" },
+	{ -1e13, "\u2014" },
+};
+
+START_TEST(iso_time)
+{
+	char *got = report_time_iso(iso_cases[_i].t, false);
+
+	ck_assert_str_eq(got, iso_cases[_i].want);
+	g_free(got);
+	got = report_time_iso(iso_cases[_i].t, true);
+	ck_assert_str_eq(got, strcmp(iso_cases[_i].want, "\u2014") == 0 ?
+	    "-" : iso_cases[_i].want);
+	g_free(got);
+}
+END_TEST
+
+typedef void (*tables_printer)(FILE *, const struct report_capture *,
+    unsigned, struct panel *const *, const struct table *const *, int);
+
+/* A printer of taken tables, as batch mode calls it. */
+static char *
+print_tables(tables_printer fn, const struct report_capture *cap,
+    unsigned flags, struct panel **ps, int n)
+{
+	struct table *t[4] = { NULL };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int i;
+
+	ck_assert_int_le(n, 4);
+	for (i = 0; i < n; i++)
+		t[i] = panel_snapshot(ps[i]);
+	fn(fp, cap, flags, ps, (const struct table *const *)t, n);
+	fclose(fp);
+	for (i = 0; i < n; i++)
+		table_free(t[i]);
+	return (buf);
+}
+
+/* An --interval snapshot: the time leads, and with REPORT_LINE the whole
+ * object is one line. */
+START_TEST(json_line)
+{
+	struct report_capture cap = { .source = "s", .packets = 7,
+	    .display_filter = "a\nb", .timed = true,
+	    .time = 1367526034.491822, .interval = 1, .elapsed = 1 };
+	struct panel *p = fake_panel(true);
+	char *got = print_tables(report_json_tables, &cap, REPORT_LINE, &p,
+	    1);
+
+	ck_assert(json_valid(got));
+	ck_assert_ptr_eq(strchr(got, '\n'), got + strlen(got) - 1);
+	ck_assert(g_str_has_prefix(got, "{\"time\":1367526034.491822,"
+	    "\"interval\":1.000000,\"elapsed\":1.000000,\"capture\":{"
+	    "\"source\":\"s\",\"packets\":7,"));
+	ck_assert(strstr(got, "\"display_filter\":\"a\\u000ab\"},"
+	    "\"panels\":[{\"panel\":\"fake\",") != NULL);
+	ck_assert(strstr(got, "\"port\":0}],\"other\":{\"rows\":2,"
+	    "\"frames\":3,\"bytes\":4}}]}\n") != NULL);
+	free(got);
+
+	/* Not timed: no time keys. */
+	cap.timed = false;
+	got = print_tables(report_json_tables, &cap, REPORT_LINE, &p, 1);
+	ck_assert(json_valid(got));
+	ck_assert(g_str_has_prefix(got, "{\"capture\":{"));
+	free(got);
+	fake_free(p);
+}
+END_TEST
+
+/* The text: the snapshot's time first, in ISO 8601, and every character
+ * past ASCII folded when the locale is not UTF-8. */
+START_TEST(text_timed_ascii)
+{
+	struct report_capture cap = { .source = "caf\xc3\xa9",
+	    .display_filter = "ip \xe2\x86\x92 \xe2\x80\x94", .timed = true,
+	    .time = -1.25, .interval = 0.5, .elapsed = 2 };
+	struct panel *p = fake_panel(true), *ps[2];
+	char *got, *err = NULL;
+
+	got = print_tables(report_text_tables, &cap, 0, &p, 1);
+	ck_assert(g_str_has_prefix(got,
+	    "=== 1969-12-31T23:59:58.750000Z  interval 0.500000 s  "
+	    "elapsed 2.000000 s\n"
+	    "Capture: caf\xc3\xa9\n"
+	    "Display filter: ip \xe2\x86\x92 \xe2\x80\x94\n"
+	    "Packets: 0  "));
+	free(got);
+	fake_free(p);
+	p = fake_panel(true);
+	cap.time = NAN;
+	got = print_tables(report_text_tables, &cap, REPORT_ASCII, &p, 1);
+	ck_assert_str_eq(got,
+	    "=== -  interval 0.500000 s  elapsed 2.000000 s\n"
+	    "Capture: caf\\u{00E9}\n"
+	    "Display filter: ip -> -\n"
+	    "Packets: 0  Bytes: 0  Dropped: 0  Malformed: 0  Truncated: 0\n"
+	    "\n"
+	    "Fake \\x1b[31mPanel\n"
+	    "Filter: tcp \"q\"\n"
+	    "Name             Address   Path  N      Time  Port\n"
+	    "\\u{00E9}\\xff                     7  0.000000     0\n"
+	    "a\"b\\x01          10.0.0.1    ip  5  1.500000    80\n"
+	    "z                          eth   5  0.000000     0\n"
+	    "other (~2 rows)\n");
+	free(got);
+	fake_free(p);
+
+	/* Real panels, no packets: the arrows of the titles, the summary's
+	 * missing start. */
+	proto_init();
+	ps[0] = panel_open("summary", NULL, 0, &err);
+	ps[1] = panel_open("conv.udp", NULL, 0, &err);
+	got = print_tables(report_text_tables, NULL, 0, ps, 2);
+	ck_assert_str_eq(got,
+	    "Summary\n"
+	    "Packets  Bytes  Start  Duration\n"
+	    "      0      0      \u2014  0.000000\n"
+	    "\n"
+	    "UDP Conversations\n"
+	    "Address A  Address B  Port A  Port B  Frames  Bytes  "
+	    "Frames A\u2192B  Bytes A\u2192B  Frames B\u2192A  Bytes B\u2192A  "
+	    "Rel Start  Duration\n");
+	free(got);
+	got = print_tables(report_text_tables, NULL, REPORT_ASCII, ps, 2);
+	ck_assert_str_eq(got,
+	    "Summary\n"
+	    "Packets  Bytes  Start  Duration\n"
+	    "      0      0      -  0.000000\n"
+	    "\n"
+	    "UDP Conversations\n"
+	    "Address A  Address B  Port A  Port B  Frames  Bytes  "
+	    "Frames A->B  Bytes A->B  Frames B->A  Bytes B->A  "
+	    "Rel Start  Duration\n");
+	free(got);
+	got = print_tables(report_json_tables, NULL, 0, ps, 1);
+	/* JSON keeps a number: 0 for no start. */
+	ck_assert(strstr(got, "{\"packets\":0,\"bytes\":0,\"start\":0.000000,"
+	    "\"duration\":0.000000}") != NULL);
+	free(got);
+	panel_close(ps[0]);
+	panel_close(ps[1]);
 }
 END_TEST
 
@@ -511,7 +691,9 @@ START_TEST(real_panels)
 	ck_assert(json_valid(got));
 	ck_assert_str_eq(got,
 	    "{\"capture\":{\"source\":\"\",\"packets\":0,\"bytes\":0,"
-	    "\"dropped\":0,\"malformed\":0,\"truncated\":0},\n"
+	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
+	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[{\"panel\":\"summary\",\"filter\":\"\","
 	    "\"columns\":[\"packets\",\"bytes\",\"start\",\"duration\"],"
 	    "\"rows\":[\n"
@@ -552,17 +734,18 @@ START_TEST(real_panels)
 	got = print(report_text, NULL, ps + 1, 1);
 	ck_assert_str_eq(got,
 	    "UDP Conversations\n"
-	    "Address A        Address B  Port A  Port B  Frames  Bytes  "
+	    "Address A       Address B  Port A  Port B  Frames  Bytes  "
 	    "Frames A→B  Bytes A→B  Frames B→A  Bytes B→A  Rel Start  "
 	    "Duration\n"
-	    "192.0.2.9        192.0.2.1    5353      53       2    400  "
+	    "192.0.2.9       192.0.2.1    5353      53       2    400  "
 	    "         1        100           1        300   0.000000  "
 	    "0.500000\n"
-	    "192.0.2.2        192.0.2.1    4000      53       2    160  "
+	    "192.0.2.2       192.0.2.1    4000      53       2    160  "
 	    "         2        160           0          0   1.250000  "
 	    "0.750000\n"
-	    /* The other line's label widens the first column. */
-	    "other (~1 rows)                                  1     60\n");
+	    /* The other line's label widens the first column; one row is
+	     * "row". */
+	    "other (~1 row)                                  1     60\n");
 	free(got);
 	for (i = 0; i < 3; i++)
 		panel_close(ps[i]);
@@ -589,6 +772,9 @@ suite_report(void)
 	tcase_add_test(tp, json_empty);
 	tcase_add_test(tp, text_fixed);
 	tcase_add_test(tp, real_panels);
+	tcase_add_loop_test(tp, iso_time, 0, G_N_ELEMENTS(iso_cases));
+	tcase_add_test(tp, json_line);
+	tcase_add_test(tp, text_timed_ascii);
 	suite_add_tcase(s, tp);
 	return (s);
 }
