@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -67,8 +68,11 @@ struct capture {
 	int64_t			 start_wall_ns;
 	int64_t			 replay_base_ns;
 
-	/* Intervals (capture.h), under iv_lock once set. */
-	GMutex			 iv_lock;
+	/* Intervals (capture.h).  A file's are the capture thread's alone
+	 * until it is joined; a live capture's are under iv_lock, which the
+	 * capture thread holds around each packet (a pthread mutex, which
+	 * ThreadSanitizer sees, as tap.c's locks). */
+	pthread_mutex_t		 iv_lock;
 	capture_interval_fn	 iv_fn;
 	void			*iv_arg;
 	int64_t			 iv_len;	/* ns */
@@ -372,11 +376,12 @@ interval_cross(struct capture *c, int64_t t)
 }
 
 /* Before a packet at ts is counted: the intervals it ends are ended, and
- * the lock is held until its dispatch is done. */
+ * a live capture's lock is held until its dispatch is done. */
 static void
 interval_enter(struct capture *c, int64_t ts)
 {
-	g_mutex_lock(&c->iv_lock);
+	if (c->live)
+		pthread_mutex_lock(&c->iv_lock);
 	if (!c->iv_begun) {
 		c->iv_begun = true;
 		c->iv_origin = ts;
@@ -424,8 +429,8 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	    len, caplen, linktype);
 	dissect_frame(&c->edt, bytes);
 	tap_push_packet(&c->edt);
-	if (c->iv_fn != NULL)
-		g_mutex_unlock(&c->iv_lock);
+	if (c->iv_fn != NULL && c->live)
+		pthread_mutex_unlock(&c->iv_lock);
 	if (c->opts.count > 0 && num >= c->opts.count) {
 		atomic_store(&c->state, CAPTURE_FINISHED);
 		capture_stop(c);
@@ -583,7 +588,7 @@ capture_close(struct capture *c)
 	c->bpf_by_linktype = NULL;
 	dissect_free(&c->edt);
 	if (c->iv_fn != NULL)
-		g_mutex_clear(&c->iv_lock);
+		pthread_mutex_destroy(&c->iv_lock);
 	g_free(c->source);
 	g_free(c->error);
 	g_free(c);
@@ -600,7 +605,7 @@ void
 capture_set_interval(struct capture *c, double len_s, capture_interval_fn fn,
     void *arg)
 {
-	g_mutex_init(&c->iv_lock);
+	pthread_mutex_init(&c->iv_lock, NULL);
 	c->iv_fn = fn;
 	c->iv_arg = arg;
 	c->iv_len = MAX(llround(CLAMP(len_s, 0.001, 1e6) * 1e9), 1);
@@ -617,10 +622,10 @@ capture_interval_tick(struct capture *c)
 {
 	if (c->iv_fn == NULL || !c->live)
 		return;
-	g_mutex_lock(&c->iv_lock);
+	pthread_mutex_lock(&c->iv_lock);
 	interval_cross(c, realtime_ns() -
 	    CAPTURE_INTERVAL_GRACE_MS * 1000000LL);
-	g_mutex_unlock(&c->iv_lock);
+	pthread_mutex_unlock(&c->iv_lock);
 }
 
 bool
@@ -632,7 +637,7 @@ capture_interval_last(struct capture *c, struct capture_interval *iv)
 	memset(iv, 0, sizeof(*iv));
 	if (c->iv_fn == NULL)
 		return (false);
-	g_mutex_lock(&c->iv_lock);
+	pthread_mutex_lock(&c->iv_lock);
 	if (c->live) {
 		now = realtime_ns();
 		interval_cross(c, now);
@@ -643,7 +648,7 @@ capture_interval_last(struct capture *c, struct capture_interval *iv)
 		iv->start_ns = c->iv_end - c->iv_len;
 		iv->end_ns = MAX(c->iv_latest, iv->start_ns);
 	}
-	g_mutex_unlock(&c->iv_lock);
+	pthread_mutex_unlock(&c->iv_lock);
 	return (begun);
 }
 

@@ -96,10 +96,12 @@ void	 capture_set_on_end(struct capture *, void (*)(void *), void *);
  *     for an end the clock passed more than CAPTURE_INTERVAL_GRACE_MS ago
  *     with no packet since to cross it.  A packet handled after its
  *     interval was so closed counts in the next one.
- * Calls are serialised by a lock that the capture thread also holds while
- * it counts, dissects and dispatches each packet, so fn never runs during
- * tap_push_packet() and no packet is half counted: fn may draw and reset
- * the panels (tap.h), and it is then the one thread that draws them.
+ * Calls are serialised, and never made while a packet is being counted,
+ * dissected or dispatched (a live capture's by a lock that the capture
+ * thread holds around each packet; a file's all come from the capture
+ * thread), so fn never runs during tap_push_packet() and sees no packet
+ * half counted: fn may draw and reset the panels (tap.h), and is then the
+ * one thread that draws them, until the capture thread is joined.
  * A jump in a file's timestamps past CAPTURE_INTERVAL_GAP_MAX empty
  * intervals (a corrupt timestamp, as a rule) ends that many of them and
  * resumes with the interval that holds the packet, so the lines' times

@@ -12,7 +12,10 @@
  * -----------------
  * The capture thread calls tap_push_packet(); any other thread (the curses
  * thread, a test) may at any moment register or remove a listener, change
- * its filter, reset or draw.  Two kinds of lock keep them apart:
+ * its filter, reset or draw.  So may the capture thread itself between two
+ * packets, outside tap_push_packet() (batch --interval does, capture.h);
+ * a panel's table wants one drawing thread at a time (panel.h), which the
+ * caller arranges.  Two kinds of lock keep them apart:
  *
  *   - The list lock (a read-write lock) guards the set of listeners and their
  *     filters.  tap_push_packet() holds it for reading while it walks the

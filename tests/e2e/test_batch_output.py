@@ -280,6 +280,10 @@ def test_usage():
         rc, out, err = run(["-r", EXAMPLE, "--batch"] + args)
         check(rc == 2 and len(err.splitlines()) == 1,
               "usage error for %s: %s" % (" ".join(args), err.strip()))
+    # Without --batch there is nothing to print snapshots to.
+    rc, out, err = run(["-r", EXAMPLE, "--interval", "1"])
+    check(rc == 2 and len(err.splitlines()) == 1,
+          "usage error for --interval without --batch: %s" % err.strip())
 
 
 # ---- the locale ----

@@ -72,6 +72,53 @@ if [ "$n" -ge 2 ]; then
 	pass "--interval 0.5 over 2.2 s printed $n snapshots"
 else fail "--interval: $n snapshots"; fi
 
+# 2c. Live --interval --json: one line per interval, empty ones too, cut
+# on the clock's grid: consecutive ends exactly one interval apart.  (The
+# times are the capture's own arithmetic, not measured durations.)
+timeout 20 "$taptop" -i lo -f "udp dst port 9" --duration 2.2 --interval 0.5 \
+	--batch --json --panel summary >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && python3 - "$tmp/out" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) >= 5, len(lines)
+for a, b in zip(lines, lines[1:-1]):
+    assert abs(b["time"] - a["time"] - 0.5) < 1e-5, (a["time"], b["time"])
+for l in lines[:-1]:
+    assert l["interval"] == 0.5, l
+    assert l["panels"][0]["rows"][0]["packets"] == 0, l
+assert 0 <= lines[-1]["interval"] <= 0.5 + 1e-6, lines[-1]
+assert abs(lines[-1]["elapsed"] - lines[-2]["elapsed"] -
+           lines[-1]["interval"]) < 1e-5, lines[-2:]
+PY
+then pass "live --interval --json: a line per interval, empty ones too"
+else fail "live --interval --json (rc $rc): $(head -c 300 "$tmp/err")"; fi
+
+# 2d. Live --interval-mode delta: the intervals add up to every packet.
+port=$((20000 + ($$ + 7) % 20000))
+python3 -c '
+import socket, sys, time
+time.sleep(0.5)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(20):
+    s.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))
+    time.sleep(0.05)
+' $port &
+timeout 20 "$taptop" -i lo -f "udp dst port $port" -c 20 --interval 0.2 \
+	--interval-mode delta --batch --json --panel summary --panel conv.udp \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && python3 - "$tmp/out" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) >= 2, len(lines)
+assert sum(l["capture"]["packets"] for l in lines) == 20, lines
+assert sum(l["panels"][0]["rows"][0]["packets"] for l in lines) == 20
+assert sum(r["frames"] for l in lines for r in l["panels"][1]["rows"]) == 20
+PY
+then pass "live --interval-mode delta: the intervals add up to 20 packets"
+else fail "live --interval-mode delta (rc $rc): $(head -c 300 "$tmp/err")"; fi
+
 # 3. SIGINT ends a live batch capture, which still prints.
 "$taptop" -i lo -f "udp dst port 9" --batch --panel summary \
 	>"$tmp/out" 2>"$tmp/err" &
