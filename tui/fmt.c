@@ -199,7 +199,7 @@ fmt_ascii(const char *s)
 		{ 0x2026, "..." }, { 0x25b2, "^" }, { 0x25bc, "v" },
 		{ 0x2500, "-" }, { 0x2502, "|" }, { 0x251c, "|" },
 		{ 0x2514, "`" }, { 0x2713, "ok" }, { 0x2717, "!!" },
-		{ 0x00b7, "." }, { 0x2022, "*" },
+		{ 0x00b7, "." }, { 0x2022, "*" }, { 0x2014, "-" },
 	};
 	GString *out = g_string_new(NULL);
 	gunichar c;
@@ -290,6 +290,150 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 		    strlen(c->text) : 0));
 	}
 	return (g_strdup(""));
+}
+
+/* Has the row counted anything: a count or byte column above zero? */
+static bool
+row_counted(const struct table *t, int row)
+{
+	const union cell *r = table_row(t, row);
+	int c;
+
+	for (c = 0; c < t->ncols; c++)
+		if ((t->cols[c].type == COL_UINT ||
+		    t->cols[c].type == COL_BYTES) && r[c].u != 0)
+			return (true);
+	return (false);
+}
+
+char *
+fmt_row_cell(const struct table *t, int row, int col, bool bits)
+{
+	const union cell *c = &table_row(t, row)[col];
+
+	if (t->cols[col].type == COL_TIME && (!isfinite(c->d) ||
+	    !row_counted(t, row)))
+		return (g_strdup("\u2014"));
+	return (fmt_cell(&t->cols[col], c, bits));
+}
+
+char *
+fmt_col_title(const struct table_col *col, bool bits)
+{
+	const char *title = col->title != NULL ? col->title : "";
+	GString *s;
+	const char *p, *at;
+
+	if (!bits || col->type != COL_BYTES)
+		return (g_strdup(title));
+	if (strstr(title, "Bytes") == NULL && strstr(title, "bytes") == NULL)
+		return (g_strdup_printf("%s (bits)", title));
+	s = g_string_new(NULL);
+	for (p = title; (at = strstr(p, "ytes")) != NULL; p = at + 4) {
+		/* "Bytes" or "bytes" as they are written: B or b before. */
+		if (at == title || (at[-1] != 'B' && at[-1] != 'b')) {
+			g_string_append_len(s, p, at + 4 - p);
+			continue;
+		}
+		g_string_append_len(s, p, at - 1 - p);
+		g_string_append(s, at[-1] == 'B' ? "Bits" : "bits");
+	}
+	g_string_append(s, p);
+	return (g_string_free(s, FALSE));
+}
+
+char *
+fmt_rows(uint64_t n)
+{
+	return (g_strdup_printf("%" PRIu64 " %s", n, n == 1 ? "row" :
+	    "rows"));
+}
+
+void
+fmt_drops(const struct capture_counters *c, char **lng, char **shrt)
+{
+	char n[FMT_NUM_MAX], pct[FMT_NUM_MAX];
+	double share = c->kernel_received > 0 ?
+	    (double)c->kernel_dropped * 100 / (double)c->kernel_received : 0;
+
+	const char *unit = c->kernel_dropped == 1 ? "packet" : "packets";
+
+	fmt_count(n, sizeof(n), c->kernel_dropped);
+	fmt_percent(pct, sizeof(pct), share);
+	if (share > DROPS_HINT_PCT) {
+		*lng = g_strdup_printf("kernel drops %s (%s %s): raise -B",
+		    pct, n, unit);
+		*shrt = g_strdup_printf("drops %s (raise -B)", pct);
+	} else {
+		*lng = g_strdup_printf("kernel drops %s (%s %s)", pct, n,
+		    unit);
+		*shrt = g_strdup_printf("drops %s", pct);
+	}
+}
+
+/*
+ * The widths of the columns when shown names go down rows lines, column
+ * after column: into w (one per column), and their total with the gaps.
+ */
+static int
+columns_width(const int *nw, int shown, int rows, int *w, int *ncols)
+{
+	int c, i, total = 0;
+
+	*ncols = rows > 0 ? (shown + rows - 1) / rows : 0;
+	for (c = 0; c < *ncols; c++) {
+		w[c] = 0;
+		for (i = c * rows; i < MIN((c + 1) * rows, shown); i++)
+			w[c] = MAX(w[c], nw[i]);
+		total += w[c] + (c > 0 ? 2 : 0);
+	}
+	return (total);
+}
+
+GPtrArray *
+fmt_columns(const char *const *names, int n, int width, int max_lines,
+    bool ascii)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	int *nw, *w, ncols, used, shown = 0, rows = 0, r, c, i;
+
+	if (n <= 0 || max_lines <= 0)
+		return (out);
+	nw = g_new(int, (size_t)n);
+	w = g_new(int, (size_t)n);
+	for (i = 0; i < n; i++)
+		nw[i] = fmt_width(names[i]);
+	/* The most columns that fit, each as wide as its widest name (as
+	 * ls does): the fewest lines, or the most names when cut. */
+	for (ncols = MIN(n, MAX(1, (width + 2) / 3)); ncols >= 1; ncols--) {
+		rows = (n + ncols - 1) / ncols;
+		shown = n;
+		if (rows > max_lines) {
+			rows = max_lines - 1;
+			shown = rows * ncols;
+		}
+		if (ncols == 1 || columns_width(nw, shown, rows, w, &used) <=
+		    width)
+			break;
+	}
+	(void)columns_width(nw, shown, rows, w, &used);
+	for (r = 0; r < rows; r++) {
+		GString *line = g_string_new(NULL);
+
+		for (c = 0; c < used && (i = c * rows + r) < shown; c++) {
+			if (c > 0)
+				g_string_append_printf(line, "%*s",
+				    w[c - 1] - nw[i - rows] + 2, "");
+			g_string_append(line, names[i]);
+		}
+		g_ptr_array_add(out, g_string_free(line, FALSE));
+	}
+	if (shown < n)
+		g_ptr_array_add(out, g_strdup_printf("%s and %d more",
+		    ascii ? "..." : "\u2026", n - shown));
+	g_free(nw);
+	g_free(w);
+	return (out);
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/capture.h"
 #include "core/table.h"
 
 #define FMT_NUM_MAX	32		/* room for any number formatted here */
@@ -63,6 +64,46 @@ char	*fmt_ascii(const char *s);
  * term_escape.  g_free the result.
  */
 char	*fmt_cell(const struct table_col *, const union cell *, bool bits);
+
+/*
+ * Cell col of row as fmt_cell shows it, except a time that is not known:
+ * a time column of a row that has counted nothing yet (every count and
+ * byte column 0, as a summary before the first packet) shows "—", as
+ * does a time that is not a number.  g_free the result.
+ */
+char	*fmt_row_cell(const struct table *, int row, int col, bool bits);
+
+/*
+ * A column's title in the unit its cells are shown in: with bits, a byte
+ * column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and one
+ * with no "Bytes" in its title gets " (bits)".  g_free the result.
+ */
+char	*fmt_col_title(const struct table_col *, bool bits);
+
+/* "1 row", "2 rows": n and the word, singular for one.  g_free it. */
+char	*fmt_rows(uint64_t n);
+
+/*
+ * The status line's drop segment of a live capture, from its counters
+ * alone: the kernel's drops as a share of the packets the kernel received
+ * (its own count, not taptop's: the two are counted at different places
+ * and times, so they are not compared).  Above DROPS_HINT_PCT it suggests
+ * a larger buffer (-B).  *lng and *shrt: g_free them.
+ */
+#define DROPS_HINT_PCT	0.1
+void	 fmt_drops(const struct capture_counters *, char **lng, char **shrt);
+
+/*
+ * Names laid out in columns, as a shell lists completions: down the first
+ * column, then the next, each column as wide as its widest name, two
+ * spaces apart, as many columns as fit in width.  A name is never split
+ * across lines (one wider than width is the caller's to cut).  At most
+ * max_lines lines; when the names do not fit, the last line says
+ * "… and N more" ("... and N more" when ascii) and the names shown are
+ * the first ones.  Returns the lines (g_ptr_array_unref it).
+ */
+GPtrArray *fmt_columns(const char *const *names, int n, int width,
+	    int max_lines, bool ascii);
 
 /* True for columns shown right-aligned (numbers). */
 bool	 fmt_col_numeric(enum col_type);

@@ -75,10 +75,11 @@ static const struct binding bindings[] = {
 	BIND_HINT(KG_DISPLAY, "p Space", KA_PAUSE, 0,
 	    "pause the display (capture and counting go on)",
 	    "p:pause", NULL, 65),
-	BIND_HINT(KG_DISPLAY, "+ =", KA_DELAY, 1,
-	    "refresh less / more often (-d sets it at start)",
-	    "+/-:refresh", NULL, 30),
-	BIND(KG_DISPLAY, "- _", KA_DELAY, -1, NULL),
+	/* + refreshes faster: the interval gets shorter. */
+	BIND_HINT(KG_DISPLAY, "+ =", KA_DELAY, -1,
+	    "refresh faster / slower (-d sets the interval at start)",
+	    "+/-:refresh faster/slower", "+/-:faster/slower", 30),
+	BIND(KG_DISPLAY, "- _", KA_DELAY, 1, NULL),
 	BIND(KG_DISPLAY, "Ctrl-L", KA_REDRAW, 0, "redraw the screen"),
 	BIND_HINT(KG_DISPLAY, "q F10", KA_QUIT, 0,
 	    "quit (so do Ctrl-C and SIGTERM)",
@@ -297,28 +298,69 @@ keys_binding_at(int i)
 	return (&bindings[i]);
 }
 
-const struct binding *
-keys_lookup(enum keys_ctx ctx, wint_t ch, bool fn)
+/*
+ * Each context's keys, from the table's names once: a paste of 100 kB into
+ * the prompt is 100,000 lookups, too many to parse the names for each.
+ * The first binding of a key in table order wins, as keys_check makes
+ * sure there is only one.
+ */
+static struct {
+	GHashTable		*keys;		/* code -> struct binding * */
+	const struct binding	*any;
+} lookup_index[KC_N];
+
+static gpointer
+keycode_key(wint_t ch, bool fn)
 {
-	const struct binding *any = NULL;
+	return (GUINT_TO_POINTER((guint)ch << 1 | (fn ? 1u : 0u)));
+}
+
+static void
+lookup_index_build(void)
+{
 	struct keycode codes[KEY_CODES_MAX];
 	char name[KEY_NAME_MAX];
 	const char *p;
 	size_t i;
-	int n, k;
+	int c, n, k;
 
+	for (c = 0; c < KC_N; c++)
+		lookup_index[c].keys = g_hash_table_new(g_direct_hash,
+		    g_direct_equal);
 	for (i = 0; i < G_N_ELEMENTS(bindings); i++) {
-		if (groups[bindings[i].group].ctx != ctx)
-			continue;
+		c = groups[bindings[i].group].ctx;
 		for (p = bindings[i].keys; next_name(&p, name); ) {
-			if ((n = key_codes(name, codes)) < 0)
-				any = &bindings[i];
-			for (k = 0; k < n; k++)
-				if (codes[k].ch == ch && codes[k].fn == fn)
-					return (&bindings[i]);
+			if ((n = key_codes(name, codes)) < 0 &&
+			    lookup_index[c].any == NULL)
+				lookup_index[c].any = &bindings[i];
+			for (k = 0; k < n; k++) {
+				gpointer key = keycode_key(codes[k].ch,
+				    codes[k].fn);
+
+				if (!g_hash_table_contains(lookup_index[c].keys,
+				    key))
+					g_hash_table_insert(
+					    lookup_index[c].keys, key,
+					    (gpointer)&bindings[i]);
+			}
 		}
 	}
-	return (any);
+}
+
+const struct binding *
+keys_lookup(enum keys_ctx ctx, wint_t ch, bool fn)
+{
+	static gsize built;
+	const struct binding *b;
+
+	if (g_once_init_enter(&built)) {
+		lookup_index_build();
+		g_once_init_leave(&built, 1);
+	}
+	if ((int)ctx < 0 || ctx >= KC_N)
+		return (NULL);
+	b = g_hash_table_lookup(lookup_index[ctx].keys, keycode_key(ch, fn));
+	return (b != NULL ? b : lookup_index[ctx].any);
 }
 
 char *

@@ -64,7 +64,7 @@ enum keys_action {
 	KA_SORT_REVERSE,
 	KA_BITS,
 	KA_PAUSE,
-	KA_DELAY,		/* arg +1 longer, -1 shorter */
+	KA_DELAY,		/* the interval: +1 longer (slower), -1 shorter */
 	KA_REDRAW,
 	KA_BACK,		/* close the menu, the help or the prompt */
 	KA_CHOOSE,		/* the menu's entry */

@@ -51,19 +51,28 @@ le_set(struct lineedit *le, const char *text)
 void
 le_insert(struct lineedit *le, const char *utf8)
 {
+	GString *clean;
 	const char *p;
 
-	for (p = utf8; p != NULL && *p != '\0'; p++) {
+	if (utf8 == NULL || *utf8 == '\0')
+		return;
+	/* Cleaned first and inserted at once: the text after the cursor
+	 * moves once, however long the insert. */
+	clean = g_string_sized_new(strlen(utf8));
+	for (p = utf8; *p != '\0'; p++) {
 		/* Control characters would be drawn as escapes of their own;
 		 * a pasted tab or newline is a space in a filter. */
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
 			if (*p == '\t' || *p == '\n' || *p == '\r')
-				g_string_insert_c(le->text, (gssize)le->cur++,
-				    ' ');
+				g_string_append_c(clean, ' ');
 			continue;
 		}
-		g_string_insert_c(le->text, (gssize)le->cur++, *p);
+		g_string_append_c(clean, *p);
 	}
+	g_string_insert_len(le->text, (gssize)le->cur, clean->str,
+	    (gssize)clean->len);
+	le->cur += clean->len;
+	g_string_free(clean, TRUE);
 }
 
 static size_t
@@ -226,15 +235,24 @@ history_add(struct history *h, const char *s)
 const char *
 history_prev(struct history *h, const char *current)
 {
+	int i;
+
+	if (current == NULL)
+		current = "";
 	if (h->pos > (int)h->items->len)
 		h->pos = (int)h->items->len;
-	if (h->pos == 0)
+	/* An entry that reads as the prompt already does would look like
+	 * a key that did nothing: the one before it is meant. */
+	for (i = h->pos - 1; i >= 0; i--)
+		if (strcmp(g_ptr_array_index(h->items, i), current) != 0)
+			break;
+	if (i < 0)
 		return (NULL);
 	if (h->pos == (int)h->items->len) {
 		g_free(h->draft);
-		h->draft = g_strdup(current != NULL ? current : "");
+		h->draft = g_strdup(current);
 	}
-	h->pos--;
+	h->pos = i;
 	return (g_ptr_array_index(h->items, h->pos));
 }
 

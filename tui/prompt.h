@@ -61,8 +61,9 @@ void	 history_free(struct history *);
 void	 history_add(struct history *, const char *s);
 /*
  * Browsing: prev gives the entry before the one shown (the first call
- * saves current as the draft), next the one after (past the newest, the
- * draft again).  NULL when there is nothing further that way.
+ * saves current as the draft), skipping any that equal current, the
+ * text at the prompt; next the one after (past the newest, the draft
+ * again).  NULL when there is nothing further that way.
  */
 const char *history_prev(struct history *, const char *current);
 const char *history_next(struct history *);

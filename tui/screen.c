@@ -297,15 +297,27 @@ counters_limits(char **lng, char **shrt)
 	*lng = g_string_free(s, FALSE);
 }
 
+/* The drop segment: the kernel's drops, live only (fmt_drops). */
+static void
+counters_drops(bool live, const struct capture_counters *cn, char **lng,
+    char **shrt)
+{
+	if (live) {
+		fmt_drops(cn, lng, shrt);
+		return;
+	}
+	*lng = g_strdup("drops: n/a (file)");
+	*shrt = g_strdup("");
+}
+
 static void
 draw_counters(struct tui *t)
 {
 	struct capture_counters cn;
 	bool live = capture_is_live(t->cap);
-	uint64_t pk, by, recv, drop;
+	uint64_t pk, by;
 	uint64_t mal = dissect_malformed_count(-1);
-	char pks[32], pps[32], apps[32], bps[32], abps[32], drops[32];
-	char recvs[32], pct[32], mals[32];
+	char pks[32], pps[32], apps[32], bps[32], abps[32], mals[32];
 	char *s[10], *line, *lim, *lims;
 	struct fmt_seg seg[6];
 	double span, avg_p, avg_b;
@@ -314,8 +326,6 @@ draw_counters(struct tui *t)
 	capture_counters(t->cap, &cn);
 	pk = cn.packets;
 	by = cn.bytes;
-	recv = cn.kernel_received;
-	drop = cn.kernel_dropped;
 	/* A file's average is over its own time span (the traffic's rate,
 	 * however fast it is read); a live capture's over the wall clock. */
 	if (live)
@@ -329,10 +339,6 @@ draw_counters(struct tui *t)
 	fmt_rate(apps, sizeof(apps), avg_p);
 	fmt_bps(bps, sizeof(bps), t->bps * 8);
 	fmt_bps(abps, sizeof(abps), avg_b);
-	fmt_count(drops, sizeof(drops), drop);
-	fmt_count(recvs, sizeof(recvs), recv);
-	fmt_percent(pct, sizeof(pct), recv > 0 ? (double)drop * 100 /
-	    (double)recv : 0);
 	fmt_count(mals, sizeof(mals), mal);
 	s[0] = g_strdup_printf("%s packets", pks);
 	s[1] = g_strdup_printf("%s pkts", pks);
@@ -340,14 +346,7 @@ draw_counters(struct tui *t)
 	s[3] = g_strdup_printf("%s pkt/s", pps);
 	s[4] = g_strdup_printf("%s (avg %s)", bps, abps);
 	s[5] = g_strdup(bps);
-	if (live) {
-		s[6] = g_strdup_printf("kernel drops %s (%s) of %s received, "
-		    "taptop counted %s", drops, pct, recvs, pks);
-		s[7] = g_strdup_printf("drops %s (%s)", drops, pct);
-	} else {
-		s[6] = g_strdup("drops: n/a (file)");
-		s[7] = g_strdup("");
-	}
+	counters_drops(live, &cn, &s[6], &s[7]);
 	s[8] = g_strdup_printf("malformed %s", mals);
 	s[9] = g_strdup_printf("malf %s", mals);
 	counters_limits(&lim, &lims);
@@ -509,18 +508,23 @@ draw_title(struct tui *t)
 		g_free(f);
 		seg[n++] = (struct fmt_seg){ filter, fshort, 90 };
 	}
-	if (v->shown != NULL && v->shown->folded_rows > 0)
-		rows = g_strdup_printf("%d rows + ~%" PRIu64 " folded",
-		    v->shown->nrows, v->shown->folded_rows);
-	else
-		rows = g_strdup_printf("%d rows", v->shown != NULL ?
-		    v->shown->nrows : 0);
+	rows = fmt_rows(v->shown != NULL ? (uint64_t)v->shown->nrows : 0);
+	if (v->shown != NULL && v->shown->folded_rows > 0) {
+		char *r = rows;
+
+		rows = g_strdup_printf("%s + ~%" PRIu64 " folded", r,
+		    v->shown->folded_rows);
+		g_free(r);
+	}
 	seg[n++] = (struct fmt_seg){ rows, NULL, 60 };
-	if (v->sort_col >= 0)
-		sort = g_strdup_printf("sorted by %s %s",
-		    v->panel->cls->cols[v->sort_col].title,
+	if (v->sort_col >= 0) {
+		char *ti = fmt_col_title(&v->panel->cls->cols[v->sort_col],
+		    t->bits);
+
+		sort = g_strdup_printf("sorted by %s %s", ti,
 		    arrow(t, v->sort_desc));
-	else
+		g_free(ti);
+	} else
 		sort = g_strdup(has_path(v->panel->cls) ? "tree order" :
 		    "panel's order");
 	seg[n++] = (struct fmt_seg){ sort, NULL, 50 };
@@ -636,10 +640,8 @@ measure(const struct tui *t, struct tview *v, const struct table *tb,
 	int r, c, w;
 
 	for (r = from; r < to; r++) {
-		union cell *row = table_row(tb, r);
-
 		for (c = 0; c < tb->ncols; c++) {
-			char *s = fmt_cell(&tb->cols[c], &row[c], t->bits);
+			char *s = fmt_row_cell(tb, r, c, t->bits);
 
 			w = fmt_width(s);
 			g_free(s);
@@ -680,12 +682,13 @@ draw_table(struct tui *t)
 		v->nwidth = tb->ncols;
 	}
 	for (c = 0; c < tb->ncols; c++) {
-		char *ti = t->utf8 ? g_strdup(tb->cols[c].title) :
-		    fmt_ascii(tb->cols[c].title);
+		char *tt = fmt_col_title(&tb->cols[c], t->bits);
+		char *ti = t->utf8 ? g_strdup(tt) : fmt_ascii(tt);
 
 		v->width[c] = MAX(v->width[c], fmt_width(ti) +
 		    (c == v->sort_col ? 2 : 0));
 		g_free(ti);
+		g_free(tt);
 		if (tb->cols[c].type == COL_PATH && pathcol < 0)
 			pathcol = c;
 	}
@@ -707,11 +710,9 @@ draw_table(struct tui *t)
 	/* Format the rows on screen, and widen the columns to fit them. */
 	cells = g_new0(char **, (size_t)body);
 	for (y = 0; y < body && v->scroll + y < tb->nrows; y++) {
-		union cell *row = table_row(tb, v->scroll + y);
-
 		cells[y] = g_new0(char *, (size_t)tb->ncols);
 		for (c = 0; c < tb->ncols; c++) {
-			char *s = fmt_cell(&tb->cols[c], &row[c], t->bits);
+			char *s = fmt_row_cell(tb, v->scroll + y, c, t->bits);
 
 			int pw = 0;
 
@@ -738,21 +739,24 @@ draw_table(struct tui *t)
 		    t->attr[AT_HEADER_SORT]);
 	for (c = 0; c < tb->ncols; c++) {
 		bool num = fmt_col_numeric(tb->cols[c].type);
-		char *ti;
+		char *tt, *ti;
 
 		if (l.x[c] < 0)
 			continue;
+		/* The unit's name follows b, as the cells do. */
+		tt = fmt_col_title(&tb->cols[c], t->bits);
 		if (c == v->sort_col)
 			ti = num ? g_strdup_printf("%s %s",
-			    arrow(t, v->sort_desc), tb->cols[c].title) :
-			    g_strdup_printf("%s %s", tb->cols[c].title,
+			    arrow(t, v->sort_desc), tt) :
+			    g_strdup_printf("%s %s", tt,
 			    arrow(t, v->sort_desc));
 		else
-			ti = g_strdup(tb->cols[c].title);
+			ti = g_strdup(tt);
 		put_col(t, SCREEN_TOP - 1, l.x[c], l.w[c], ti,
 		    t->attr[c == v->sort_col ? AT_HEADER_SORT : AT_HEADER],
 		    num);
 		g_free(ti);
+		g_free(tt);
 	}
 
 	/* The rows, then the folded "other" line after the last. */
@@ -779,7 +783,7 @@ draw_table(struct tui *t)
 				    fmt_col_numeric(tb->cols[c].type));
 			}
 		} else if (row == tb->nrows && folded) {
-			char buf[FMT_NUM_MAX], *label;
+			char buf[FMT_NUM_MAX], *label, *nr;
 			int fc = table_col_index(tb, "frames");
 			int bc = table_col_index(tb, "bytes");
 			int lw = 0;
@@ -789,10 +793,11 @@ draw_table(struct tui *t)
 			for (c = 0; c < MAX(l.pinned, 1) && c < tb->ncols; c++)
 				if (l.x[c] >= 0)
 					lw = l.x[c] + l.w[c] - 1;
-			label = g_strdup_printf("other (~%" PRIu64 " rows)",
-			    tb->folded_rows);
+			nr = fmt_rows(tb->folded_rows);
+			label = g_strdup_printf("other (~%s)", nr);
 			put(t, ys, 1, MAX(lw, 1), label, t->attr[AT_OTHER]);
 			g_free(label);
+			g_free(nr);
 			if (fc >= 0 && l.x[fc] >= 0) {
 				fmt_count(buf, sizeof(buf), tb->folded_frames);
 				put_col(t, ys, l.x[fc], l.w[fc], buf,
@@ -980,24 +985,19 @@ draw_prompt(struct tui *t, int *cy, int *cx)
 		g_free(e);
 		g_free(m);
 	} else if (pr->cands != NULL && pr->cands->len > 0) {
-		GString *s = g_string_new(NULL);
-		char *line;
+		/* In columns over the table, as a shell lists them, under a
+		 * line that counts them; names are never split. */
+		GPtrArray *cols = fmt_columns((const char *const *)
+		    pr->cands->pdata, (int)pr->cands->len, COLS - 2,
+		    y - SCREEN_TOP, !t->utf8);
 
-		g_string_printf(s, "%u names:", pr->cands->len);
-		for (i = 0; i < (int)pr->cands->len; i++)
-			g_string_append_printf(s, "  %s",
-			    (char *)g_ptr_array_index(pr->cands, i));
-		line = g_string_free(s, FALSE);
-		above = wrap(line, COLS - 2, 3);
-		if (fmt_width(line) > 3 * (COLS - 2) && above->len == 3) {
-			char *tail = fmt_slice(line, 2 * (COLS - 2), COLS - 6);
-
-			g_free(above->pdata[2]);
-			above->pdata[2] = g_strconcat(tail, t->utf8 ?
-			    " \u2026" : " ...", NULL);
-			g_free(tail);
-		}
-		g_free(line);
+		above = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(above, g_strdup_printf("%u names:",
+		    pr->cands->len));
+		for (i = 0; i < (int)cols->len; i++)
+			g_ptr_array_add(above, g_strdup(
+			    g_ptr_array_index(cols, i)));
+		g_ptr_array_unref(cols);
 	}
 	if (above != NULL) {
 		for (i = 0; i < (int)above->len; i++) {

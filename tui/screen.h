@@ -94,6 +94,9 @@ struct tprompt {
 	int				 err_col, err_len;
 	GPtrArray			*cands;		/* completions */
 	int				 hoff;		/* columns scrolled */
+	/* When to check the text (mono_ms), once the keys pause; 0 when
+	 * valid says what the text is. */
+	int64_t				 check_at;
 };
 
 enum tui_attr {
@@ -137,6 +140,7 @@ struct tui {
 	int		 menu_sel;
 	int		 help_scroll;
 	struct tprompt	 prompt;
+	GString		*typed;		/* text keys of this burst (tui.c) */
 	struct history	 hist;
 	char		*hist_path;
 

@@ -195,8 +195,26 @@ term_suspend(void)
 {
 	endwin();
 	kill(getpid(), SIGSTOP);
+	term_resume();
+}
+
+/*
+ * curses puts its tty modes back at the first refresh after endwin, but
+ * the keypad's mode only when a key is read: the first arrow typed after
+ * fg would come in the cursor mode's codes and be lost.  Both are set
+ * here, in that order (the keypad's after the alternate screen is back),
+ * and the whole screen is drawn again over what the shell left.
+ */
+void
+term_resume(void)
+{
+	if (!term.active)
+		return;
+	reset_prog_mode();
 	term_resize();
 	clearok(curscr, TRUE);
+	refresh();
+	keypad(stdscr, TRUE);
 }
 
 int

@@ -26,6 +26,10 @@ void	 term_resize(void);
 /* Ctrl-Z: gives the terminal back, stops, and takes it again on fg. */
 void	 term_suspend(void);
 
+/* After a stop (SIGCONT): the terminal's modes (tty, keypad) set again
+ * and the screen drawn whole at the next refresh. */
+void	 term_resume(void);
+
 /* The descriptor keys come from, to poll. */
 int	 term_input_fd(void);
 

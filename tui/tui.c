@@ -39,6 +39,7 @@
 
 #define POLL_MS		100	/* longest sleep: how late a signal is seen */
 #define MSG_MS		3000	/* a message stays this long */
+#define CHECK_MS	150	/* the prompt's check waits for a pause */
 #define DELAY_MIN	0.1
 #define DELAY_MAX	3600.0
 
@@ -328,7 +329,20 @@ prompt_validate(struct tui *t)
 
 	t->prompt.valid = prompt_check_filter(t->prompt.le.text->str, &m, &c,
 	    &l);
+	t->prompt.check_at = 0;
 	g_free(m);
+}
+
+/*
+ * The text changed: check it once the keys pause.  A check compiles the
+ * whole filter; done after every key, a paste of n bytes would cost n
+ * compiles of up to n bytes each.  The marker keeps the last verdict
+ * until then, and Enter checks at once whatever is pending.
+ */
+static void
+prompt_validate_later(struct tui *t)
+{
+	t->prompt.check_at = mono_ms() + CHECK_MS;
 }
 
 static void
@@ -381,6 +395,7 @@ prompt_error(struct tprompt *pr, char *msg, int col, int len)
 	pr->err_col = col;
 	pr->err_len = len;
 	pr->valid = false;
+	pr->check_at = 0;
 }
 
 /* Enter: check, then apply; a refused filter keeps the prompt open with
@@ -478,7 +493,7 @@ prompt_complete(struct tui *t)
 			    g_ptr_array_index(c.candidates, i));
 	}
 	completion_free(&c);
-	prompt_validate(t);
+	prompt_validate_later(t);
 }
 
 static void
@@ -493,7 +508,7 @@ prompt_history(struct tui *t, bool older)
 		return;
 	le_set(&pr->le, s);
 	prompt_clear_info(pr);
-	prompt_validate(t);
+	prompt_validate_later(t);
 }
 
 static void
@@ -501,10 +516,15 @@ prompt_edited(struct tui *t)
 {
 	history_stop(&t->hist);
 	prompt_clear_info(&t->prompt);
-	prompt_validate(t);
+	prompt_validate_later(t);
 }
 
-/* Printable text; only ASCII on a terminal that is not UTF-8. */
+/*
+ * Printable text; only ASCII on a terminal that is not UTF-8.  Kept in
+ * typed until the burst of keys ends or another key comes, then inserted
+ * at once: a paste into the middle of a long text moves its tail once,
+ * not once per character.
+ */
 static void
 prompt_insert(struct tui *t, wint_t ch, bool fn)
 {
@@ -515,9 +535,19 @@ prompt_insert(struct tui *t, wint_t ch, bool fn)
 	    !g_unichar_isprint((gunichar)ch))
 		return;
 	n = g_unichar_to_utf8((gunichar)ch, utf8);
-	utf8[n] = '\0';
-	le_insert(&t->prompt.le, utf8);
-	prompt_edited(t);
+	g_string_append_len(t->typed, utf8, n);
+}
+
+static void
+prompt_flush_typed(struct tui *t)
+{
+	if (t->typed->len == 0)
+		return;
+	if (t->mode == MODE_PROMPT) {
+		le_insert(&t->prompt.le, t->typed->str);
+		prompt_edited(t);
+	}
+	g_string_truncate(t->typed, 0);
 }
 
 /* ---- the other modes ---- */
@@ -613,6 +643,7 @@ sort_next(struct tui *t, struct tview *v)
 {
 	const struct table_col *col;
 	int n = v->panel->cls->ncols;
+	char *title;
 
 	if (v->sort_col + 1 < n)
 		v->sort_col++;
@@ -630,7 +661,9 @@ sort_next(struct tui *t, struct tview *v)
 	    col->type == COL_TIME;
 	view_sort(v);
 	view_forget_widths(v);
-	message(t, false, "sorted by %s", col->title);
+	title = fmt_col_title(col, t->bits);
+	message(t, false, "sorted by %s", title);
+	g_free(title);
 }
 
 static void
@@ -787,8 +820,11 @@ handle_key(struct tui *t, wint_t ch, bool fn)
 	/* A resize is no key: the layout follows in every mode. */
 	if (fn && ch == KEY_RESIZE)
 		return;
-	if ((b = keys_lookup(mode_keys(t->mode), ch, fn)) != NULL)
-		run_action(t, b, ch, fn);
+	if ((b = keys_lookup(mode_keys(t->mode), ch, fn)) == NULL)
+		return;
+	if (b->action != KA_INSERT)
+		prompt_flush_typed(t);
+	run_action(t, b, ch, fn);
 }
 
 static void
@@ -809,6 +845,7 @@ read_keys(struct tui *t)
 			break;
 		}
 	}
+	prompt_flush_typed(t);
 }
 
 static void
@@ -825,6 +862,13 @@ handle_signals(struct tui *t, const sigset_t *set)
 			break;
 		case SIGTSTP:
 			term_suspend();
+			t->dirty = true;
+			break;
+		case SIGCONT:
+			/* Stopped by whatever means (Ctrl-Z, or SIGSTOP from
+			 * outside) and now continued: whatever the shell did
+			 * to the terminal meanwhile, take it again. */
+			term_resume();
 			t->dirty = true;
 			break;
 		case SIGUSR1:		/* the capture ended */
@@ -852,6 +896,8 @@ run_loop(struct tui *t, const sigset_t *waitset)
 		wait = MIN(POLL_MS, MAX(t->next_tick - now, 0));
 		if (t->msg != NULL)
 			wait = MIN(wait, MAX(t->msg_until - now, 0));
+		if (t->mode == MODE_PROMPT && t->prompt.check_at != 0)
+			wait = MIN(wait, MAX(t->prompt.check_at - now, 0));
 		pfd.fd = term_input_fd();
 		pfd.events = POLLIN;
 		pfd.revents = 0;
@@ -863,6 +909,11 @@ run_loop(struct tui *t, const sigset_t *waitset)
 			break;
 		if (n > 0 && (pfd.revents & POLLIN))
 			read_keys(t);
+		if (t->mode == MODE_PROMPT && t->prompt.check_at != 0 &&
+		    mono_ms() >= t->prompt.check_at) {
+			prompt_validate(t);
+			t->dirty = true;
+		}
 		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;		/* the terminal is gone */
 		if ((st = capture_get_state(t->cap)) != t->last_state) {
@@ -913,6 +964,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	t.delay = CLAMP(o->delay, DELAY_MIN, DELAY_MAX);
 	t.max_rows = o->max_rows;
 	t.global_filter = g_strdup(o->dfilter != NULL ? o->dfilter : "");
+	t.typed = g_string_new(NULL);
 	setlocale(LC_ALL, "");
 	/* Numbers in filters are C numbers, whatever the user's locale. */
 	setlocale(LC_NUMERIC, "C");
@@ -924,6 +976,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 		history_free(&t.hist);
 		g_free(t.hist_path);
 		g_free(t.global_filter);
+		g_string_free(t.typed, TRUE);
 		return (EXIT_FAILURE);
 	}
 	nc = getenv("NO_COLOR");
@@ -931,15 +984,19 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	screen_init(&t);
 	g_log_set_default_handler(glog_handler, NULL);
 
-	/* SIGWINCH and SIGTSTP are polled too; blocked before the capture
-	 * thread exists, so that it inherits the mask. */
+	/* SIGWINCH, SIGTSTP and SIGCONT are polled too; blocked before the
+	 * capture thread exists, so that it inherits the mask.  (A blocked
+	 * SIGCONT still continues the process; it is only its news that
+	 * waits for the loop.) */
 	sigemptyset(&own);
 	sigaddset(&own, SIGWINCH);
 	sigaddset(&own, SIGTSTP);
+	sigaddset(&own, SIGCONT);
 	pthread_sigmask(SIG_BLOCK, &own, NULL);
 	waitset = *sigs;
 	sigaddset(&waitset, SIGWINCH);
 	sigaddset(&waitset, SIGTSTP);
+	sigaddset(&waitset, SIGCONT);
 
 	t.views = g_ptr_array_new();
 	for (i = 0; i < panels->len; i++)
@@ -970,6 +1027,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	history_free(&t.hist);
 	g_free(t.hist_path);
 	g_free(t.global_filter);
+	g_string_free(t.typed, TRUE);
 	g_free(t.msg);
 	return (rc);
 }

@@ -291,7 +291,8 @@ check "Tab completes a unique field name" ": (✓|✗) tcp.port *$"
 keys C-u
 text "tcp.s"
 keys Tab
-check "Tab on an ambiguous name lists the candidates" "names: .*tcp.srcport"
+check "Tab on an ambiguous name lists the candidates" "^ [0-9]+ names:"
+check "the candidates, in columns below that line" "^ tcp\.[a-z_]+ .* tcp\.srcport"
 # History: Up offers the newest entry, then the one before.
 keys C-u Up
 if [ $filters = yes ]; then
@@ -368,11 +369,11 @@ keys r
 check "r resets the active panel" "conv.tcp reset"
 check "its rows are gone" "0 rows"
 
-# Refresh interval.
+# Refresh interval: + faster (a shorter interval), - slower.
 keys +
-check "+ lengthens the refresh interval" "refresh every 2 s"
+check "+ shortens the refresh interval" "refresh every 0.5 s"
 keys - -
-check "- shortens it" "refresh every 0.5 s"
+check "- lengthens it" "refresh every 2 s"
 
 if [ $filters = yes ]; then
 	keys Y
@@ -595,7 +596,7 @@ else
 fi
 check "live: a packet rate above zero" "[1-9][0-9.]*k? pkt/s"
 check "live: bits per second above zero" "[1-9][0-9.]* [kM]?b/s"
-check "live: kernel drop counters shown" "drops [0-9]+ \("
+check "live: kernel drops shown, as a share" "drops [0-9.]+%"
 check "live: the conversation appears" "127.0.0.1 +127.0.0.1 .* $port"
 keys q
 check_restored "live q" 0

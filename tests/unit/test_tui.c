@@ -256,6 +256,271 @@ START_TEST(cells)
 }
 END_TEST
 
+/* A time of a row that counted nothing is not known: "—", not 0.000. */
+START_TEST(unknown_times)
+{
+	static const struct table_col cols[] = {
+		{ "packets", "Packets", COL_UINT },
+		{ "bytes", "Bytes", COL_BYTES },
+		{ "start", "Start", COL_TIME },
+		{ "duration", "Duration", COL_TIME },
+	};
+	struct table *t = table_new(cols, 4);
+	union cell *r;
+	char *s;
+
+	table_add_row(t);			/* before the first packet */
+	r = table_add_row(t);
+	r[0].u = 1;
+	r[1].u = 60;
+	r[2].d = 1367526033.5;
+	r[3].d = 0;				/* one packet: it is known */
+	r = table_add_row(t);
+	r[0].u = 2;
+	r[3].d = NAN;
+	s = fmt_row_cell(t, 0, 2, false);
+	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	s = fmt_row_cell(t, 0, 3, false);
+	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	s = fmt_row_cell(t, 0, 0, false);
+	ck_assert_str_eq(s, "0");
+	g_free(s);
+	s = fmt_row_cell(t, 1, 3, false);
+	ck_assert_str_eq(s, "0.000");
+	g_free(s);
+	s = fmt_row_cell(t, 1, 1, true);
+	ck_assert_str_eq(s, "480 b");
+	g_free(s);
+	s = fmt_row_cell(t, 2, 3, false);
+	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	s = fmt_ascii("\u2014");
+	ck_assert_str_eq(s, "-");
+	g_free(s);
+	table_free(t);
+}
+END_TEST
+
+/* After b the titles name the unit the cells are in. */
+START_TEST(titles_follow_unit)
+{
+	static const struct {
+		struct table_col	 col;
+		const char		*bytes, *bits;
+	} cases[] = {
+		{ { "bytes", "Bytes", COL_BYTES }, "Bytes", "Bits" },
+		{ { "bytes_ab", "Bytes A\u2192B", COL_BYTES },
+		    "Bytes A\u2192B", "Bits A\u2192B" },
+		{ { "tx_bytes", "Tx Bytes", COL_BYTES }, "Tx Bytes",
+		    "Tx Bits" },
+		{ { "v", "Volume", COL_BYTES }, "Volume", "Volume (bits)" },
+		{ { "frames", "Frames", COL_UINT }, "Frames", "Frames" },
+		{ { "b", "Bytes seen", COL_UINT }, "Bytes seen",
+		    "Bytes seen" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		s = fmt_col_title(&cases[i].col, false);
+		ck_assert_str_eq(s, cases[i].bytes);
+		g_free(s);
+		s = fmt_col_title(&cases[i].col, true);
+		ck_assert_str_eq(s, cases[i].bits);
+		g_free(s);
+	}
+}
+END_TEST
+
+START_TEST(row_counts)
+{
+	static const struct {
+		uint64_t	 n;
+		const char	*want;
+	} cases[] = {
+		{ 0, "0 rows" }, { 1, "1 row" }, { 2, "2 rows" },
+		{ 4631, "4631 rows" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		s = fmt_rows(cases[i].n);
+		ck_assert_str_eq(s, cases[i].want);
+		g_free(s);
+	}
+}
+END_TEST
+
+/*
+ * The drop segment: a share of what the kernel received, never beside
+ * taptop's own count; a hint to raise -B above 0.1%.
+ */
+START_TEST(drops)
+{
+	static const struct {
+		uint64_t	 received, dropped;
+		const char	*lng, *shrt;
+	} cases[] = {
+		{ 0, 0, "kernel drops 0.00% (0 packets)", "drops 0.00%" },
+		{ 1070, 0, "kernel drops 0.00% (0 packets)", "drops 0.00%" },
+		{ 1000, 1, "kernel drops 0.10% (1 packet)", "drops 0.10%" },
+		{ 1000, 2, "kernel drops 0.20% (2 packets): raise -B",
+		    "drops 0.20% (raise -B)" },
+		{ 100000, 1200, "kernel drops 1.20% (1.20k packets): "
+		    "raise -B", "drops 1.20% (raise -B)" },
+		{ 10, 10, "kernel drops 100.0% (10 packets): raise -B",
+		    "drops 100.0% (raise -B)" },
+	};
+	struct capture_counters c;
+	char *lng, *shrt;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		memset(&c, 0, sizeof(c));
+		/* taptop's own count plays no part. */
+		c.packets = 500;
+		c.bytes = 50000;
+		c.kernel_received = cases[i].received;
+		c.kernel_dropped = cases[i].dropped;
+		fmt_drops(&c, &lng, &shrt);
+		ck_assert_str_eq(lng, cases[i].lng);
+		ck_assert_str_eq(shrt, cases[i].shrt);
+		ck_assert_ptr_null(strstr(lng, "500"));
+		g_free(lng);
+		g_free(shrt);
+	}
+}
+END_TEST
+
+/* The N of the last line's "… and N more", or 0. */
+static int
+columns_more(const GPtrArray *lines)
+{
+	int more = 0;
+
+	if (lines->len > 0)
+		(void)sscanf(g_ptr_array_index(lines, lines->len - 1),
+		    "\u2026 and %d more", &more);
+	return (more);
+}
+
+/* Every name of names whole, once, on the lines; the count of the rest
+ * (want_more -1: some). */
+static void
+columns_hold(GPtrArray *lines, const char *const *names, int n, int width,
+    int max_lines, int want_more)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	int i, shown = 0, more = 0;
+	guint k;
+
+	ck_assert_int_le((int)lines->len, max_lines);
+	for (k = 0; k < lines->len; k++) {
+		const char *l = g_ptr_array_index(lines, k);
+		char **w;
+
+		ck_assert_int_le(fmt_width(l), width);
+		if (sscanf(l, "\u2026 and %d more", &more) == 1 ||
+		    sscanf(l, "... and %d more", &more) == 1) {
+			ck_assert_uint_eq(k, lines->len - 1);
+			continue;
+		}
+		w = g_strsplit(l, " ", -1);
+		for (i = 0; w[i] != NULL; i++) {
+			if (w[i][0] == '\0')
+				continue;
+			ck_assert_msg(!g_hash_table_contains(seen, w[i]),
+			    "%s twice", w[i]);
+			g_hash_table_add(seen, g_strdup(w[i]));
+			shown++;
+		}
+		g_strfreev(w);
+	}
+	/* The names shown are the first ones, whole. */
+	for (i = 0; i < shown; i++)
+		ck_assert_msg(g_hash_table_contains(seen, names[i]),
+		    "%s not shown", names[i]);
+	if (want_more >= 0)
+		ck_assert_int_eq(more, want_more);
+	else
+		ck_assert_int_gt(more, 0);
+	ck_assert_int_eq(shown + more, n);
+	g_hash_table_foreach(seen, (GHFunc)(void (*)(void))g_free, NULL);
+	g_hash_table_destroy(seen);
+}
+
+START_TEST(columns)
+{
+	const GPtrArray *all = prompt_field_names();
+	const char *const *names = (const char *const *)all->pdata;
+	static const char *const few[] = { "ip.addr", "ip.dsfield",
+	    "ip.dsfield.ecn", "ip.dst", "ip.src" };
+	GPtrArray *l;
+	int n = (int)all->len, w = 0, ncols, i;
+
+	/* Room for all: column by column, as a shell lists them, each
+	 * column as wide as its widest name. */
+	l = fmt_columns(few, 5, 78, 17, false);
+	ck_assert_uint_eq(l->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(l, 0), "ip.addr  ip.dsfield  "
+	    "ip.dsfield.ecn  ip.dst  ip.src");
+	g_ptr_array_unref(l);
+	l = fmt_columns(few, 5, 40, 17, false);
+	ck_assert_uint_eq(l->len, 2);
+	ck_assert_str_eq(g_ptr_array_index(l, 0),
+	    "ip.addr     ip.dsfield.ecn  ip.src");
+	ck_assert_str_eq(g_ptr_array_index(l, 1), "ip.dsfield  ip.dst");
+	columns_hold(l, few, 5, 40, 17, 0);
+	g_ptr_array_unref(l);
+	l = fmt_columns(few, 5, 22, 17, false);
+	ck_assert_uint_eq(l->len, 3);
+	ck_assert_str_eq(g_ptr_array_index(l, 0), "ip.addr         ip.dst");
+	ck_assert_str_eq(g_ptr_array_index(l, 2), "ip.dsfield.ecn");
+	columns_hold(l, few, 5, 22, 17, 0);
+	g_ptr_array_unref(l);
+	l = fmt_columns(few, 5, 21, 17, false);
+	ck_assert_uint_eq(l->len, 5);
+	columns_hold(l, few, 5, 21, 17, 0);
+	g_ptr_array_unref(l);
+	/* Not enough lines: the first names, and how many more. */
+	l = fmt_columns(few, 5, 30, 2, true);
+	ck_assert_uint_eq(l->len, 2);
+	ck_assert_str_eq(g_ptr_array_index(l, 0), "ip.addr  ip.dsfield");
+	ck_assert_str_eq(g_ptr_array_index(l, 1), "... and 3 more");
+	columns_hold(l, few, 5, 30, 2, 3);
+	g_ptr_array_unref(l);
+	l = fmt_columns(few, 5, 40, 1, false);
+	ck_assert_uint_eq(l->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(l, 0), "\u2026 and 5 more");
+	g_ptr_array_unref(l);
+	l = fmt_columns(few, 5, 40, 0, false);
+	ck_assert_uint_eq(l->len, 0);
+	g_ptr_array_unref(l);
+	/* The registry's names at 80 columns, and narrower. */
+	ck_assert_int_gt(n, 100);
+	l = fmt_columns(names, n, 78, 17, false);
+	for (i = 0; i < n; i++)
+		w = MAX(w, fmt_width(names[i]));
+	/* 16 lines of names, at least as many columns as the widest name
+	 * allows everywhere; the 17th says how many more. */
+	ncols = (78 + 2) / (w + 2);
+	ck_assert_uint_eq(l->len, 17);
+	columns_hold(l, names, n, 78, 17, -1);
+	ck_assert_int_ge(n - columns_more(l), 16 * ncols);
+	g_ptr_array_unref(l);
+	l = fmt_columns(names, n, 78, 1000, false);
+	columns_hold(l, names, n, 78, 1000, 0);
+	g_ptr_array_unref(l);
+	l = fmt_columns(names, n, 10, 1000, false);
+	columns_hold(l, names, n, 1000, 1000, 0);
+	ck_assert_uint_eq(l->len, (guint)n);
+	g_ptr_array_unref(l);
+}
+END_TEST
+
 START_TEST(tree_prefixes)
 {
 	static const struct table_col cols[] = {
@@ -428,6 +693,28 @@ START_TEST(history_browse)
 	ck_assert_str_eq(history_prev(&h, ""), "d");
 	history_stop(&h);
 	ck_assert_str_eq(history_prev(&h, ""), "d");
+	/* Up never offers what the prompt already holds: the prompt opened
+	 * on "d" (a panel's filter just applied) goes to "c" at once, and
+	 * Down comes back to the draft. */
+	history_stop(&h);
+	ck_assert_str_eq(history_prev(&h, "d"), "c");
+	ck_assert_str_eq(history_next(&h), "d");
+	ck_assert_str_eq(history_next(&h), "d");
+	ck_assert_ptr_null(history_next(&h));
+	history_stop(&h);
+	ck_assert_str_eq(history_prev(&h, "c"), "d");
+	ck_assert_str_eq(history_prev(&h, "d"), "c");
+	ck_assert_str_eq(history_prev(&h, "c"), "a");
+	ck_assert_ptr_null(history_prev(&h, "a"));
+	history_stop(&h);
+	history_free(&h);
+	/* Nothing else in it: nothing to offer, nothing changed. */
+	history_init(&h, 3);
+	history_add(&h, "only");
+	ck_assert_ptr_null(history_prev(&h, "only"));
+	ck_assert_ptr_null(h.draft);
+	ck_assert_int_eq(h.pos, 1);
+	ck_assert_str_eq(history_prev(&h, "other"), "only");
 	history_free(&h);
 }
 END_TEST
@@ -619,6 +906,11 @@ suite_tui(void)
 	tcase_add_test(tf, cells);
 	tcase_add_test(tf, tree_prefixes);
 	tcase_add_test(tf, segments);
+	tcase_add_test(tf, unknown_times);
+	tcase_add_test(tf, titles_follow_unit);
+	tcase_add_test(tf, row_counts);
+	tcase_add_test(tf, drops);
+	tcase_add_test(tf, columns);
 	suite_add_tcase(s, tf);
 	tcase_add_test(tp, line_editor);
 	tcase_add_test(tp, history_browse);
