@@ -6,9 +6,13 @@
  * hash32}, a power of two in size, kept at most half full.  Slot 0 means
  * empty.  The header keeps what eviction needs without rehashing or
  * searching: the key's hash32 (to find its slot, and for the HyperLogLog),
- * the entry's own number (to go from a value to its heap position), the
- * insertion sequence (the iteration order once entries were replaced) and,
- * until the heap exists, the Space-Saving counter.
+ * the entry's own number (to go from a value to its heap position) and
+ * the insertion sequence (the iteration order once entries were replaced).
+ *
+ * No counter is kept until the first eviction: until then every entry
+ * entered with nothing inherited, so its Space-Saving counter is the bytes
+ * its value holds, which the totals callback reads when the heap is built.
+ * So a table that does not evict does no counting of its own at all.
  *
  * The heap is 4-ary and lives in its own array of {counter, entry}, so a
  * sift compares counters without touching entries; pos[] maps an entry to
@@ -27,6 +31,7 @@
 #define HLL_REGS	(1u << FLOWTAB_HLL_BITS)
 #define INDEX_MIN	64
 #define HEAP_SKEW	3		/* see above */
+#define KEY_OFF		sizeof(struct ent_hdr)	/* a multiple of 8 */
 
 struct slot {
 	uint32_t	idx;		/* entry number + 1; 0 when empty */
@@ -34,7 +39,6 @@ struct slot {
 };
 
 struct ent_hdr {
-	uint64_t	ss;		/* counter, until the heap is built */
 	uint64_t	seq;		/* insertion sequence */
 	uint32_t	hash;		/* as in the key's slot */
 	uint32_t	idx;		/* this entry's number */
@@ -47,7 +51,7 @@ struct hnode {
 };
 
 struct flowtab {
-	size_t		 key_size, val_size, ent_size, key_off, val_off;
+	size_t		 key_size, val_size, ent_size, val_off;
 	size_t		 max_rows;
 	size_t		 n;
 	uint8_t		**chunks;
@@ -139,8 +143,7 @@ flowtab_new(size_t key_size, size_t val_size, size_t max_rows,
 		max_rows = UINT32_MAX / 4;
 	ft->key_size = key_size;
 	ft->val_size = val_size;
-	ft->key_off = round8(sizeof(struct ent_hdr));
-	ft->val_off = ft->key_off + round8(key_size);
+	ft->val_off = KEY_OFF + round8(key_size);
 	ft->ent_size = ft->val_off + round8(val_size);
 	ft->max_rows = max_rows;
 	ft->totals = totals;
@@ -250,7 +253,7 @@ probe(const struct flowtab *ft, const void *key, uint32_t h32)
 		if (s->idx == 0)
 			return (s);
 		if (s->hash == h32 && key_eq(entry(ft, s->idx - 1) +
-		    ft->key_off, key, ft->key_size))
+		    KEY_OFF, key, ft->key_size))
 			return (s);
 	}
 }
@@ -293,20 +296,26 @@ index_delete(struct flowtab *ft, uint32_t i, uint32_t h32)
 
 /* ---- the heap ---- */
 
-static inline void
+static __attribute__((noinline)) void
 sift_down(struct flowtab *ft, size_t p)
 {
 	struct hnode *h = ft->heap, x = h[p];
-	size_t n = ft->n, c, best, end;
+	size_t n = ft->n, c, best, b0, b1;
 
 	for (;;) {
 		c = 4 * p + 1;
-		if (c >= n)
+		if (c + 3 < n) {
+			/* Four children: a tournament the compiler can do
+			 * without branches. */
+			b0 = c + (h[c + 1].cnt < h[c].cnt);
+			b1 = c + 2 + (h[c + 3].cnt < h[c + 2].cnt);
+			best = h[b1].cnt < h[b0].cnt ? b1 : b0;
+		} else if (c < n) {
+			for (best = c++; c < n; c++)
+				if (h[c].cnt < h[best].cnt)
+					best = c;
+		} else
 			break;
-		end = c + 4 < n ? c + 4 : n;
-		for (best = c++; c < end; c++)
-			if (h[c].cnt < h[best].cnt)
-				best = c;
 		/* Ties stay up: the sift ends as soon as it can. */
 		if (h[best].cnt >= x.cnt)
 			break;
@@ -318,22 +327,45 @@ sift_down(struct flowtab *ft, size_t p)
 	ft->pos[x.idx] = (uint32_t)p;
 }
 
-/* Moves the counters from the headers into the heap: the first eviction. */
+static void
+sift_up(struct flowtab *ft, size_t p)
+{
+	struct hnode *h = ft->heap, x = h[p];
+	size_t parent;
+
+	while (p > 0) {
+		parent = (p - 1) / 4;
+		if (h[parent].cnt <= x.cnt)
+			break;
+		h[p] = h[parent];
+		ft->pos[h[p].idx] = (uint32_t)p;
+		p = parent;
+	}
+	h[p] = x;
+	ft->pos[x.idx] = (uint32_t)p;
+}
+
+/* The first eviction: every entry's counter is the bytes of its value. */
 static void
 heap_build(struct flowtab *ft)
 {
+	uint64_t frames, bytes;
+	uint8_t *e;
 	size_t i;
 
 	if (ft->heap_mem == NULL) {
-		size_t bytes = (ft->max_rows + HEAP_SKEW) * sizeof(struct hnode);
+		size_t size = (ft->max_rows + HEAP_SKEW) * sizeof(struct hnode);
 
-		if (posix_memalign(&ft->heap_mem, 64, bytes) != 0)
-			g_error("flowtab: out of memory for %zu bytes", bytes);
+		if (posix_memalign(&ft->heap_mem, 64, size) != 0)
+			g_error("flowtab: out of memory for %zu bytes", size);
 		ft->heap = (struct hnode *)ft->heap_mem + HEAP_SKEW;
 		ft->pos = g_new(uint32_t, ft->max_rows);
 	}
 	for (i = 0; i < ft->n; i++) {
-		ft->heap[i].cnt = hdr(entry(ft, i))->ss;
+		e = entry(ft, i);
+		frames = bytes = 0;
+		ft->totals(e + KEY_OFF, e + ft->val_off, &frames, &bytes);
+		ft->heap[i].cnt = bytes;
 		ft->heap[i].idx = (uint32_t)i;
 		ft->heap[i].pad = 0;
 		ft->pos[i] = (uint32_t)i;
@@ -343,20 +375,19 @@ heap_build(struct flowtab *ft)
 	ft->heap_on = true;
 }
 
+/* Until the heap is built the counters are the values' bytes.  Most
+ * entries are leaves, which need no sift. */
 static inline void
 weigh(struct flowtab *ft, uint8_t *e, uint64_t weight)
 {
 	size_t p;
 
-	if (!ft->heap_on) {
-		hdr(e)->ss += weight;
-		return;
-	}
-	if (weight == 0)
+	if (!ft->heap_on)
 		return;
 	p = ft->pos[hdr(e)->idx];
 	ft->heap[p].cnt += weight;
-	sift_down(ft, p);
+	if (4 * p + 1 < ft->n)
+		sift_down(ft, p);
 }
 
 /* ---- HyperLogLog over the 32-bit hash: 12 bits pick the register, the
@@ -416,11 +447,10 @@ entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
 	uint8_t *e = entry(ft, i);
 	struct ent_hdr *hd = hdr(e);
 
-	hd->ss = 0;
 	hd->seq = ft->seq++;
 	hd->hash = h32;
 	hd->idx = (uint32_t)i;
-	memcpy(e + ft->key_off, key, ft->key_size);
+	memcpy(e + KEY_OFF, key, ft->key_size);
 	memset(e + ft->val_off, 0, ft->ent_size - ft->val_off);
 	s->idx = (uint32_t)(i + 1);
 	s->hash = h32;
@@ -432,7 +462,7 @@ entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
  * The lightest entry gives its place to key: its totals are folded, its
  * slot deleted, and key enters with its counter.  The caller weighs it.
  */
-static uint8_t *
+static inline uint8_t *
 evict(struct flowtab *ft, const void *key, uint32_t h32)
 {
 	uint32_t i;
@@ -445,7 +475,7 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
 	i = ft->heap[0].idx;
 	e = entry(ft, i);
 	hd = hdr(e);
-	ft->totals(e + ft->key_off, e + ft->val_off, &frames, &bytes);
+	ft->totals(e + KEY_OFF, e + ft->val_off, &frames, &bytes);
 	ft->folded_frames += frames;
 	ft->folded_bytes += bytes;
 	hll_add(ft, hd->hash);
@@ -456,40 +486,23 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
 	return (entry_fill(ft, i, key, h32, probe_empty(ft, h32)));
 }
 
-void *
-flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
-    bool *created)
+/*
+ * Inserts a key that probe() did not find (s is its empty slot), evicting
+ * when the table is full; NULL when it cannot.  Out of line, so that the
+ * lookup that finds its key stays short.
+ */
+static __attribute__((noinline)) uint8_t *
+insert(struct flowtab *ft, const void *key, uint32_t h32, struct slot *s)
 {
-	uint32_t h32;
-	struct slot *s;
 	uint8_t *e;
 	size_t c;
 
-	if (created != NULL)
-		*created = false;
-	/* Packets come in bursts of one flow: try the last hit before
-	 * hashing. */
-	if (ft->last != 0) {
-		e = entry(ft, ft->last - 1);
-		if (key_eq(e + ft->key_off, key, ft->key_size))
-			goto found;
-	}
-	h32 = (uint32_t)hash_inline(key, ft->key_size);
-	s = probe(ft, key, h32);
-	if (s->idx != 0) {
-		ft->last = s->idx;
-		e = entry(ft, s->idx - 1);
-		goto found;
-	}
 	if (ft->n >= ft->max_rows) {
 		if (ft->totals == NULL || ft->max_rows == 0)
 			return (NULL);
-		e = evict(ft, key, h32);
-		goto inserted;
+		return (evict(ft, key, h32));
 	}
-
-	/* Rare from here on: at most once per key until the table is
-	 * full. */
+	/* At most once per key until the table is full. */
 	if ((ft->n + 1) * 2 > ft->nslots && ft->nslots < ft->nslots_max) {
 		grow_index(ft);
 		s = probe(ft, key, h32);
@@ -504,7 +517,35 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 	}
 	e = entry_fill(ft, ft->n, key, h32, s);
 	ft->n++;
-inserted:
+	return (e);
+}
+
+void *
+flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
+    bool *created)
+{
+	uint32_t h32;
+	struct slot *s;
+	uint8_t *e;
+
+	if (created != NULL)
+		*created = false;
+	/* Packets come in bursts of one flow: try the last hit before
+	 * hashing. */
+	if (ft->last != 0) {
+		e = entry(ft, ft->last - 1);
+		if (key_eq(e + KEY_OFF, key, ft->key_size))
+			goto found;
+	}
+	h32 = (uint32_t)hash_inline(key, ft->key_size);
+	s = probe(ft, key, h32);
+	if (s->idx != 0) {
+		ft->last = s->idx;
+		e = entry(ft, s->idx - 1);
+		goto found;
+	}
+	if ((e = insert(ft, key, h32, s)) == NULL)
+		return (NULL);
 	if (created != NULL)
 		*created = true;
 found:
@@ -513,9 +554,16 @@ found:
 }
 
 void
-flowtab_weigh(struct flowtab *ft, void *val, uint64_t weight)
+flowtab_unweigh(struct flowtab *ft, void *val, uint64_t weight)
 {
-	weigh(ft, (uint8_t *)val - ft->val_off, weight);
+	uint8_t *e = (uint8_t *)val - ft->val_off;
+	size_t p;
+
+	if (!ft->heap_on)
+		return;
+	p = ft->pos[hdr(e)->idx];
+	ft->heap[p].cnt -= MIN(weight, ft->heap[p].cnt);
+	sift_up(ft, p);
 }
 
 bool
@@ -533,7 +581,7 @@ flowtab_rekey(struct flowtab *ft, void *val, const void *newkey)
 	s->idx = hd->idx + 1;
 	s->hash = h32;
 	hd->hash = h32;
-	memcpy(e + ft->key_off, newkey, ft->key_size);
+	memcpy(e + KEY_OFF, newkey, ft->key_size);
 	return (true);
 }
 
@@ -636,7 +684,7 @@ ordered(const struct flowtab *ft, size_t i)
 const void *
 flowtab_key_at(const struct flowtab *ft, size_t i)
 {
-	return (i < ft->n ? entry(ft, ordered(ft, i)) + ft->key_off : NULL);
+	return (i < ft->n ? entry(ft, ordered(ft, i)) + KEY_OFF : NULL);
 }
 
 void *

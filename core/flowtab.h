@@ -21,8 +21,9 @@
  *     Heaviest kept (a totals callback): Space-Saving (Metwally, Agrawal
  *     and El Abbadi, "Efficient computation of frequent and top-k
  *     elements in data streams", 2005), weighted by bytes.  Each entry
- *     has a counter: the weight flowtab_get() and flowtab_weigh() gave it
- *     since it entered, plus the counter it inherited.  A new key arriving
+ *     has a counter: the weight flowtab_get() gave it since it entered
+ *     (the bytes the caller adds to its value, which the totals callback
+ *     reports), plus the counter it inherited.  A new key arriving
  *     at a full table evicts the entry with the smallest counter c, takes
  *     its place, and starts with the counter c (plus its own weight): c
  *     bounds what the new key may have carried while it was not stored.
@@ -40,14 +41,15 @@
  *     smallest counter, flowtab_error().  An alternation of keys cannot
  *     push a heavy key out, as it could if a new key started from 0.
  *
- *     Cost: until the table first evicts, a counter is an addition in the
- *     entry's header, and nothing else.  The first eviction builds a
- *     4-ary min-heap of {counter, entry} over the entries (O(max_rows),
- *     once); from then on a weight is a sift-down from the entry's heap
- *     position, which stops at once for most entries (three quarters of
- *     a 4-ary heap are leaves), and an eviction is a sift-down from the
- *     root, a backward-shift deletion from the index (no tombstones) and
- *     an insertion.  No allocation.
+ *     Cost: until the table first evicts, nothing: every entry entered
+ *     with nothing inherited, so its counter is its value's bytes, read
+ *     through the totals callback when the first eviction builds a 4-ary
+ *     min-heap of {counter, entry} (O(max_rows), once).  From then on a
+ *     weight is a sift-down from the entry's heap position, which stops
+ *     at once for most entries (three quarters of a 4-ary heap are
+ *     leaves), and an eviction is a sift-down from the root, a
+ *     backward-shift deletion from the index (no tombstones) and an
+ *     insertion.  No allocation.
  *
  *   - folded_frames and folded_bytes are exact sums of what was folded, so
  *     the values in the table plus the folded totals are everything
@@ -109,19 +111,20 @@ void	 flowtab_clear(struct flowtab *);
 
 /*
  * Finds the value of key, or inserts key with a zeroed value (*created set
- * when not NULL), and adds weight to its counter.  Returns NULL when the
- * key is absent and the table cannot take it: a full first-come table, or
- * max_rows 0.  In a table that keeps the heaviest, an insertion into a
- * full table evicts the lightest entry, whose value pointer then belongs
- * to the new key.
+ * when not NULL), and adds weight to its counter: the bytes the caller
+ * then adds to the value (ignored by a first-come table).  Returns NULL
+ * when the key is absent and the table cannot take it: a full first-come
+ * table, or max_rows 0.  In a table that keeps the heaviest, an insertion
+ * into a full table evicts the lightest entry, whose value pointer then
+ * belongs to the new key.
  */
 void	*flowtab_get(struct flowtab *, const void *key, uint64_t weight,
 	    bool *created);
 
-/* Adds weight to the counter of an entry (the value the last flowtab_get
- * returned), for callers that learn which entry a packet belongs to only
- * after the lookup. */
-void	 flowtab_weigh(struct flowtab *, void *val, uint64_t weight);
+/* Takes back the weight the last flowtab_get gave the entry of val, for a
+ * caller that learns after the lookup that the packet belongs to another
+ * key (a new TCP stream on the same ports). */
+void	 flowtab_unweigh(struct flowtab *, void *val, uint64_t weight);
 
 /*
  * Gives the entry of val the key newkey, keeping its value, counter and

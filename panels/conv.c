@@ -19,8 +19,9 @@
  * with the old row, so a new stream on the pair is told apart again once
  * its side has sent in the new row.
  *
- * A row weighs its bytes.  For TCP the weight is given once the stream is
- * known, so a SYN that starts a new stream weighs on the new row only.
+ * A row weighs its bytes.  A SYN that starts a new stream weighs on the
+ * live stream's row at the lookup; that weight is taken back before the
+ * row retires, so the counters add up to the bytes counted.
  *
  * The classes are at the end: each is its tap, its title and what its rows
  * are keyed on.
@@ -172,13 +173,14 @@ conv_stream(struct conv_state *s, struct conv_key *key, struct conv_val *v,
 		/* Port reuse: the live stream retires under a generation
 		 * of its own (never 0, and free: a wrapped counter may meet
 		 * a retired row still kept), and a new one starts. */
+		flowtab_unweigh(s->ft, v, pinfo->len);
 		old = *key;
 		do {
 			if (++s->retired == 0)
 				s->retired = 1;
 			old.gen = s->retired;
 		} while (!flowtab_rekey(s->ft, v, &old));
-		if ((v = flowtab_get(s->ft, key, 0, NULL)) == NULL)
+		if ((v = flowtab_get(s->ft, key, pinfo->len, NULL)) == NULL)
 			return (NULL);
 		conv_start(v, src_is_lo, pinfo->rel_ts);
 	}
@@ -225,14 +227,11 @@ conv_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 		key.lo_port = dport;
 		key.hi_port = sport;
 	}
-	v = flowtab_get(s->ft, &key, s->streams ? 0 : pinfo->len, &created);
+	v = flowtab_get(s->ft, &key, pinfo->len, &created);
 	if (v != NULL && created)
 		conv_start(v, src_is_lo, pinfo->rel_ts);
-	if (v != NULL && s->streams) {
+	if (v != NULL && s->streams)
 		v = conv_stream(s, &key, v, src_is_lo, pinfo, t);
-		if (v != NULL)
-			flowtab_weigh(s->ft, v, pinfo->len);
-	}
 	if (v == NULL) {
 		/* Only with max_rows 0: a table that keeps the heaviest
 		 * always takes the key. */

@@ -276,7 +276,7 @@ START_TEST(memory_bound)
 	}
 	ck_assert_uint_eq(flowtab_memory(ft), mem_full);
 	/* Entries plus an index at most twice the cap, and some change. */
-	ck_assert_uint_le(mem_full, mem_start + 10240 * (24 + 32) + 32768 * 8 +
+	ck_assert_uint_le(mem_full, mem_start + 10240 * (16 + 32) + 32768 * 8 +
 	    8192);
 	flowtab_folded(ft, &rows, NULL, NULL);
 	ck_assert_uint_ge(rows, 190000 * 9 / 10);
