@@ -641,34 +641,62 @@ struct seq_idx {
 	uint32_t	idx;
 };
 
-static int
-seq_cmp(const void *pa, const void *pb)
+/*
+ * Sorts by seq, least significant byte first (seqs are unique, and their
+ * spread is what fits in the bytes that vary): a draw after a flood sorts
+ * max_rows entries under the listener lock, and a comparison sort costs
+ * ten times more.  Returns a or tmp, whichever holds the result.
+ */
+static struct seq_idx *
+radix_by_seq(struct seq_idx *a, struct seq_idx *tmp, size_t n)
 {
-	const struct seq_idx *a = pa, *b = pb;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t count[256], i, d, sum, c;
+	unsigned shift;
+	struct seq_idx *t;
 
-	return (a->seq < b->seq ? -1 : a->seq > b->seq);
+	for (i = 0; i < n; i++) {
+		lo = MIN(lo, a[i].seq);
+		hi = MAX(hi, a[i].seq);
+	}
+	for (shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[((a[i].seq - lo) >> shift) & 255]++;
+		for (d = 0, sum = 0; d < 256; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[((a[i].seq - lo) >> shift) & 255]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return (a);
 }
 
 size_t
 flowtab_order(struct flowtab *ft)
 {
-	struct seq_idx *si;
+	struct seq_idx *si, *sorted;
 	size_t i;
 
 	/* Until an eviction the entries are in insertion order already;
 	 * after, sort them once per change. */
 	if (ft->evictions == 0 || ft->order_seq == ft->seq + 1)
 		return (ft->n);
-	si = g_new(struct seq_idx, ft->n);
+	si = g_new(struct seq_idx, 2 * ft->n);
 	for (i = 0; i < ft->n; i++) {
 		si[i].seq = hdr(entry(ft, i))->seq;
 		si[i].idx = (uint32_t)i;
 	}
-	qsort(si, ft->n, sizeof(*si), seq_cmp);
+	sorted = radix_by_seq(si, si + ft->n, ft->n);
 	if (ft->order == NULL)
 		ft->order = g_new(uint32_t, ft->max_rows);
 	for (i = 0; i < ft->n; i++)
-		ft->order[i] = si[i].idx;
+		ft->order[i] = sorted[i].idx;
 	g_free(si);
 	ft->order_seq = ft->seq + 1;
 	return (ft->n);

@@ -56,7 +56,8 @@
  *     counted.  folded_rows estimates the number of distinct keys that had
  *     counts folded (a key evicted twice counts once, and a key evicted
  *     and back in the table counts too), with a HyperLogLog sketch (4096
- *     one-byte registers, about 1.6% standard error, exact enough for an
+ *     one-byte registers fed by the 32-bit hash the index stores, about
+ *     1.6% standard error up to some 10^8 keys, exact enough for an
  *     "other (~N rows)" line); it is computed when asked, never on the
  *     packet path.
  *   - Entries live in chunks of FLOWTAB_CHUNK, allocated the first time
@@ -66,11 +67,12 @@
  *     caller that keeps a value pointer across a flowtab_get() of another
  *     key must look it up again (or use a first-come table).
  *     The open-addressing index doubles as the table fills, up to the size
- *     max_rows needs.  Both growths, and the heap, happen
- *     O(log max_rows) + max_rows / FLOWTAB_CHUNK + 1 times in a table's
- *     life, never once it has evicted, and never on a lookup that finds
- *     its key: that is the only allocation the packet path can see,
- *     amortised to nothing.
+ *     max_rows needs.  Both growths, and the heap (at the first
+ *     eviction), happen O(log max_rows) + max_rows / FLOWTAB_CHUNK + 1
+ *     times in a table's life, never once it has evicted, and never on a
+ *     lookup that finds its key: that is the only allocation the packet
+ *     path can see, amortised to nothing.  (flowtab_order allocates too,
+ *     in draw(), off the packet path.)
  *   - Iteration (flowtab_order, then flowtab_key_at and flowtab_val_at)
  *     is in the order the keys entered the table, which the panels use as
  *     the tie-break order of their rows.  A key that replaced an evicted
