@@ -615,6 +615,8 @@ flowtab_folded(const struct flowtab *ft, uint64_t *rows, uint64_t *frames,
 uint64_t
 flowtab_error(const struct flowtab *ft)
 {
+	if (ft->totals == NULL)
+		return (ft->folded_bytes);
 	return (ft->evictions > 0 && ft->heap_on ? ft->heap[0].cnt : 0);
 }
 

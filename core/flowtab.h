@@ -163,7 +163,9 @@ void	 flowtab_folded(const struct flowtab *, uint64_t *rows,
  * The Space-Saving bound: 0 while nothing was evicted (every value is
  * exact and nothing was folded), else the smallest counter, which bounds
  * both the weight of any key not in the table and the weight a stored key
- * may have carried before it entered.
+ * may have carried before it entered.  A first-come table's stored keys
+ * are exact, and a key it folded may hold all the folded bytes: for it
+ * the bound is those.
  */
 uint64_t flowtab_error(const struct flowtab *);
 
