@@ -17,11 +17,13 @@
  *                [, "fields_dropped": n][, "arena_full": n]},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
- *                "other": {"rows": n, "frames": n, "bytes": n}}, ...]}
+ *                "other": {"rows": n, "rows_estimated": b, "frames": n,
+ *                          "bytes": n, "error_bytes": n}}, ...]}
  * Addresses are strings in Wireshark's form, protocol paths arrays of
  * protocol names, counts and ports integers, times numbers with six
  * decimals (never NaN or infinite: those print as 0).  "other" is always
- * there; its rows is an estimate (flowtab.h).  The three counts of
+ * there; its rows is an estimate when rows_estimated, and error_bytes
+ * the bound of the row cap (flowtab.h, table.h).  The three counts of
  * per-packet limits hit (dissect.h) are there only when non-zero, in the
  * JSON as in the text header, so output from a capture that hit none is
  * the same as before they existed.
