@@ -47,9 +47,11 @@
  *     min-heap of {counter, entry} (O(max_rows), once).  From then on a
  *     weight is a sift-down from the entry's heap position, which stops
  *     at once for most entries (three quarters of a 4-ary heap are
- *     leaves), and an eviction is a sift-down from the root, a
- *     backward-shift deletion from the index (no tombstones) and an
- *     insertion.  No allocation.
+ *     leaves), and an eviction is a backward-shift deletion from the
+ *     index (no tombstones), an insertion, and a sift-down from the root,
+ *     unless one of four leaves looked at holds the smallest counter too:
+ *     then that one goes, with no sift.  In a flood of equal packets
+ *     (SYNs) many leaves do.  No allocation.
  *
  *   - folded_frames and folded_bytes are exact sums of what was folded, so
  *     the values in the table plus the folded totals are everything
