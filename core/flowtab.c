@@ -1,11 +1,27 @@
 /*
  * The bounded flow table; the design is in flowtab.h.
  *
- * Layout: entries (key then value, each rounded up to 8 bytes) in chunks
- * of FLOWTAB_CHUNK; an index of slots {entry number + 1, hash32}, a power
- * of two in size, kept at most half full.  Slot 0 means empty.
+ * Layout: entries (a header, the key, the value, each rounded up to 8
+ * bytes) in chunks of FLOWTAB_CHUNK; an index of slots {entry number + 1,
+ * hash32}, a power of two in size, kept at most half full.  Slot 0 means
+ * empty.  The header keeps what eviction needs without rehashing or
+ * searching: the key's hash32 (to find its slot, and for the HyperLogLog),
+ * the entry's own number (to go from a value to its heap position) and
+ * the insertion sequence (the iteration order once entries were replaced).
+ *
+ * No counter is kept until the first eviction: until then every entry
+ * entered with nothing inherited, so its Space-Saving counter is the bytes
+ * its value holds, which the totals callback reads when the heap is built.
+ * So a table that does not evict does no counting of its own at all.
+ *
+ * The heap is 4-ary and lives in its own array of {counter, entry}, so a
+ * sift compares counters without touching entries; pos[] maps an entry to
+ * its heap position.  Element i is stored at heap_mem[i + 3], with
+ * heap_mem 64-byte aligned: the four children of i (4i+1 .. 4i+4) then
+ * fill one cache line.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -14,10 +30,24 @@
 
 #define HLL_REGS	(1u << FLOWTAB_HLL_BITS)
 #define INDEX_MIN	64
+#define HEAP_SKEW	3		/* see above */
+#define KEY_OFF		sizeof(struct ent_hdr)	/* a multiple of 8 */
 
 struct slot {
 	uint32_t	idx;		/* entry number + 1; 0 when empty */
 	uint32_t	hash;		/* low bits of the key's hash */
+};
+
+struct ent_hdr {
+	uint64_t	seq;		/* insertion sequence */
+	uint32_t	hash;		/* as in the key's slot */
+	uint32_t	idx;		/* this entry's number */
+};
+
+struct hnode {
+	uint64_t	cnt;
+	uint32_t	idx;
+	uint32_t	pad;
 };
 
 struct flowtab {
@@ -30,6 +60,17 @@ struct flowtab {
 	struct slot	*slots;
 	size_t		 nslots;	/* power of two */
 	size_t		 nslots_max;
+	flowtab_totals_fn totals;	/* NULL: first come */
+	uint64_t	 seq;		/* insertions since the last clear */
+	uint64_t	 evictions;	/* since the last clear */
+	bool		 heap_on;	/* the heap holds the counters */
+	void		*heap_mem;	/* max_rows + HEAP_SKEW nodes */
+	struct hnode	*heap;		/* heap_mem + HEAP_SKEW */
+	uint32_t	*pos;		/* entry number -> heap position */
+	size_t		 leaf0;		/* the first leaf of the heap */
+	size_t		 leaf_scan;	/* next leaf evict() looks at */
+	uint32_t	*order;		/* insertion order, after evictions */
+	uint64_t	 order_seq;	/* seq when order was made, + 1 */
 	uint64_t	 folded_frames, folded_bytes;
 	size_t		 last;		/* entry number + 1 of the last hit */
 	uint8_t		 hll[HLL_REGS];
@@ -94,7 +135,8 @@ pow2_at_least(size_t n)
 }
 
 struct flowtab *
-flowtab_new(size_t key_size, size_t val_size, size_t max_rows)
+flowtab_new(size_t key_size, size_t val_size, size_t max_rows,
+    flowtab_totals_fn totals)
 {
 	struct flowtab *ft = g_new0(struct flowtab, 1);
 
@@ -103,9 +145,10 @@ flowtab_new(size_t key_size, size_t val_size, size_t max_rows)
 		max_rows = UINT32_MAX / 4;
 	ft->key_size = key_size;
 	ft->val_size = val_size;
-	ft->val_off = round8(key_size);
+	ft->val_off = KEY_OFF + round8(key_size);
 	ft->ent_size = ft->val_off + round8(val_size);
 	ft->max_rows = max_rows;
+	ft->totals = totals;
 	ft->chunks_cap = (max_rows + FLOWTAB_CHUNK - 1) / FLOWTAB_CHUNK;
 	ft->chunks = g_new0(uint8_t *, ft->chunks_cap > 0 ? ft->chunks_cap : 1);
 	ft->nslots_max = pow2_at_least(2 * (max_rows > 0 ? max_rows : 1));
@@ -127,6 +170,9 @@ flowtab_free(struct flowtab *ft)
 		g_free(ft->chunks[i]);
 	g_free(ft->chunks);
 	g_free(ft->slots);
+	free(ft->heap_mem);
+	g_free(ft->pos);
+	g_free(ft->order);
 	g_free(ft);
 }
 
@@ -136,6 +182,10 @@ flowtab_clear(struct flowtab *ft)
 	memset(ft->slots, 0, ft->nslots * sizeof(*ft->slots));
 	ft->n = 0;
 	ft->last = 0;
+	ft->seq = 0;
+	ft->evictions = 0;
+	ft->heap_on = false;
+	ft->order_seq = 0;
 	ft->folded_frames = ft->folded_bytes = 0;
 	memset(ft->hll, 0, sizeof(ft->hll));
 }
@@ -164,6 +214,12 @@ entry(const struct flowtab *ft, size_t i)
 {
 	return (ft->chunks[i / FLOWTAB_CHUNK] +
 	    (i % FLOWTAB_CHUNK) * ft->ent_size);
+}
+
+static inline struct ent_hdr *
+hdr(uint8_t *e)
+{
+	return ((struct ent_hdr *)(void *)e);
 }
 
 /* Doubles the index; the stored hashes make it a pass over the slots. */
@@ -198,11 +254,186 @@ probe(const struct flowtab *ft, const void *key, uint32_t h32)
 		s = &ft->slots[j];
 		if (s->idx == 0)
 			return (s);
-		if (s->hash == h32 &&
-		    key_eq(entry(ft, s->idx - 1), key, ft->key_size))
+		if (s->hash == h32 && key_eq(entry(ft, s->idx - 1) +
+		    KEY_OFF, key, ft->key_size))
 			return (s);
 	}
 }
+
+/* The first empty slot of a key known to be absent. */
+static inline struct slot *
+probe_empty(const struct flowtab *ft, uint32_t h32)
+{
+	size_t mask = ft->nslots - 1, j;
+
+	for (j = h32 & mask; ft->slots[j].idx != 0; j = (j + 1) & mask)
+		;
+	return (&ft->slots[j]);
+}
+
+/*
+ * Removes entry i's slot.  Linear probing without tombstones: the slots
+ * after the hole that may move back (their home is not between the hole
+ * and where they are) fill it, until an empty slot ends the run.
+ */
+static void
+index_delete(struct flowtab *ft, uint32_t i, uint32_t h32)
+{
+	size_t mask = ft->nslots - 1, hole, j, home;
+
+	for (hole = h32 & mask; ft->slots[hole].idx != i + 1;
+	    hole = (hole + 1) & mask)
+		;
+	for (j = (hole + 1) & mask; ft->slots[j].idx != 0;
+	    j = (j + 1) & mask) {
+		home = ft->slots[j].hash & mask;
+		/* Stays when home lies cyclically in (hole, j]. */
+		if (((j - home) & mask) < ((j - hole) & mask))
+			continue;
+		ft->slots[hole] = ft->slots[j];
+		hole = j;
+	}
+	ft->slots[hole].idx = 0;
+}
+
+/* ---- the heap ---- */
+
+static __attribute__((noinline)) void
+sift_down(struct flowtab *ft, size_t p)
+{
+	struct hnode *h = ft->heap, x = h[p];
+	size_t n = ft->n, c, best, b0, b1;
+
+	for (;;) {
+		c = 4 * p + 1;
+		if (c + 3 < n) {
+			/* Four children: a tournament the compiler can do
+			 * without branches. */
+			b0 = c + (h[c + 1].cnt < h[c].cnt);
+			b1 = c + 2 + (h[c + 3].cnt < h[c + 2].cnt);
+			best = h[b1].cnt < h[b0].cnt ? b1 : b0;
+		} else if (c < n) {
+			for (best = c++; c < n; c++)
+				if (h[c].cnt < h[best].cnt)
+					best = c;
+		} else
+			break;
+		/* Ties stay up: the sift ends as soon as it can. */
+		if (h[best].cnt >= x.cnt)
+			break;
+		h[p] = h[best];
+		ft->pos[h[p].idx] = (uint32_t)p;
+		p = best;
+	}
+	h[p] = x;
+	ft->pos[x.idx] = (uint32_t)p;
+}
+
+static void
+sift_up(struct flowtab *ft, size_t p)
+{
+	struct hnode *h = ft->heap, x = h[p];
+	size_t parent;
+
+	while (p > 0) {
+		parent = (p - 1) / 4;
+		if (h[parent].cnt <= x.cnt)
+			break;
+		h[p] = h[parent];
+		ft->pos[h[p].idx] = (uint32_t)p;
+		p = parent;
+	}
+	h[p] = x;
+	ft->pos[x.idx] = (uint32_t)p;
+}
+
+/* The first eviction: every entry's counter is the bytes of its value. */
+static void
+heap_build(struct flowtab *ft)
+{
+	uint64_t frames, bytes;
+	uint8_t *e;
+	size_t i;
+
+	if (ft->heap_mem == NULL) {
+		size_t size = (ft->max_rows + HEAP_SKEW) * sizeof(struct hnode);
+
+		if (posix_memalign(&ft->heap_mem, 64, size) != 0)
+			g_error("flowtab: out of memory for %zu bytes", size);
+		ft->heap = (struct hnode *)ft->heap_mem + HEAP_SKEW;
+		ft->pos = g_new(uint32_t, ft->max_rows);
+	}
+	for (i = 0; i < ft->n; i++) {
+		e = entry(ft, i);
+		frames = bytes = 0;
+		ft->totals(e + KEY_OFF, e + ft->val_off, &frames, &bytes);
+		ft->heap[i].cnt = bytes;
+		ft->heap[i].idx = (uint32_t)i;
+		ft->heap[i].pad = 0;
+		ft->pos[i] = (uint32_t)i;
+	}
+	for (i = ft->n > 1 ? (ft->n - 2) / 4 + 1 : 0; i-- > 0;)
+		sift_down(ft, i);
+	/* Node p is a leaf when 4p + 1 >= n. */
+	ft->leaf0 = (ft->n + 2) / 4;
+	ft->leaf_scan = ft->leaf0;
+	ft->heap_on = true;
+}
+
+/* Until the heap is built the counters are the values' bytes.  Most
+ * entries are leaves, which need no sift. */
+static inline void
+weigh(struct flowtab *ft, uint8_t *e, uint64_t weight)
+{
+	size_t p;
+
+	if (!ft->heap_on)
+		return;
+	p = ft->pos[hdr(e)->idx];
+	ft->heap[p].cnt += weight;
+	if (4 * p + 1 < ft->n)
+		sift_down(ft, p);
+}
+
+/* ---- HyperLogLog over the 32-bit hash: 12 bits pick the register, the
+ * other 20 give the rank ---- */
+
+static inline void
+hll_add(struct flowtab *ft, uint32_t h32)
+{
+	unsigned reg = h32 >> (32 - FLOWTAB_HLL_BITS);
+	uint32_t rest = h32 << FLOWTAB_HLL_BITS;
+	uint8_t rank = rest == 0 ? (uint8_t)(32 - FLOWTAB_HLL_BITS + 1) :
+	    (uint8_t)(__builtin_clz(rest) + 1);
+
+	if (rank > ft->hll[reg])
+		ft->hll[reg] = rank;
+}
+
+/* HyperLogLog estimate, with linear counting for the small range and the
+ * correction for a 32-bit hash in the large one. */
+static uint64_t
+hll_estimate(const struct flowtab *ft)
+{
+	double m = HLL_REGS, sum = 0, est, alpha = 0.7213 / (1 + 1.079 / m);
+	double two32 = 4294967296.0;
+	unsigned i, zeros = 0;
+
+	for (i = 0; i < HLL_REGS; i++) {
+		sum += ldexp(1.0, -ft->hll[i]);
+		zeros += ft->hll[i] == 0;
+	}
+	if (zeros == HLL_REGS)
+		return (0);
+	est = alpha * m * m / sum;
+	if (est <= 2.5 * m && zeros > 0)
+		est = m * log(m / zeros);
+	else if (est > two32 / 30)
+		est = est < two32 ? -two32 * log(1 - est / two32) : two32;
+	return ((uint64_t)(est + 0.5));
+}
+
+/* ---- lookups ---- */
 
 void *
 flowtab_find(const struct flowtab *ft, const void *key)
@@ -213,33 +444,88 @@ flowtab_find(const struct flowtab *ft, const void *key)
 	return (s->idx == 0 ? NULL : entry(ft, s->idx - 1) + ft->val_off);
 }
 
-void *
-flowtab_get(struct flowtab *ft, const void *key, bool *created)
+/* Writes key into entry i: a new entry, or one whose key was evicted. */
+static inline uint8_t *
+entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
+    struct slot *s)
 {
-	uint32_t h32;
-	struct slot *s;
+	uint8_t *e = entry(ft, i);
+	struct ent_hdr *hd = hdr(e);
+
+	hd->seq = ft->seq++;
+	hd->hash = h32;
+	hd->idx = (uint32_t)i;
+	memcpy(e + KEY_OFF, key, ft->key_size);
+	memset(e + ft->val_off, 0, ft->ent_size - ft->val_off);
+	s->idx = (uint32_t)(i + 1);
+	s->hash = h32;
+	ft->last = i + 1;
+	return (e);
+}
+
+/*
+ * The lightest entry gives its place to key: its totals are folded, its
+ * slot deleted, and key enters with its counter.  The caller weighs it.
+ */
+static inline uint8_t *
+evict(struct flowtab *ft, const void *key, uint32_t h32)
+{
+	uint32_t i;
+	uint64_t frames = 0, bytes = 0, min;
+	uint8_t *e;
+	struct ent_hdr *hd;
+	size_t p, k, at = 0;
+
+	if (!ft->heap_on)
+		heap_build(ft);
+	/*
+	 * Any entry with the smallest counter may go.  A leaf costs no sift
+	 * (its parent is no larger, and it has no children), and in a flood
+	 * of equal packets many leaves hold the smallest counter: look at
+	 * four (one cache line), from where the last look stopped, before
+	 * taking the root.
+	 */
+	min = ft->heap[0].cnt;
+	p = ft->leaf_scan;
+	for (k = 0; k < 4; k++) {
+		if (ft->heap[p].cnt == min)
+			at = p;
+		if (++p == ft->n)
+			p = ft->leaf0;
+		if (at != 0)
+			break;
+	}
+	ft->leaf_scan = p;
+	i = ft->heap[at].idx;
+	e = entry(ft, i);
+	hd = hdr(e);
+	ft->totals(e + KEY_OFF, e + ft->val_off, &frames, &bytes);
+	ft->folded_frames += frames;
+	ft->folded_bytes += bytes;
+	hll_add(ft, hd->hash);
+	index_delete(ft, i, hd->hash);
+	ft->evictions++;
+	/* The new key inherits the counter, min, in the same heap node. */
+	return (entry_fill(ft, i, key, h32, probe_empty(ft, h32)));
+}
+
+/*
+ * Inserts a key that probe() did not find (s is its empty slot), evicting
+ * when the table is full; NULL when it cannot.  Out of line, so that the
+ * lookup that finds its key stays short.
+ */
+static __attribute__((noinline)) uint8_t *
+insert(struct flowtab *ft, const void *key, uint32_t h32, struct slot *s)
+{
 	uint8_t *e;
 	size_t c;
 
-	if (created != NULL)
-		*created = false;
-	/* Packets come in bursts of one flow: try the last hit before
-	 * hashing. */
-	if (ft->last != 0) {
-		e = entry(ft, ft->last - 1);
-		if (key_eq(e, key, ft->key_size))
-			return (e + ft->val_off);
+	if (ft->n >= ft->max_rows) {
+		if (ft->totals == NULL || ft->max_rows == 0)
+			return (NULL);
+		return (evict(ft, key, h32));
 	}
-	h32 = (uint32_t)hash_inline(key, ft->key_size);
-	s = probe(ft, key, h32);
-	if (s->idx != 0) {
-		ft->last = s->idx;
-		return (entry(ft, s->idx - 1) + ft->val_off);
-	}
-	if (ft->n >= ft->max_rows)
-		return (NULL);
-
-	/* Rare from here on: at most once per key, ever. */
+	/* At most once per key until the table is full. */
 	if ((ft->n + 1) * 2 > ft->nslots && ft->nslots < ft->nslots_max) {
 		grow_index(ft);
 		s = probe(ft, key, h32);
@@ -252,69 +538,115 @@ flowtab_get(struct flowtab *ft, const void *key, bool *created)
 		ft->chunks[c] = g_malloc(ents * ft->ent_size);
 		ft->nchunks = c + 1;
 	}
-	e = entry(ft, ft->n);
-	memcpy(e, key, ft->key_size);
-	memset(e + ft->val_off, 0, ft->ent_size - ft->val_off);
-	s->idx = (uint32_t)(ft->n + 1);
-	s->hash = h32;
+	e = entry_fill(ft, ft->n, key, h32, s);
 	ft->n++;
-	ft->last = ft->n;
+	return (e);
+}
+
+void *
+flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
+    bool *created)
+{
+	uint32_t h32;
+	struct slot *s;
+	uint8_t *e;
+
+	if (created != NULL)
+		*created = false;
+	/* Packets come in bursts of one flow: try the last hit before
+	 * hashing. */
+	if (ft->last != 0) {
+		e = entry(ft, ft->last - 1);
+		if (key_eq(e + KEY_OFF, key, ft->key_size))
+			goto found;
+	}
+	h32 = (uint32_t)hash_inline(key, ft->key_size);
+	s = probe(ft, key, h32);
+	if (s->idx != 0) {
+		ft->last = s->idx;
+		e = entry(ft, s->idx - 1);
+		goto found;
+	}
+	if ((e = insert(ft, key, h32, s)) == NULL)
+		return (NULL);
 	if (created != NULL)
 		*created = true;
+found:
+	weigh(ft, e, weight);
 	return (e + ft->val_off);
+}
+
+void
+flowtab_unweigh(struct flowtab *ft, void *val, uint64_t weight)
+{
+	uint8_t *e = (uint8_t *)val - ft->val_off;
+	size_t p;
+
+	if (!ft->heap_on)
+		return;
+	p = ft->pos[hdr(e)->idx];
+	ft->heap[p].cnt -= MIN(weight, ft->heap[p].cnt);
+	sift_up(ft, p);
+}
+
+bool
+flowtab_rekey(struct flowtab *ft, void *val, const void *newkey)
+{
+	uint8_t *e = (uint8_t *)val - ft->val_off;
+	struct ent_hdr *hd = hdr(e);
+	uint32_t h32 = (uint32_t)hash_inline(newkey, ft->key_size);
+	struct slot *s = probe(ft, newkey, h32);
+
+	if (s->idx != 0)
+		return (s->idx == hd->idx + 1);
+	index_delete(ft, hd->idx, hd->hash);
+	s = probe_empty(ft, h32);
+	s->idx = hd->idx + 1;
+	s->hash = h32;
+	hd->hash = h32;
+	memcpy(e + KEY_OFF, newkey, ft->key_size);
+	return (true);
 }
 
 void
 flowtab_fold(struct flowtab *ft, const void *key, uint64_t frames,
     uint64_t bytes)
 {
-	uint64_t h = flowtab_hash(key, ft->key_size), rest;
-	unsigned reg = (unsigned)(h >> (64 - FLOWTAB_HLL_BITS));
-	uint8_t rank;
-
-	/* The rank is the position of the first 1 in the remaining bits. */
-	rest = h << FLOWTAB_HLL_BITS;
-	rank = rest == 0 ? (uint8_t)(64 - FLOWTAB_HLL_BITS + 1) :
-	    (uint8_t)(__builtin_clzll(rest) + 1);
-	if (rank > ft->hll[reg])
-		ft->hll[reg] = rank;
+	hll_add(ft, (uint32_t)flowtab_hash(key, ft->key_size));
 	ft->folded_frames += frames;
 	ft->folded_bytes += bytes;
-}
-
-/* HyperLogLog estimate, with linear counting for the small range. */
-static uint64_t
-hll_estimate(const struct flowtab *ft)
-{
-	double m = HLL_REGS, sum = 0, est, alpha = 0.7213 / (1 + 1.079 / m);
-	unsigned i, zeros = 0;
-
-	for (i = 0; i < HLL_REGS; i++) {
-		sum += ldexp(1.0, -ft->hll[i]);
-		zeros += ft->hll[i] == 0;
-	}
-	if (zeros == HLL_REGS)
-		return (0);
-	est = alpha * m * m / sum;
-	if (est <= 2.5 * m && zeros > 0)
-		est = m * log(m / zeros);
-	return ((uint64_t)(est + 0.5));
 }
 
 void
 flowtab_folded(const struct flowtab *ft, uint64_t *rows, uint64_t *frames,
     uint64_t *bytes)
 {
+	bool any = ft->folded_frames > 0 || ft->evictions > 0;
+
 	if (rows != NULL) {
-		*rows = ft->folded_frames == 0 ? 0 : hll_estimate(ft);
+		*rows = any ? hll_estimate(ft) : 0;
 		/* A fold happened, so at least one key was folded. */
-		if (ft->folded_frames > 0 && *rows == 0)
+		if (any && *rows == 0)
 			*rows = 1;
 	}
 	if (frames != NULL)
 		*frames = ft->folded_frames;
 	if (bytes != NULL)
 		*bytes = ft->folded_bytes;
+}
+
+uint64_t
+flowtab_error(const struct flowtab *ft)
+{
+	if (ft->totals == NULL)
+		return (ft->folded_bytes);
+	return (ft->evictions > 0 && ft->heap_on ? ft->heap[0].cnt : 0);
+}
+
+uint64_t
+flowtab_evictions(const struct flowtab *ft)
+{
+	return (ft->evictions);
 }
 
 size_t
@@ -329,16 +661,89 @@ flowtab_max_rows(const struct flowtab *ft)
 	return (ft->max_rows);
 }
 
+struct seq_idx {
+	uint64_t	seq;
+	uint32_t	idx;
+};
+
+/*
+ * Sorts by seq, least significant byte first (seqs are unique, and their
+ * spread is what fits in the bytes that vary): a draw after a flood sorts
+ * max_rows entries under the listener lock, and a comparison sort costs
+ * ten times more.  Returns a or tmp, whichever holds the result.
+ */
+static struct seq_idx *
+radix_by_seq(struct seq_idx *a, struct seq_idx *tmp, size_t n)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t count[256], i, d, sum, c;
+	unsigned shift;
+	struct seq_idx *t;
+
+	for (i = 0; i < n; i++) {
+		lo = MIN(lo, a[i].seq);
+		hi = MAX(hi, a[i].seq);
+	}
+	for (shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[((a[i].seq - lo) >> shift) & 255]++;
+		for (d = 0, sum = 0; d < 256; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[((a[i].seq - lo) >> shift) & 255]++] = a[i];
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return (a);
+}
+
+size_t
+flowtab_order(struct flowtab *ft)
+{
+	struct seq_idx *si, *sorted;
+	size_t i;
+
+	/* Until an eviction the entries are in insertion order already;
+	 * after, sort them once per change. */
+	if (ft->evictions == 0 || ft->order_seq == ft->seq + 1)
+		return (ft->n);
+	si = g_new(struct seq_idx, 2 * ft->n);
+	for (i = 0; i < ft->n; i++) {
+		si[i].seq = hdr(entry(ft, i))->seq;
+		si[i].idx = (uint32_t)i;
+	}
+	sorted = radix_by_seq(si, si + ft->n, ft->n);
+	if (ft->order == NULL)
+		ft->order = g_new(uint32_t, ft->max_rows);
+	for (i = 0; i < ft->n; i++)
+		ft->order[i] = sorted[i].idx;
+	g_free(si);
+	ft->order_seq = ft->seq + 1;
+	return (ft->n);
+}
+
+/* Entry number of the i-th in insertion order. */
+static inline size_t
+ordered(const struct flowtab *ft, size_t i)
+{
+	return (ft->evictions > 0 && ft->order_seq != 0 ? ft->order[i] : i);
+}
+
 const void *
 flowtab_key_at(const struct flowtab *ft, size_t i)
 {
-	return (i < ft->n ? entry(ft, i) : NULL);
+	return (i < ft->n ? entry(ft, ordered(ft, i)) + KEY_OFF : NULL);
 }
 
 void *
 flowtab_val_at(const struct flowtab *ft, size_t i)
 {
-	return (i < ft->n ? entry(ft, i) + ft->val_off : NULL);
+	return (i < ft->n ? entry(ft, ordered(ft, i)) + ft->val_off : NULL);
 }
 
 size_t
@@ -351,5 +756,10 @@ flowtab_memory(const struct flowtab *ft)
 	for (i = 0; i < ft->nchunks; i++)
 		bytes += MIN((size_t)FLOWTAB_CHUNK,
 		    ft->max_rows - i * FLOWTAB_CHUNK) * ft->ent_size;
+	if (ft->heap_mem != NULL)
+		bytes += (ft->max_rows + HEAP_SKEW) * sizeof(struct hnode) +
+		    ft->max_rows * sizeof(uint32_t);
+	if (ft->order != NULL)
+		bytes += ft->max_rows * sizeof(uint32_t);
 	return (bytes);
 }

@@ -540,8 +540,10 @@ json_panel(GString *out, const struct panel *p, const struct table *t,
 		g_string_append_c(out, '}');
 	}
 	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
-	    ",\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64 "}}", nl,
-	    t->folded_rows, t->folded_frames, t->folded_bytes);
+	    ",\"rows_estimated\":%s,\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
+	    ",\"error_bytes\":%" PRIu64 "}}", nl,
+	    t->folded_rows, t->folded_rows_estimated ? "true" : "false",
+	    t->folded_frames, t->folded_bytes, t->folded_error);
 }
 
 void

@@ -53,6 +53,8 @@ table_clear(struct table *t)
 	g_array_set_size(t->cells, 0);
 	t->nrows = 0;
 	t->folded_rows = t->folded_frames = t->folded_bytes = 0;
+	t->folded_rows_estimated = false;
+	t->folded_error = 0;
 }
 
 void
@@ -205,6 +207,8 @@ table_dup(const struct table *t)
 	d->folded_rows = t->folded_rows;
 	d->folded_frames = t->folded_frames;
 	d->folded_bytes = t->folded_bytes;
+	d->folded_rows_estimated = t->folded_rows_estimated;
+	d->folded_error = t->folded_error;
 	for (c = 0; c < t->ncols; c++) {
 		if (t->cols[c].type != COL_TEXT && t->cols[c].type != COL_PATH)
 			continue;

@@ -55,11 +55,17 @@ struct table {
 	int			 ncols;
 	GArray			*cells;		/* nrows * ncols union cell */
 	int			 nrows;
-	/* What the panel's row cap folded away: rows not kept, and their
-	 * totals.  Shown as an "other" line. */
+	/* What the panel's row cap folded away: the number of distinct
+	 * keys that had counts folded (an estimate when
+	 * folded_rows_estimated), and the totals folded.  Shown as an
+	 * "other" line.  folded_error bounds, in bytes, both what a key
+	 * not in the rows carried and what a row missed before it entered;
+	 * 0 when every row is exact (flowtab.h). */
 	uint64_t		 folded_rows;
+	bool			 folded_rows_estimated;
 	uint64_t		 folded_frames;
 	uint64_t		 folded_bytes;
+	uint64_t		 folded_error;
 };
 
 struct table *table_new(const struct table_col *, int ncols);

@@ -3,14 +3,25 @@
  *
  * The key is the endpoint pair in a fixed order (lower address, then lower
  * port, first), so both directions find one entry; the value remembers
- * whether A, the first sender, is the lower side.  For TCP the entry of
- * generation 0 is the head of the address and port pair: besides its own
- * counts it tracks the live stream (a pointer to the entry counting it,
- * stable because flowtab entries never move) and the first sequence number
- * each side sent in it.  Later streams of the pair are entries of
- * generation 1, 2 ...; they are inserted when they start, so the flowtab's
- * insertion order is the order in which conversations began, which is the
- * order tshark lists ties in.
+ * whether A, the first sender, is the lower side.
+ *
+ * The flowtab keeps the heaviest rows (flowtab.h): a row may be evicted by
+ * any lookup of another key, so nothing here keeps a pointer to a row
+ * across lookups.  For TCP, the live stream of an address and port pair is
+ * the entry of generation 0, and it carries the first sequence number each
+ * side sent in it.  When a new stream starts on the pair (port reuse), the
+ * live one is given a key of its own (a panel-wide generation, never 0)
+ * and a new generation 0 entry is inserted: so one lookup per packet finds
+ * the live stream, and the flowtab's insertion order stays the order in
+ * which conversations began, which is the order tshark lists ties in.  If
+ * the live stream's row was evicted, its next packet starts a new row,
+ * exact from then on, as for any key; the first sequence numbers went
+ * with the old row, so a new stream on the pair is told apart again once
+ * its side has sent in the new row.
+ *
+ * A row weighs its bytes.  A SYN that starts a new stream weighs on the
+ * live stream's row at the lookup; that weight is taken back before the
+ * row retires, so the counters add up to the bytes counted.
  *
  * The classes are at the end: each is its tap, its title and what its rows
  * are keyed on.
@@ -26,7 +37,8 @@
 struct conv_key {
 	struct address	lo, hi;
 	uint16_t	lo_port, hi_port;
-	uint32_t	gen;		/* TCP stream of this pair, from 0 */
+	uint32_t	gen;		/* TCP: 0 for the live stream of the
+					 * pair, else a retired one's number */
 };
 
 enum { AB, BA };
@@ -34,10 +46,7 @@ enum { AB, BA };
 struct conv_val {
 	uint64_t	 frames[2], bytes[2];	/* [AB], [BA] */
 	double		 start, stop;		/* rel_ts, min and max */
-	struct conv_val	*cur;		/* TCP head: the live stream, or NULL
-					 * when its row was folded */
-	uint32_t	 base_seq[2];	/* TCP head: first seq sent by lo, hi */
-	uint32_t	 ngen;		/* TCP head: streams after the first */
+	uint32_t	 base_seq[2];	/* TCP: first seq sent by lo, hi */
 	uint8_t		 base_set[2];
 	uint8_t		 a_is_lo;
 };
@@ -46,6 +55,7 @@ struct conv_state {
 	struct flowtab	*ft;
 	bool		 ports;		/* CONV_OPT_PORTS */
 	bool		 streams;	/* CONV_OPT_STREAMS */
+	uint32_t	 retired;	/* the last generation given */
 };
 
 #define CONV_COLS_TAIL \
@@ -73,13 +83,25 @@ const struct table_col conv_cols_port[CONV_NCOLS_PORT] = {
 };
 
 
+/* What an evicted row folds into "other". */
+static void
+conv_totals(const void *key, const void *val, uint64_t *frames,
+    uint64_t *bytes)
+{
+	const struct conv_val *v = val;
+
+	(void)key;
+	*frames = v->frames[AB] + v->frames[BA];
+	*bytes = v->bytes[AB] + v->bytes[BA];
+}
+
 void *
 conv_create(struct panel *p)
 {
 	struct conv_state *s = g_new0(struct conv_state, 1);
 
 	s->ft = flowtab_new(sizeof(struct conv_key), sizeof(struct conv_val),
-	    p->max_rows);
+	    p->max_rows, conv_totals);
 	s->ports = (p->cls->opts & CONV_OPT_PORTS) != 0;
 	s->streams = (p->cls->opts & CONV_OPT_STREAMS) != 0;
 	return (s);
@@ -97,7 +119,10 @@ conv_destroy(void *state)
 void
 conv_reset(void *state)
 {
-	flowtab_clear(((struct conv_state *)state)->ft);
+	struct conv_state *s = state;
+
+	flowtab_clear(s->ft);
+	s->retired = 0;
 }
 
 /* Copies only the meaningful bytes, so keys compare bytewise. */
@@ -133,37 +158,37 @@ conv_count(struct conv_val *v, bool src_is_lo, const struct packet_info *pinfo)
 }
 
 /*
- * Follows a pair's streams (TCP): returns the entry counting this packet's
- * stream, or NULL when that stream's row was folded.  key->gen is left at
- * the stream's generation.
+ * Follows a pair's streams (TCP): v is the pair's live stream (generation
+ * 0, found or just created); returns the entry counting this packet's
+ * stream, NULL only when the table holds no rows at all.
  */
 static struct conv_val *
-conv_stream(struct conv_state *s, struct conv_key *key, struct conv_val *head,
-    bool created, bool src_is_lo, const struct packet_info *pinfo,
-    const struct conv_tap *t)
+conv_stream(struct conv_state *s, struct conv_key *key, struct conv_val *v,
+    bool src_is_lo, const struct packet_info *pinfo, const struct conv_tap *t)
 {
 	int side = src_is_lo ? 0 : 1;
-	struct conv_val *v;
+	struct conv_key old;
 
-	if (created) {
-		head->cur = head;
-	} else if (t->opens && head->base_set[side] &&
-	    t->seq != head->base_seq[side]) {
-		/* Port reuse: a new stream of the same pair. */
-		head->ngen++;
-		head->base_set[0] = head->base_set[1] = 0;
-		key->gen = head->ngen;
-		v = flowtab_get(s->ft, key, NULL);
-		if (v != NULL)
-			conv_start(v, src_is_lo, pinfo->rel_ts);
-		head->cur = v;
+	if (t->opens && v->base_set[side] && t->seq != v->base_seq[side]) {
+		/* Port reuse: the live stream retires under a generation
+		 * of its own (never 0, and free: a wrapped counter may meet
+		 * a retired row still kept), and a new one starts. */
+		flowtab_unweigh(s->ft, v, pinfo->len);
+		old = *key;
+		do {
+			if (++s->retired == 0)
+				s->retired = 1;
+			old.gen = s->retired;
+		} while (!flowtab_rekey(s->ft, v, &old));
+		if ((v = flowtab_get(s->ft, key, pinfo->len, NULL)) == NULL)
+			return (NULL);
+		conv_start(v, src_is_lo, pinfo->rel_ts);
 	}
-	if (!head->base_set[side]) {
-		head->base_set[side] = 1;
-		head->base_seq[side] = t->seq;
+	if (!v->base_set[side]) {
+		v->base_set[side] = 1;
+		v->base_seq[side] = t->seq;
 	}
-	key->gen = head->ngen;
-	return (head->cur);
+	return (v);
 }
 
 /* Every class's packet callback: data is a record that begins with a
@@ -202,12 +227,14 @@ conv_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 		key.lo_port = dport;
 		key.hi_port = sport;
 	}
-	v = flowtab_get(s->ft, &key, &created);
+	v = flowtab_get(s->ft, &key, pinfo->len, &created);
 	if (v != NULL && created)
 		conv_start(v, src_is_lo, pinfo->rel_ts);
 	if (v != NULL && s->streams)
-		v = conv_stream(s, &key, v, created, src_is_lo, pinfo, t);
+		v = conv_stream(s, &key, v, src_is_lo, pinfo, t);
 	if (v == NULL) {
+		/* Only with max_rows 0: a table that keeps the heaviest
+		 * always takes the key. */
 		flowtab_fold(s->ft, &key, 1, pinfo->len);
 		return (TAP_PACKET_REDRAW);
 	}
@@ -219,7 +246,7 @@ void
 conv_draw(void *state, struct panel *p)
 {
 	struct conv_state *s = state;
-	size_t i, n = flowtab_count(s->ft);
+	size_t i, n = flowtab_order(s->ft);
 
 	for (i = 0; i < n; i++) {
 		const struct conv_key *k = flowtab_key_at(s->ft, i);
@@ -244,6 +271,8 @@ conv_draw(void *state, struct panel *p)
 	}
 	flowtab_folded(s->ft, &p->table->folded_rows,
 	    &p->table->folded_frames, &p->table->folded_bytes);
+	p->table->folded_rows_estimated = p->table->folded_rows > 0;
+	p->table->folded_error = flowtab_error(s->ft);
 }
 
 /* The classes, in the order of list.def. */

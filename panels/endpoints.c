@@ -1,7 +1,9 @@
 /*
  * Endpoints: the semantics are in endpoints.h.  One flowtab entry per
  * address and port; the source is looked up before the destination, so
- * the insertion order (the tie-break order of rows) is Wireshark's.
+ * the insertion order (the tie-break order of rows) is Wireshark's.  The
+ * flowtab keeps the heaviest rows by bytes (flowtab.h), so a value is used
+ * only until the next lookup, which may evict it.
  *
  * The classes are at the end: each is its tap, its title and what its rows
  * are keyed on.
@@ -47,13 +49,25 @@ const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT] = {
 	ENDPOINTS_COLS_TAIL,
 };
 
+/* What an evicted row folds into "other". */
+static void
+endpoints_totals(const void *key, const void *val, uint64_t *frames,
+    uint64_t *bytes)
+{
+	const struct endpoints_val *v = val;
+
+	(void)key;
+	*frames = v->tx_frames + v->rx_frames;
+	*bytes = v->tx_bytes + v->rx_bytes;
+}
+
 void *
 endpoints_create(struct panel *p)
 {
 	struct endpoints_state *s = g_new0(struct endpoints_state, 1);
 
 	s->ft = flowtab_new(sizeof(struct endpoints_key),
-	    sizeof(struct endpoints_val), p->max_rows);
+	    sizeof(struct endpoints_val), p->max_rows, endpoints_totals);
 	s->ports = (p->cls->opts & ENDPOINTS_OPT_PORTS) != 0;
 	return (s);
 }
@@ -87,7 +101,8 @@ endpoints_count(struct endpoints_state *s, const struct address *a,
 	key.addr.len = alen;
 	memcpy(key.addr.data, a->data, alen);
 	key.port = s->ports ? port : 0;
-	if ((v = flowtab_get(s->ft, &key, NULL)) == NULL) {
+	if ((v = flowtab_get(s->ft, &key, len, NULL)) == NULL) {
+		/* Only with max_rows 0. */
 		flowtab_fold(s->ft, &key, 1, len);
 		return;
 	}
@@ -120,7 +135,7 @@ void
 endpoints_draw(void *state, struct panel *p)
 {
 	struct endpoints_state *s = state;
-	size_t i, n = flowtab_count(s->ft);
+	size_t i, n = flowtab_order(s->ft);
 
 	for (i = 0; i < n; i++) {
 		const struct endpoints_key *k = flowtab_key_at(s->ft, i);
@@ -140,6 +155,8 @@ endpoints_draw(void *state, struct panel *p)
 	}
 	flowtab_folded(s->ft, &p->table->folded_rows,
 	    &p->table->folded_frames, &p->table->folded_bytes);
+	p->table->folded_rows_estimated = p->table->folded_rows > 0;
+	p->table->folded_error = flowtab_error(s->ft);
 }
 
 /* The classes, in the order of list.def. */

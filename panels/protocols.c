@@ -15,6 +15,16 @@
  * the listener lock, so the bound keeps that short.  A node that cannot be
  * created folds the packet (once) into the "other" totals.
  *
+ * Unlike the conversation and endpoint tables, this one is first come (a
+ * flowtab without a totals callback) and never evicts: a node's children
+ * are keyed on its number, so an evicted inner node would orphan them, or
+ * worse hand them to the node that took its place, and evicting only
+ * leaves would need the tree's shape inside the flowtab.  It costs little:
+ * the nodes come from the dissectors' protocols and the nesting depth, not
+ * from addresses, so a capture never holds many more than the first ones
+ * seen; the cap only stops crafted nesting.  First come also keeps the
+ * last path's node pointers below valid until a reset.
+ *
  * draw() emits the rows depth first, a node's children by frames
  * descending, ties in the order first seen (tshark itself lists children
  * in the order first seen); the front ends indent by path length.
@@ -64,7 +74,7 @@ protocols_create(struct panel *p)
 	struct protocols *s = g_new0(struct protocols, 1);
 
 	s->ft = flowtab_new(sizeof(struct node_key), sizeof(struct node_val),
-	    MIN(p->max_rows, PROTOCOLS_NODES_MAX));
+	    MIN(p->max_rows, PROTOCOLS_NODES_MAX), NULL);
 	return (s);
 }
 
@@ -113,7 +123,7 @@ protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 	memset(&key, 0, sizeof(key));
 	for (i = 0; i < n; i++) {
 		key.proto = path[i];
-		if ((v = flowtab_get(s->ft, &key, &created)) == NULL) {
+		if ((v = flowtab_get(s->ft, &key, 0, &created)) == NULL) {
 			flowtab_fold(s->ft, &key, 1, pinfo->len);
 			return (TAP_PACKET_REDRAW);
 		}
@@ -183,7 +193,7 @@ static void
 protocols_draw(void *state, struct panel *p)
 {
 	struct protocols *s = state;
-	uint32_t n = (uint32_t)flowtab_count(s->ft), i;
+	uint32_t n = (uint32_t)flowtab_order(s->ft), i;
 	uint32_t *order, *first, *nkids;
 	struct cell_path path;
 	struct tree tr;
@@ -211,6 +221,8 @@ protocols_draw(void *state, struct panel *p)
 	}
 	flowtab_folded(s->ft, &p->table->folded_rows,
 	    &p->table->folded_frames, &p->table->folded_bytes);
+	p->table->folded_rows_estimated = p->table->folded_rows > 0;
+	p->table->folded_error = flowtab_error(s->ft);
 }
 
 const struct panel_class panel_protocols = {

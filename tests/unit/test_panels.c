@@ -483,34 +483,215 @@ START_TEST(conv_eth_and_endpoints)
 }
 END_TEST
 
-/* The row cap: the first max_rows keys keep counting, the rest fold. */
-START_TEST(row_cap_folds)
+/* Sum of a column over the rows, for "rows + other == everything". */
+static uint64_t
+col_sum(const struct panel *p, const char *key)
 {
-	struct panel *p = open_panel("conv.udp", 10);
-	struct panel *e = open_panel("endpoints.ip", 4);
-	int i;
+	uint64_t sum = 0;
+	int r;
 
-	for (i = 0; i < 25; i++)
-		push_udp((uint64_t)i + 1, i, 100, ip4(10, 0, 0, 1), 1000,
-		    ip4(10, 0, 1, (uint8_t)i), 53);
-	push_udp(26, 26, 100, ip4(10, 0, 1, 3), 53, ip4(10, 0, 0, 1), 1000);
-	push_udp(27, 27, 100, ip4(10, 0, 1, 20), 53, ip4(10, 0, 0, 1), 1000);
-	for (i = 0; i < 6; i++)
-		push_ip("ip", (uint64_t)i + 30, 30, 50, ip4(10, 0, 0, 1),
-		    ip4(10, 0, 1, (uint8_t)i));
+	for (r = 0; r < p->table->nrows; r++)
+		sum += u(p, r, key);
+	return (sum);
+}
+
+/* The row of an address (and port, when not 0) in column col, or -1. */
+static int
+find_row(const struct panel *p, const char *col, const char *addr,
+    uint64_t port, const char *port_col)
+{
+	int r;
+
+	for (r = 0; r < p->table->nrows; r++)
+		if (strcmp(a(p, r, col), addr) == 0 &&
+		    (port_col == NULL || u(p, r, port_col) == port))
+			return (r);
+	return (-1);
+}
+
+/*
+ * The row cap keeps the heaviest rows: twenty light conversations and
+ * hosts first, then heavy ones, which are kept with their exact counts
+ * although the table was full when they came; what was evicted is in
+ * "other", so rows and other add up to every packet.
+ */
+START_TEST(row_cap_keeps_heaviest)
+{
+	struct panel *p = open_panel("conv.udp", 4);
+	struct panel *e = open_panel("endpoints.ip", 3);
+	struct address srv = ip4(10, 0, 0, 1);
+	char name[32];
+	uint64_t n = 0;
+	int i, j, r;
+
+	for (i = 0; i < 20; i++, n++)
+		push_udp(n + 1, (double)n + 1, 60, ip4(10, 0, 1, (uint8_t)i),
+		    1000, srv, 53);
+	for (j = 0; j < 10; j++)
+		for (i = 0; i < 3; i++, n++)
+			push_udp(n + 1, (double)n + 1, 1000,
+			    ip4(10, 0, 2, (uint8_t)i), 2000, srv, 53);
 	draw_tap_listener(p);
-	ck_assert_int_eq(p->table->nrows, 10);
-	ck_assert_uint_eq(u(p, 3, "frames"), 2);	/* the reply counted */
-	ck_assert_uint_eq(p->table->folded_frames, 16);
-	ck_assert_uint_eq(p->table->folded_bytes, 1600);
-	ck_assert_uint_ge(p->table->folded_rows, 14);	/* 15 distinct */
-	ck_assert_uint_le(p->table->folded_rows, 16);
+	ck_assert_int_eq(p->table->nrows, 4);
+	for (i = 0; i < 3; i++) {
+		g_snprintf(name, sizeof(name), "10.0.2.%d", i);
+		r = find_row(p, "a", name, 2000, "a_port");
+		ck_assert_msg(r >= 0, "%s not kept", name);
+		ck_assert_uint_eq(u(p, r, "frames"), 10);
+		ck_assert_uint_eq(u(p, r, "bytes_ab"), 10000);
+		ck_assert_double_eq_tol(d(p, r, "start"), 21 + i, 1e-9);
+	}
+	ck_assert_uint_eq(col_sum(p, "frames") + p->table->folded_frames, 50);
+	ck_assert_uint_eq(col_sum(p, "bytes") + p->table->folded_bytes,
+	    20 * 60 + 30 * 1000);
+	/* Nineteen or twenty light ones were evicted. */
+	ck_assert_uint_ge(p->table->folded_rows, 19);
+	ck_assert_uint_le(p->table->folded_rows, 20);
+	ck_assert(p->table->folded_rows_estimated);
+	ck_assert_uint_gt(p->table->folded_error, 0);
+	ck_assert_uint_le(p->table->folded_error * 4, 20 * 60 + 30 * 1000);
+
+	/* Hosts: the server entered first and is exact; the heavy client
+	 * entered late and is exact from then on, here from its start. */
+	for (i = 0; i < 20; i++, n++)
+		push_ip("ip", n + 1, (double)n + 1, 60,
+		    ip4(10, 0, 1, (uint8_t)i), srv);
+	for (j = 0; j < 10; j++, n += 2) {
+		push_ip("ip", n + 1, (double)n + 1, 1000, ip4(10, 0, 2, 9),
+		    srv);
+		push_ip("ip", n + 2, (double)n + 2, 1000, srv,
+		    ip4(10, 0, 2, 9));
+	}
 	draw_tap_listener(e);
-	ck_assert_int_eq(e->table->nrows, 4);
-	/* 10.0.0.1 and 10.0.1.0..2 kept; 10.0.1.3..5 folded, once each. */
-	ck_assert_uint_eq(u(e, 0, "tx_packets"), 6);
-	ck_assert_uint_eq(e->table->folded_frames, 3);
-	ck_assert_uint_eq(e->table->folded_rows, 3);
+	ck_assert_int_eq(e->table->nrows, 3);
+	r = find_row(e, "address", "10.0.0.1", 0, NULL);
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(u(e, r, "packets"), 40);
+	ck_assert_uint_eq(u(e, r, "bytes"), 21200);
+	r = find_row(e, "address", "10.0.2.9", 0, NULL);
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(u(e, r, "tx_packets"), 10);
+	ck_assert_uint_eq(u(e, r, "rx_bytes"), 10000);
+	ck_assert_uint_eq(col_sum(e, "packets") + e->table->folded_frames, 80);
+	ck_assert_uint_eq(col_sum(e, "bytes") + e->table->folded_bytes,
+	    2 * (20 * 60 + 20 * 1000));
+	panel_close(p);
+	panel_close(e);
+}
+END_TEST
+
+/*
+ * TCP streams under eviction: a stream retired by port reuse keeps its
+ * row; the live stream's row is evicted by a burst of SYNs, and when the
+ * stream goes on it starts a new row, exact from then on.  No packet is
+ * counted in another key's row, and everything adds up.
+ */
+START_TEST(conv_tcp_stream_evicted)
+{
+	struct panel *p = open_panel("conv.tcp", 2);
+	struct address c = ip4(10, 0, 0, 1), s = ip4(10, 0, 0, 2);
+	int i, r;
+
+	push_tcp(1, 0.0, 54, c, 1000, s, 80, 100, TCP_SYN);
+	push_tcp(2, 0.1, 60, s, 80, c, 1000, 900, TCP_SYN | TCP_ACK);
+	push_tcp(3, 0.2, 1000, c, 1000, s, 80, 101, TCP_ACK);
+	/* Port reuse: a new stream, the first one keeps its row. */
+	push_tcp(4, 1.0, 54, c, 1000, s, 80, 5000, TCP_SYN);
+	/* Five spoofed SYNs: each evicts the lightest row, the new
+	 * stream's first. */
+	for (i = 0; i < 5; i++)
+		push_tcp(5 + (uint64_t)i, 2.0 + i, 60,
+		    ip4(10, 9, 9, (uint8_t)i), 4000, s, 80, 7, TCP_SYN);
+	/* The new stream goes on, from the server this time. */
+	for (i = 0; i < 3; i++)
+		push_tcp(10 + (uint64_t)i, 8.0 + i, 1000, s, 80, c, 1000,
+		    9000 + (uint32_t)i * 946, TCP_ACK);
+	push_tcp(13, 11.0, 54, c, 1000, s, 80, 5001, TCP_ACK);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 2);
+	/* The first stream, exact. */
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 0, "frames"), 3);
+	ck_assert_uint_eq(u(p, 0, "bytes"), 1114);
+	ck_assert_double_eq_tol(d(p, 0, "duration"), 0.2, 1e-9);
+	/* The second, from its return: A is the sender of its first packet
+	 * since then. */
+	ck_assert_str_eq(a(p, 1, "a"), "10.0.0.2");
+	ck_assert_uint_eq(u(p, 1, "a_port"), 80);
+	ck_assert_uint_eq(u(p, 1, "frames_ab"), 3);
+	ck_assert_uint_eq(u(p, 1, "bytes_ab"), 3000);
+	ck_assert_uint_eq(u(p, 1, "frames_ba"), 1);
+	ck_assert_double_eq_tol(d(p, 1, "start"), 8.0, 1e-9);
+	/* Other: the second stream's SYN and the five spoofed ones. */
+	ck_assert_uint_eq(p->table->folded_frames, 6);
+	ck_assert_uint_eq(p->table->folded_bytes, 54 + 5 * 60);
+	ck_assert_uint_eq(p->table->folded_rows, 6);
+
+	/* Port reuse again with the table full (the client has sent in
+	 * the row since it came back): the live stream retires, the new one
+	 * evicts the lightest row (the first stream). */
+	push_tcp(14, 20.0, 54, c, 1000, s, 80, 77777, TCP_SYN);
+	draw_tap_listener(p);
+	ck_assert_int_eq(p->table->nrows, 2);
+	r = find_row(p, "a", "10.0.0.2", 80, "a_port");
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(u(p, r, "frames"), 4);
+	r = find_row(p, "a", "10.0.0.1", 1000, "a_port");
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(u(p, r, "frames"), 1);
+	ck_assert_double_eq_tol(d(p, r, "start"), 20.0, 1e-9);
+	ck_assert_uint_eq(p->table->folded_frames, 9);
+	ck_assert_uint_eq(p->table->folded_bytes, 54 + 5 * 60 + 1114);
+	panel_close(p);
+}
+END_TEST
+
+/* Streams that arrive after a SYN flood filled the table are kept,
+ * weighed by their bytes. */
+START_TEST(conv_tcp_heavy_after_flood)
+{
+	struct panel *p = open_panel("conv.tcp", 3);
+	struct panel *e = open_panel("endpoints.tcp", 3);
+	struct address s = ip4(10, 0, 0, 2);
+	char name[32];
+	int i, r;
+
+	for (i = 0; i < 200; i++)
+		push_tcp((uint64_t)i + 1, i * 0.001, 60,
+		    ip4(10, 9, (uint8_t)(i / 250), (uint8_t)i),
+		    (uint16_t)(1024 + i), s, 80, (uint32_t)i, TCP_SYN);
+	for (i = 0; i < 40; i++)
+		push_tcp(300 + (uint64_t)i, 1.0 + i * 0.01, 1500,
+		    s, 80, ip4(10, 0, 0, 5 + (uint8_t)(i % 2)),
+		    (uint16_t)(5000 + i % 2), 1000 + (uint32_t)(i / 2) * 1448,
+		    TCP_ACK);
+	draw_tap_listener(p);
+	for (i = 0; i < 2; i++) {
+		r = find_row(p, "a", "10.0.0.2", 5000 + (uint64_t)i,
+		    "b_port");
+		ck_assert_msg(r >= 0, "stream %d not kept", i);
+		ck_assert_uint_eq(u(p, r, "frames"), 20);
+		ck_assert_uint_eq(u(p, r, "bytes"), 30000);
+	}
+	ck_assert_uint_eq(col_sum(p, "frames") + p->table->folded_frames, 240);
+	ck_assert_uint_eq(col_sum(p, "bytes") + p->table->folded_bytes,
+	    200 * 60 + 40 * 1500);
+	/* Endpoints: the server, first in, exact; the two clients came last
+	 * and each took the place of a flood source. */
+	draw_tap_listener(e);
+	ck_assert_int_eq(e->table->nrows, 3);
+	r = find_row(e, "address", "10.0.0.2", 80, "port");
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(u(e, r, "packets"), 240);
+	ck_assert_uint_eq(u(e, r, "rx_bytes"), 200 * 60);
+	for (i = 0; i < 2; i++) {
+		g_snprintf(name, sizeof(name), "10.0.0.%d", 5 + i);
+		r = find_row(e, "address", name, 5000 + (uint64_t)i, "port");
+		ck_assert_msg(r >= 0, "%s not kept", name);
+		ck_assert_uint_eq(u(e, r, "rx_bytes"), 30000);
+	}
+	ck_assert_uint_eq(col_sum(e, "packets") + e->table->folded_frames,
+	    480);
 	panel_close(p);
 	panel_close(e);
 }
@@ -804,6 +985,10 @@ START_TEST(protocols_cap)
 	ck_assert_uint_eq(p->table->folded_frames, 2);
 	ck_assert_uint_eq(p->table->folded_bytes, 90);
 	ck_assert_uint_eq(p->table->folded_rows, 2);
+	/* First come: the rows are exact, a folded path may hold all that
+	 * was folded. */
+	ck_assert(p->table->folded_rows_estimated);
+	ck_assert_uint_eq(p->table->folded_error, 90);
 	panel_close(p);
 }
 END_TEST
@@ -1021,7 +1206,9 @@ suite_panels(void)
 	tcase_add_test(tc, conv_tcp_syn_rules);
 	tcase_add_test(tc, self_addressed);
 	tcase_add_test(tc, conv_eth_and_endpoints);
-	tcase_add_test(tc, row_cap_folds);
+	tcase_add_test(tc, row_cap_keeps_heaviest);
+	tcase_add_test(tc, conv_tcp_stream_evicted);
+	tcase_add_test(tc, conv_tcp_heavy_after_flood);
 	tcase_add_test(tc, class_as_data);
 	tcase_add_test(tc, summary_counts);
 	tcase_add_test(tc, protocols_tree);

@@ -374,8 +374,10 @@ fake_panel(bool fold)
 	r[2].path->proto[0] = (uint16_t)pid("eth");
 	if (fold) {
 		p->table->folded_rows = 2;
+		p->table->folded_rows_estimated = true;
 		p->table->folded_frames = 3;
 		p->table->folded_bytes = 4;
+		p->table->folded_error = 6;
 	}
 	return (p);
 }
@@ -428,7 +430,8 @@ START_TEST(json_fixed)
 	    "\"path\":[\"eth\",\"ip\"],\"n\":5,\"t\":1.500000,\"port\":80},\n"
 	    "{\"name\":\"z\",\"addr\":\"\",\"path\":[\"eth\"],\"n\":5,"
 	    "\"t\":0.000000,\"port\":0}],\n"
-	    "\"other\":{\"rows\":2,\"frames\":3,\"bytes\":4}}]}\n");
+	    "\"other\":{\"rows\":2,\"rows_estimated\":true,\"frames\":3,"
+	    "\"bytes\":4,\"error_bytes\":6}}]}\n");
 	ck_assert(json_valid(got));
 	/* Printing took the drawn table; the panel has a fresh one for its
 	 * next draw. */
@@ -557,7 +560,8 @@ START_TEST(json_line)
 	ck_assert(strstr(got, "\"display_filter\":\"a\\u000ab\"},"
 	    "\"panels\":[{\"panel\":\"fake\",") != NULL);
 	ck_assert(strstr(got, "\"port\":0}],\"other\":{\"rows\":2,"
-	    "\"frames\":3,\"bytes\":4}}]}\n") != NULL);
+	    "\"rows_estimated\":true,\"frames\":3,\"bytes\":4,"
+	    "\"error_bytes\":6}}]}\n") != NULL);
 	free(got);
 
 	/* Not timed: no time keys. */
@@ -685,7 +689,10 @@ START_TEST(real_panels)
 	push_udp(2, 0.5, 300, 1, 9, 53, 5353);
 	push_udp(3, 1.25, 80, 2, 1, 4000, 53);
 	push_udp(4, 2.0, 80, 2, 1, 4000, 53);
-	push_udp(5, 2.5, 60, 3, 1, 4001, 53);	/* folded: cap is 2 */
+	/* Cap 2: a new key evicts the lighter row (160 bytes), which is
+	 * folded; the new row counts from 0 with the counter 160 + 60, now
+	 * the smallest: the error bound. */
+	push_udp(5, 2.5, 60, 3, 1, 4001, 53);
 
 	got = print(report_json, NULL, ps, 3);
 	ck_assert(json_valid(got));
@@ -699,7 +706,8 @@ START_TEST(real_panels)
 	    "\"rows\":[\n"
 	    "{\"packets\":5,\"bytes\":620,\"start\":1700000000.000000,"
 	    "\"duration\":2.500000}],\n"
-	    "\"other\":{\"rows\":0,\"frames\":0,\"bytes\":0}},\n"
+	    "\"other\":{\"rows\":0,\"rows_estimated\":false,\"frames\":0,"
+	    "\"bytes\":0,\"error_bytes\":0}},\n"
 	    "{\"panel\":\"conv.udp\",\"filter\":\"\",\"columns\":[\"a\",\"b\","
 	    "\"a_port\",\"b_port\",\"frames\",\"bytes\",\"frames_ab\","
 	    "\"bytes_ab\",\"frames_ba\",\"bytes_ba\",\"start\",\"duration\"],"
@@ -708,11 +716,12 @@ START_TEST(real_panels)
 	    "\"b_port\":53,\"frames\":2,\"bytes\":400,\"frames_ab\":1,"
 	    "\"bytes_ab\":100,\"frames_ba\":1,\"bytes_ba\":300,"
 	    "\"start\":0.000000,\"duration\":0.500000},\n"
-	    "{\"a\":\"192.0.2.2\",\"b\":\"192.0.2.1\",\"a_port\":4000,"
-	    "\"b_port\":53,\"frames\":2,\"bytes\":160,\"frames_ab\":2,"
-	    "\"bytes_ab\":160,\"frames_ba\":0,\"bytes_ba\":0,"
-	    "\"start\":1.250000,\"duration\":0.750000}],\n"
-	    "\"other\":{\"rows\":1,\"frames\":1,\"bytes\":60}},\n"
+	    "{\"a\":\"192.0.2.3\",\"b\":\"192.0.2.1\",\"a_port\":4001,"
+	    "\"b_port\":53,\"frames\":1,\"bytes\":60,\"frames_ab\":1,"
+	    "\"bytes_ab\":60,\"frames_ba\":0,\"bytes_ba\":0,"
+	    "\"start\":2.500000,\"duration\":0.000000}],\n"
+	    "\"other\":{\"rows\":1,\"rows_estimated\":true,\"frames\":2,"
+	    "\"bytes\":160,\"error_bytes\":220}},\n"
 	    "{\"panel\":\"endpoints.udp\",\"filter\":\"\",\"columns\":["
 	    "\"address\",\"port\",\"packets\",\"bytes\",\"tx_packets\","
 	    "\"tx_bytes\",\"rx_packets\",\"rx_bytes\"],\"rows\":[\n"
@@ -728,7 +737,8 @@ START_TEST(real_panels)
 	    "{\"address\":\"192.0.2.3\",\"port\":4001,\"packets\":1,"
 	    "\"bytes\":60,\"tx_packets\":1,\"tx_bytes\":60,"
 	    "\"rx_packets\":0,\"rx_bytes\":0}],\n"
-	    "\"other\":{\"rows\":0,\"frames\":0,\"bytes\":0}}]}\n");
+	    "\"other\":{\"rows\":0,\"rows_estimated\":false,\"frames\":0,"
+	    "\"bytes\":0,\"error_bytes\":0}}]}\n");
 	free(got);
 
 	got = print(report_text, NULL, ps + 1, 1);
@@ -740,12 +750,12 @@ START_TEST(real_panels)
 	    "192.0.2.9       192.0.2.1    5353      53       2    400  "
 	    "         1        100           1        300   0.000000  "
 	    "0.500000\n"
-	    "192.0.2.2       192.0.2.1    4000      53       2    160  "
-	    "         2        160           0          0   1.250000  "
-	    "0.750000\n"
+	    "192.0.2.3       192.0.2.1    4001      53       1     60  "
+	    "         1         60           0          0   2.500000  "
+	    "0.000000\n"
 	    /* The other line's label widens the first column; one row is
 	     * "row". */
-	    "other (~1 row)                                  1     60\n");
+	    "other (~1 row)                                  2    160\n");
 	free(got);
 	for (i = 0; i < 3; i++)
 		panel_close(ps[i]);
