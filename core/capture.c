@@ -9,7 +9,7 @@
  * (libpcap's rule), which is where dissection and tap dispatch happen.
  *
  * No wait of this thread lasts long: the live wait polls for at most
- * CAPTURE_TIMEOUT_MS, the file reader for PCAPFILE_WAIT_MS (its cancel
+ * CAPTURE_WAIT_MS, the file reader for PCAPFILE_WAIT_MS (its cancel
  * function looks at the stop flag), the replay sleeps for PACE_SLICE_NS;
  * so capture_stop followed by capture_join returns soon, whatever the
  * source is doing (a pipe whose writer sleeps, a quiet link).
@@ -41,6 +41,7 @@
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
 #define CAPTURE_TIMEOUT_MS	100	/* live read timeout */
+#define CAPTURE_WAIT_MS		50	/* longest live wait between stop checks */
 #define STATS_EVERY_NS		(250 * 1000 * 1000LL)
 #define PACE_SLICE_NS		(50 * 1000 * 1000LL)	/* longest replay sleep */
 
@@ -82,9 +83,9 @@ struct capture {
 
 	/* The capture clock: replay_base_ns (monotonic) is when the first
 	 * packet was handed out, published with first_ns before `started`;
-	 * pace_bound_ns the time of the packet being paced (INT64_MAX while
-	 * the reader waits for input); end_wall_ns the real time a live
-	 * capture ended (0 before). */
+	 * pace_bound_ns the time of the packet being paced (INT64_MAX once
+	 * the input has been quiet for PCAPFILE_WAIT_MS); end_wall_ns the
+	 * real time a live capture ended (0 before). */
 	atomic_bool		 started;
 	atomic_int_fast64_t	 replay_base_ns;
 	atomic_int_fast64_t	 pace_bound_ns;
@@ -199,13 +200,17 @@ dlt_from_linktype(int lt)
 	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
 }
 
-/* The file reader's cancel function: a stop request, or, while
- * capture_open waits for the header, the caller's interruption. */
+/* The file reader's cancel function, called when the input has been
+ * quiet for a while: a stop request, or, while capture_open waits for the
+ * header, the caller's interruption.  A quiet input also lets the replay
+ * clock run on past the last packet (the traffic is quiet, not late). */
 static bool
 file_cancel(void *arg)
 {
 	struct capture *c = arg;
 
+	atomic_store_explicit(&c->pace_bound_ns, INT64_MAX,
+	    memory_order_relaxed);
 	if (atomic_load(&c->stop))
 		return (true);
 	return (!c->opened && c->opts.interrupted != NULL &&
@@ -458,9 +463,6 @@ run_file(struct capture *c)
 	enum pcapfile_result r;
 
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
-		/* Waiting for input: the replay clock runs free. */
-		atomic_store_explicit(&c->pace_bound_ns, INT64_MAX,
-		    memory_order_relaxed);
 		r = pcapfile_next(c->pf, &pkt);
 		if (r == PCAPFILE_STOPPED)
 			return;
@@ -482,7 +484,7 @@ run_file(struct capture *c)
 }
 
 /*
- * Waits up to the read timeout for packets.  The handle is non-blocking
+ * Waits up to CAPTURE_WAIT_MS for packets.  The handle is non-blocking
  * because libpcap's own wait on Linux (TPACKET_V3) can block for ever
  * when no packet comes, and then neither --duration nor a stop request
  * would be seen.
@@ -493,12 +495,12 @@ wait_readable(struct capture *c)
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 
 	if (c->fd < 0) {
-		struct timespec ts = { 0, CAPTURE_TIMEOUT_MS * 1000000L };
+		struct timespec ts = { 0, CAPTURE_WAIT_MS * 1000000L };
 
 		nanosleep(&ts, NULL);
 		return;
 	}
-	(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
+	(void)poll(&pfd, 1, CAPTURE_WAIT_MS);
 }
 
 static int64_t

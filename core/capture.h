@@ -45,6 +45,7 @@ enum capture_state {
 };
 
 struct capture;
+struct ratehist;
 
 /* A consistent-enough copy of the counters (each one is exact; they are
  * read one after the other while packets keep coming). */
@@ -92,10 +93,11 @@ void	 capture_counters(const struct capture *, struct capture_counters *);
  * the time every rate of a capture is taken at (0 before the first packet
  * of a file).  Live, the real-time clock.  A paced replay (speed X): the
  * first packet's time plus X times the monotonic time since it was
- * replayed, held at the packet being handed out when the replay runs
- * late.  A file read as fast as it goes: the last packet's time.  Once the
- * capture has ended, the clock stops: at the last packet's time for a
- * file, at the real time it ended for a live capture.  Any thread.
+ * replayed, held at the packet being handed out when the replay runs late
+ * (it runs on while a pipe's input is quiet).  A file read as fast as it
+ * goes: the last packet's time.  Once the capture has ended, the clock
+ * stops: at the last packet's time for a file, at the real time it ended
+ * for a live capture.  Any thread.
  */
 int64_t	 capture_now_ns(const struct capture *);
 

@@ -83,10 +83,15 @@ ratehist_second(const struct ratehist *rh, int64_t sec, uint64_t *packets,
     uint64_t *bytes)
 {
 	struct ratehist_bucket *b = bucket(rh, sec);
+	int64_t newest = atomic_load_explicit(&rh->newest,
+	    memory_order_relaxed);
 	uint64_t p, n;
 
 	*packets = *bytes = 0;
-	if (sec == RATEHIST_NONE ||
+	/* A bucket not recycled yet still holds an older second: it has
+	 * left the ring all the same (packets of it were folded). */
+	if (newest == RATEHIST_NONE || sec > newest ||
+	    sec <= newest - RATEHIST_SECONDS ||
 	    atomic_load_explicit(&b->sec, memory_order_acquire) != sec)
 		return (false);
 	p = atomic_load_explicit(&b->packets, memory_order_relaxed);
@@ -104,7 +109,7 @@ void
 ratehist_rate(const struct ratehist *rh, int64_t now_ns, double window_s,
     double *packets_per_s, double *bytes_per_s)
 {
-	int64_t w, start, s, lo, hi, from;
+	int64_t w, start, s, lo, hi, newest;
 	uint64_t p, n;
 	double frac, sp = 0, sb = 0;
 
@@ -119,18 +124,20 @@ ratehist_rate(const struct ratehist *rh, int64_t now_ns, double window_s,
 	if (w <= 0)
 		return;
 	start = now_ns - w;			/* the window is (start, now] */
+	newest = atomic_load_explicit(&rh->newest, memory_order_relaxed);
 	for (s = ratehist_sec_of(start); s <= ratehist_sec_of(now_ns); s++) {
 		if (!ratehist_second(rh, s, &p, &n))
 			continue;
-		/* The second's packets lie in [lo, hi]: the whole second,
-		 * or up to now for the current one. */
+		/* The second's packets lie in [lo, hi): the whole second,
+		 * or [lo, now] for the newest one when now is inside it
+		 * (they all came by now). */
 		lo = s * NS;
-		hi = MIN(lo + NS, now_ns);
-		from = MAX(lo, start);
+		hi = s >= newest && now_ns < lo + NS ? now_ns : lo + NS;
 		if (hi <= lo)
 			frac = 1;	/* now is the second's first instant */
 		else
-			frac = (double)(hi - from) / (double)(hi - lo);
+			frac = (double)(MIN(hi, now_ns) - MAX(lo, start)) /
+			    (double)(hi - lo);
 		frac = CLAMP(frac, 0, 1);
 		sp += (double)p * frac;
 		sb += (double)n * frac;

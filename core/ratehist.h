@@ -57,9 +57,10 @@ void	 ratehist_add(struct ratehist *, int64_t ts_ns, uint64_t bytes);
 /*
  * The rates over the window (now - window_s, now], in packets and bytes
  * per second of capture time.  Packets are taken as spread evenly over
- * their second, so the second in which the window starts counts pro rata;
- * the second of `now` counts whole (its packets all came by now).  window_s
- * is clamped to (0, RATEHIST_SECONDS - 1]; either pointer may be NULL.
+ * their second, so a second the window cuts counts pro rata; but when now
+ * falls inside the newest second, that second's packets all came by now,
+ * and it counts whole (as spread over [its start, now]).  window_s is
+ * clamped to (0, RATEHIST_SECONDS - 1]; either pointer may be NULL.
  */
 void	 ratehist_rate(const struct ratehist *, int64_t now_ns,
 	    double window_s, double *packets_per_s, double *bytes_per_s);

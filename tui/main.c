@@ -466,7 +466,12 @@ main(int argc, char **argv)
 	    "  taptop -i eth0\n"
 	    "  taptop -r trace.pcap --batch --panel conv.tcp --panel "
 	    "protocols\n"
-	    "  ssh host tcpdump -U -w - | taptop -r -\n");
+	    "  ssh host tcpdump -U -w - | taptop -r -\n"
+	    "\n"
+	    "Rates on the status line: \"now\" is over the last 2 seconds, "
+	    "\"avg\" over the\n"
+	    "whole capture; for a file or a replay both are in the "
+	    "capture's own time.\n");
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr))
 		die_usage("%s (taptop --help lists the options)",
 		    gerr->message);
