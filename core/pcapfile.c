@@ -35,7 +35,7 @@
 #define PCAPNG_SPB		3u
 #define PCAPNG_EPB		6u
 #define PCAPNG_MAX_BLOCK	(PCAPFILE_MAX_PACKET + 4096)
-#define READ_BUF		(1u << 20)	/* as stdio's buffer was */
+#define READ_BUF		(1u << 16)	/* reads that stay in the cache */
 
 struct iface {
 	int		 linktype;
