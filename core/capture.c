@@ -123,7 +123,6 @@ static char *
 activate_error(const char *iface, int rc, pcap_t *pc)
 {
 	const char *detail = pcap_geterr(pc);
-
 	char *exe, *msg;
 
 	switch (rc) {

@@ -508,7 +508,7 @@ pcapfile_open_cancellable(const char *path, pcapfile_cancel_fn cancel,
 		uint8_t len[4];
 
 		pf->ng = true;
-		if ((r = read_exact(pf, len, 4)) != 1 ||
+		if (read_exact(pf, len, 4) != 1 ||
 		    ng_section(pf, len) != PCAPFILE_OK) {
 			*err = g_strdup_printf("%s: %s", name, pf->rerrno != 0 ||
 			    pf->error == NULL ? open_failure(pf, -1,

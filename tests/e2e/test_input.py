@@ -9,6 +9,8 @@ Standard input, pipes and FIFOs, stopping, and the rates of a replay.
   header, and while it reads a FIFO.  Nothing waits a fixed time: each
   check polls for taptop's exit, up to a generous bound, and then asks
   whether the writer is still there.
+- Stopping while the output waits: batch output into a pipe nobody reads
+  (a pager left open), then SIGTERM: taptop ends, with status 143.
 - Nothing is lost or reordered on the way: the same capture read from a
   file, a pipe, a FIFO and a writer that dribbles it out in odd chunks
   with pauses gives the same panels.
@@ -24,6 +26,7 @@ The interface parts run taptop in tmux servers of their own and are
 skipped (not failed) when tmux is missing.
 """
 
+import fcntl
 import json
 import os
 import re
@@ -208,6 +211,46 @@ def batch_stop(tmp, writer):
                 if p.poll() is None:
                     p.kill()
                 p.wait()
+
+
+def blocked_output():
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(w, 1031, 4096)          # F_SETPIPE_SZ: one page
+    except OSError as e:
+        print("SKIP blocked output: %s" % e)
+        return
+    t = subprocess.Popen([TAPTOP, "-r", EXAMPLE, "--batch", "--json"],
+                         stdin=subprocess.DEVNULL, stdout=w,
+                         stderr=subprocess.PIPE)
+    os.close(w)
+    try:
+        # The report (21 kB) fills the pipe: taptop waits to write.
+        def full():
+            b = bytearray(4)
+            fcntl.ioctl(r, 0x541B, b)       # FIONREAD
+            return int.from_bytes(b, sys.byteorder) >= 4096
+        if not wait_until(full):
+            bad("blocked output: the pipe never filled")
+            return
+        t.send_signal(signal.SIGTERM)
+        gone = wait_until(lambda: t.poll() is not None)
+        if not gone:
+            bad("blocked output: SIGTERM did not end taptop in %g s" % BOUND)
+        elif t.returncode != 128 + signal.SIGTERM:
+            bad("blocked output: exit %d, want %d" %
+                (t.returncode, 128 + signal.SIGTERM))
+        else:
+            ok("blocked output: SIGTERM ends taptop (exit 143)")
+    finally:
+        # Drained, an older taptop can finish.
+        while t.poll() is None:
+            try:
+                os.read(r, 65536)
+            except OSError:
+                break
+        os.close(r)
+        t.wait()
 
 
 # ---- nothing lost on the way ---------------------------------------------
@@ -513,6 +556,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         writer = write_writer(tmp)
         batch_stop(tmp, writer)
+        blocked_output()
         no_loss(tmp)
         options(tmp)
         if have_tmux():
