@@ -7,14 +7,26 @@
  * the kernel statistics are looked at often, without a system call per
  * packet.  The bytes of a packet are only valid during the callback
  * (libpcap's rule), which is where dissection and tap dispatch happen.
+ *
+ * No wait of this thread lasts long: the live wait polls for at most
+ * CAPTURE_WAIT_MS, the file reader for PCAPFILE_WAIT_MS (its cancel
+ * function looks at the stop flag), the replay sleeps for PACE_SLICE_NS;
+ * so capture_stop followed by capture_join returns soon, whatever the
+ * source is doing (a pipe whose writer sleeps, a quiet link).
+ *
+ * The capture clock (capture_now_ns) and the rate ring (ratehist.h) are
+ * fed here: the ring per packet, the clock from the first packet's time,
+ * the replay's start and the packet being paced, all atomics.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,11 +38,14 @@
 #include "dissect.h"
 #include "packet.h"
 #include "pcapfile.h"
+#include "ratehist.h"
 #include "tap.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
 #define CAPTURE_TIMEOUT_MS	100	/* live read timeout */
+#define CAPTURE_WAIT_MS		50	/* longest live wait between stop checks */
 #define STATS_EVERY_NS		(250 * 1000 * 1000LL)
+#define PACE_SLICE_NS		(50 * 1000 * 1000LL)	/* longest replay sleep */
 
 /* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
 #define LINKTYPE_ETHERNET	1
@@ -63,10 +78,10 @@ struct capture {
 
 	struct dissect		 edt;		/* capture thread only */
 	bool			 have_first;	/* capture thread only */
+	bool			 opened;	/* capture_open returned it */
 	void			(*on_end)(void *);
 	void			*on_end_arg;
 	int64_t			 start_wall_ns;
-	int64_t			 replay_base_ns;
 
 	/* Intervals (capture.h).  A file's are the capture thread's alone
 	 * until it is joined; a live capture's are under iv_lock, which the
@@ -80,6 +95,18 @@ struct capture {
 	int64_t			 iv_origin;
 	int64_t			 iv_end;	/* of the interval in progress */
 	int64_t			 iv_latest;	/* latest packet time */
+
+	/* The capture clock: replay_base_ns (monotonic) is when the first
+	 * packet was handed out, published with first_ns before `started`;
+	 * pace_bound_ns the time of the packet being paced (INT64_MAX once
+	 * the input has been quiet for PCAPFILE_WAIT_MS); end_wall_ns the
+	 * real time a live capture ended (0 before). */
+	atomic_bool		 started;
+	atomic_int_fast64_t	 replay_base_ns;
+	atomic_int_fast64_t	 pace_bound_ns;
+	atomic_int_fast64_t	 end_wall_ns;
+	int64_t			 pace_high_ns;	/* capture thread only */
+	struct ratehist		 rates;
 };
 
 void
@@ -88,19 +115,40 @@ capture_opts_init(struct capture_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* This program's own file, resolved, as a shell word (setcap needs the
+ * file, not a name looked up in $PATH, nor a symbolic link). */
+static char *
+self_path(void)
+{
+	char *p = realpath("/proc/self/exe", NULL), *q;
+	const char *c;
+
+	if (p == NULL)
+		return (g_strdup("taptop"));
+	for (c = p; *c != '\0'; c++)
+		if (!g_ascii_isalnum(*c) && strchr("/._+-,=@%", *c) == NULL)
+			break;
+	q = *c == '\0' ? g_strdup(p) : g_shell_quote(p);
+	free(p);
+	return (q);
+}
+
 /* Words a failed pcap_activate the way a user can act on. */
 static char *
 activate_error(const char *iface, int rc, pcap_t *pc)
 {
 	const char *detail = pcap_geterr(pc);
+	char *exe, *msg;
 
 	switch (rc) {
 	case PCAP_ERROR_PERM_DENIED:
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
-		return (g_strdup_printf("%s: permission denied: run taptop "
-		    "as root, or allow it to capture with "
-		    "'sudo setcap cap_net_raw,cap_net_admin+ep taptop'",
-		    iface));
+		exe = self_path();
+		msg = g_strdup_printf("%s: permission denied: run taptop "
+		    "as root, or allow it to capture with: sudo setcap "
+		    "cap_net_raw,cap_net_admin+ep %s", iface, exe);
+		g_free(exe);
+		return (msg);
 	case PCAP_ERROR_NO_SUCH_DEVICE:
 		return (g_strdup_printf("%s: no such interface (taptop -D "
 		    "lists them)", iface));
@@ -166,10 +214,28 @@ dlt_from_linktype(int lt)
 	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
 }
 
+/* The file reader's cancel function, called when the input has been
+ * quiet for a while: a stop request, or, while capture_open waits for the
+ * header, the caller's interruption.  A quiet input also lets the replay
+ * clock run on past the last packet (the traffic is quiet, not late). */
+static bool
+file_cancel(void *arg)
+{
+	struct capture *c = arg;
+
+	atomic_store_explicit(&c->pace_bound_ns, INT64_MAX,
+	    memory_order_relaxed);
+	if (atomic_load(&c->stop))
+		return (true);
+	return (!c->opened && c->opts.interrupted != NULL &&
+	    c->opts.interrupted(c->opts.interrupted_arg));
+}
+
 static bool
 open_file(struct capture *c, char **err)
 {
-	c->pf = pcapfile_open(c->opts.file, err);
+	c->pf = pcapfile_open_cancellable(c->opts.file, file_cancel, c, NULL,
+	    err);
 	return (c->pf != NULL);
 }
 
@@ -277,6 +343,8 @@ capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 		*bad_filter = false;
 	c->opts = *o;
 	atomic_store(&c->state, CAPTURE_RUNNING);
+	atomic_store(&c->pace_bound_ns, INT64_MAX);
+	ratehist_init(&c->rates);
 	if (o->file != NULL) {
 		c->source = g_strdup(strcmp(o->file, "-") == 0 ? "stdin" :
 		    o->file);
@@ -298,6 +366,7 @@ capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 		goto fail;
 	}
 	dissect_init(&c->edt);
+	c->opened = true;
 	return (c);
 fail:
 	if (c->pc != NULL)
@@ -322,19 +391,25 @@ update_kernel_stats(struct capture *c)
 	atomic_store(&c->iface_dropped, ps.ps_ifdrop);
 }
 
-/* Replay pacing: sleep until the packet's time, scaled by the speed. */
+/* Replay pacing: sleep until the packet's time, scaled by the speed.  The
+ * clock is held at the packet (the highest time so far, as files are
+ * not always in order) until the next one is read. */
 static void
-pace(struct capture *c, int64_t rel_ns)
+pace(struct capture *c, int64_t ts_ns, int64_t rel_ns)
 {
 	int64_t due, now;
 
-	due = c->replay_base_ns + (int64_t)((double)rel_ns / c->opts.speed);
+	c->pace_high_ns = MAX(c->pace_high_ns, ts_ns);
+	atomic_store_explicit(&c->pace_bound_ns, c->pace_high_ns,
+	    memory_order_relaxed);
+	due = atomic_load_explicit(&c->replay_base_ns, memory_order_relaxed) +
+	    (int64_t)((double)rel_ns / c->opts.speed);
 	while (!atomic_load(&c->stop) && (now = mono_ns()) < due) {
 		int64_t d = due - now;
 		struct timespec ts;
 
-		if (d > 100000000LL)
-			d = 100000000LL;
+		if (d > PACE_SLICE_NS)
+			d = PACE_SLICE_NS;
 		ts.tv_sec = d / 1000000000LL;
 		ts.tv_nsec = d % 1000000000LL;
 		nanosleep(&ts, NULL);
@@ -406,8 +481,10 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	ts = sec * 1000000000LL + nsec;
 	if (!c->have_first) {
 		c->have_first = true;
+		c->pace_high_ns = ts;
 		atomic_store(&c->first_ns, ts);
-		c->replay_base_ns = mono_ns();
+		atomic_store(&c->replay_base_ns, mono_ns());
+		atomic_store(&c->started, true);
 	}
 	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (c->opts.duration > 0 && !c->live &&
@@ -417,7 +494,7 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 		return;
 	}
 	if (!c->live && c->opts.speed > 0)
-		pace(c, ts - first);
+		pace(c, ts, ts - first);
 	if (c->iv_fn != NULL)
 		interval_enter(c, ts);
 	num = atomic_fetch_add_explicit(&c->packets, 1,
@@ -425,6 +502,7 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	atomic_fetch_add_explicit(&c->bytes, len < caplen ? caplen : len,
 	    memory_order_relaxed);
 	atomic_store_explicit(&c->last_ns, ts, memory_order_relaxed);
+	ratehist_add(&c->rates, ts, len < caplen ? caplen : len);
 	dissect_begin(&c->edt, num, sec, nsec, (double)(ts - first) / 1e9,
 	    len, caplen, linktype);
 	dissect_frame(&c->edt, bytes);
@@ -455,6 +533,8 @@ run_file(struct capture *c)
 
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		r = pcapfile_next(c->pf, &pkt);
+		if (r == PCAPFILE_STOPPED)
+			return;
 		if (r == PCAPFILE_EOF) {
 			atomic_store(&c->state, CAPTURE_FINISHED);
 			return;
@@ -473,7 +553,7 @@ run_file(struct capture *c)
 }
 
 /*
- * Waits up to the read timeout for packets.  The handle is non-blocking
+ * Waits up to CAPTURE_WAIT_MS for packets.  The handle is non-blocking
  * because libpcap's own wait on Linux (TPACKET_V3) can block for ever
  * when no packet comes, and then neither --duration nor a stop request
  * would be seen.
@@ -484,12 +564,21 @@ wait_readable(struct capture *c)
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 
 	if (c->fd < 0) {
-		struct timespec ts = { 0, CAPTURE_TIMEOUT_MS * 1000000L };
+		struct timespec ts = { 0, CAPTURE_WAIT_MS * 1000000L };
 
 		nanosleep(&ts, NULL);
 		return;
 	}
-	(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
+	(void)poll(&pfd, 1, CAPTURE_WAIT_MS);
+}
+
+static int64_t
+real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 }
 
 void
@@ -534,6 +623,7 @@ capture_run(struct capture *c)
 		}
 	}
 	update_kernel_stats(c);
+	atomic_store(&c->end_wall_ns, real_ns());
 	if (atomic_load(&c->state) == CAPTURE_RUNNING)
 		atomic_store(&c->state, CAPTURE_STOPPED);
 }
@@ -668,6 +758,45 @@ capture_counters(const struct capture *c, struct capture_counters *n)
 	n->iface_dropped = atomic_load(&c->iface_dropped);
 	n->first_ns = atomic_load(&c->first_ns);
 	n->last_ns = atomic_load(&c->last_ns);
+}
+
+int64_t
+capture_now_ns(const struct capture *c)
+{
+	int64_t end, first, now, base, bound;
+
+	if (c->live) {
+		end = atomic_load(&c->end_wall_ns);
+		return (end != 0 ? end : real_ns());
+	}
+	if (!atomic_load(&c->started))
+		return (0);
+	if (c->opts.speed <= 0 || capture_get_state(c) != CAPTURE_RUNNING)
+		return (atomic_load(&c->last_ns));
+	first = atomic_load(&c->first_ns);
+	base = atomic_load(&c->replay_base_ns);
+	bound = atomic_load(&c->pace_bound_ns);
+	now = first + (int64_t)((double)(mono_ns() - base) * c->opts.speed);
+	return (MIN(now, bound));
+}
+
+void
+capture_rate(const struct capture *c, double window_s, double *pps,
+    double *bps)
+{
+	int64_t now = capture_now_ns(c), first = atomic_load(&c->first_ns);
+	double span;
+
+	/* Before the first packet, or a window reaching back before it: the
+	 * time before the capture began had no traffic to count. */
+	span = atomic_load(&c->started) ? (double)(now - first) / 1e9 : 0;
+	ratehist_rate(&c->rates, now, MIN(window_s, span), pps, bps);
+}
+
+const struct ratehist *
+capture_ratehist(const struct capture *c)
+{
+	return (&c->rates);
 }
 
 const char *

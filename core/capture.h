@@ -29,6 +29,11 @@ struct capture_opts {
 	uint64_t	 count;		/* -c, 0 for no limit */
 	double		 duration;	/* --duration seconds, 0 for none */
 	double		 speed;		/* replay pace, 0 as fast as possible */
+	/* Asked while capture_open waits for a file's header (a pipe whose
+	 * writer has said nothing yet): true gives up, and capture_open
+	 * fails, saying so.  Must not block.  NULL: wait. */
+	bool		(*interrupted)(void *);
+	void		*interrupted_arg;
 };
 
 enum capture_state {
@@ -40,6 +45,7 @@ enum capture_state {
 };
 
 struct capture;
+struct ratehist;
 
 /* A consistent-enough copy of the counters (each one is exact; they are
  * read one after the other while packets keep coming). */
@@ -136,6 +142,34 @@ bool	 capture_interval_last(struct capture *, struct capture_interval *);
 enum capture_state capture_get_state(const struct capture *);
 const char *capture_state_name(enum capture_state);
 void	 capture_counters(const struct capture *, struct capture_counters *);
+/*
+ * The capture clock: "now" in capture time, nanoseconds since the epoch,
+ * the time every rate of a capture is taken at (0 before the first packet
+ * of a file).  Live, the real-time clock.  A paced replay (speed X): the
+ * first packet's time plus X times the monotonic time since it was
+ * replayed, held at the packet being handed out when the replay runs late
+ * (it runs on while a pipe's input is quiet).  A file read as fast as it
+ * goes: the last packet's time.  Once the capture has ended, the clock
+ * stops: at the last packet's time for a file, at the real time it ended
+ * for a live capture.  Any thread.
+ */
+int64_t	 capture_now_ns(const struct capture *);
+
+/* The window of the "now" rates the interface shows: long enough to
+ * smooth the one-second buckets, short enough to follow the traffic. */
+#define CAPTURE_RATE_WINDOW_S	2.0
+
+/*
+ * Packets and bytes per second of capture time over the last window_s
+ * seconds up to capture_now_ns() (no further back than the first packet).
+ * From a ring of per-second counts (ratehist.h) fed by the capture thread;
+ * any thread.
+ */
+void	 capture_rate(const struct capture *, double window_s,
+	    double *packets_per_s, double *bytes_per_s);
+/* The ring itself, for rates and history of other windows. */
+const struct ratehist *capture_ratehist(const struct capture *);
+
 /* "eth0", the file's name, or "stdin". */
 const char *capture_source(const struct capture *);
 bool	 capture_is_live(const struct capture *);

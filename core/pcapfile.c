@@ -7,9 +7,19 @@
  * with the Section Header Block giving the byte order, Interface
  * Description Blocks the link type and if_tsresol, and Enhanced, Simple and
  * the obsolete Packet Blocks the packets.  Unknown blocks are skipped.
+ *
+ * Input goes through a buffer of our own over the descriptor, not stdio:
+ * on anything but a regular file each refill first polls the descriptor
+ * for at most PCAPFILE_WAIT_MS, and asks the cancel function between two
+ * polls.  Nothing read is ever dropped or reordered: a wait that is
+ * cancelled ends the reading for good.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -25,6 +35,7 @@
 #define PCAPNG_SPB		3u
 #define PCAPNG_EPB		6u
 #define PCAPNG_MAX_BLOCK	(PCAPFILE_MAX_PACKET + 4096)
+#define READ_BUF		(1u << 16)	/* reads that stay in the cache */
 
 struct iface {
 	int		 linktype;
@@ -33,8 +44,15 @@ struct iface {
 };
 
 struct pcapfile {
-	FILE		*f;
+	int		 fd;
 	bool		 is_stdin;
+	bool		 pollable;	/* not a regular file: wait in poll */
+	uint8_t		*rbuf;		/* READ_BUF bytes */
+	size_t		 rlen, roff;	/* bytes in rbuf, bytes used */
+	int		 rerrno;	/* a read error, or 0 */
+	bool		 cancelled;	/* sticky */
+	pcapfile_cancel_fn cancel;
+	void		*cancel_arg;
 	bool		 ng;
 	bool		 swap;		/* file byte order differs from ours */
 	bool		 modified;	/* 0xa1b2cd34 records */
@@ -83,16 +101,76 @@ fail(struct pcapfile *pf, const char *fmt, ...)
 	return (PCAPFILE_ERROR);
 }
 
-/* Reads exactly n bytes: 1 done, 0 clean end before any byte, -1 cut. */
+/*
+ * Fills rbuf: 1 with bytes, 0 at the end of the input, -1 on a read error
+ * (rerrno) or a cancelled wait (cancelled).  A pipe is polled first, so
+ * that the wait for a writer that says nothing is cut into slices.
+ */
+static int
+refill(struct pcapfile *pf)
+{
+	struct pollfd pfd;
+	ssize_t k;
+	int r;
+
+	if (pf->cancelled || pf->rerrno != 0)
+		return (-1);
+	for (;;) {
+		if (pf->pollable) {
+			pfd.fd = pf->fd;
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			r = poll(&pfd, 1, PCAPFILE_WAIT_MS);
+			if (r < 0 && errno != EINTR && errno != EAGAIN) {
+				pf->rerrno = errno;
+				return (-1);
+			}
+			if (r <= 0) {
+				if (pf->cancel != NULL &&
+				    pf->cancel(pf->cancel_arg)) {
+					pf->cancelled = true;
+					return (-1);
+				}
+				continue;
+			}
+		}
+		k = read(pf->fd, pf->rbuf, READ_BUF);
+		if (k > 0) {
+			pf->rlen = (size_t)k;
+			pf->roff = 0;
+			return (1);
+		}
+		if (k == 0)
+			return (0);
+		/* EAGAIN: someone set O_NONBLOCK on a shared stdin. */
+		if (errno == EINTR || (errno == EAGAIN && pf->pollable))
+			continue;
+		pf->rerrno = errno;
+		return (-1);
+	}
+}
+
+/* Reads exactly n bytes: 1 done, 0 clean end before any byte, -1 cut
+ * (or a read error, or a cancelled wait). */
 static int
 read_exact(struct pcapfile *pf, void *dst, size_t n)
 {
-	/* Only the capture thread reads: skip stdio's per-call lock. */
-	size_t got = fread_unlocked(dst, 1, n, pf->f);
+	uint8_t *d = dst;
+	size_t got = 0, k;
+	int r;
 
-	if (got == n)
-		return (1);
-	return (got == 0 && feof(pf->f) ? 0 : -1);
+	while (got < n) {
+		if (pf->roff == pf->rlen) {
+			r = refill(pf);
+			if (r <= 0)
+				return (r == 0 && got == 0 ? 0 : -1);
+		}
+		k = MIN(n - got, pf->rlen - pf->roff);
+		memcpy(d + got, pf->rbuf + pf->roff, k);
+		pf->roff += k;
+		got += k;
+	}
+	return (1);
 }
 
 static bool
@@ -362,8 +440,45 @@ pcapng_next_record(struct pcapfile *pf, struct pcapfile_packet *pkt)
 
 /* --- the interface --- */
 
+/* Why a failed read failed, for pcapfile_open's message. */
+static const char *
+open_failure(const struct pcapfile *pf, int r, const char *what)
+{
+	if (pf->rerrno != 0)
+		return (g_strerror(pf->rerrno));
+	return (r == 0 ? "the file is empty" : what);
+}
+
+/* The descriptor of path, and whether reading it must be polled. */
+static bool
+open_fd(struct pcapfile *pf, const char *path, const char *name, char **err)
+{
+	struct stat st;
+	int fl;
+
+	if (pf->is_stdin)
+		pf->fd = STDIN_FILENO;
+	/* Not blocking, so that opening a FIFO does not wait for its writer
+	 * here (the poll in refill does, in slices). */
+	else if ((pf->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
+		return (false);
+	}
+	if (isatty(pf->fd)) {
+		*err = pf->is_stdin ? g_strdup("standard input is a terminal; "
+		    "pipe a capture into it") : g_strdup_printf("%s: a "
+		    "terminal, not a capture file", name);
+		return (false);
+	}
+	if (!pf->is_stdin && (fl = fcntl(pf->fd, F_GETFL)) >= 0)
+		(void)fcntl(pf->fd, F_SETFL, fl & ~O_NONBLOCK);
+	pf->pollable = fstat(pf->fd, &st) != 0 || !S_ISREG(st.st_mode);
+	return (true);
+}
+
 struct pcapfile *
-pcapfile_open(const char *path, char **err)
+pcapfile_open_cancellable(const char *path, pcapfile_cancel_fn cancel,
+    void *arg, bool *cancelled, char **err)
 {
 	struct pcapfile *pf;
 	const char *name;
@@ -371,21 +486,21 @@ pcapfile_open(const char *path, char **err)
 	uint32_t m;
 	int r;
 
+	if (cancelled != NULL)
+		*cancelled = false;
 	pf = g_new0(struct pcapfile, 1);
 	pf->is_stdin = strcmp(path, "-") == 0;
+	pf->fd = -1;
+	pf->cancel = cancel;
+	pf->cancel_arg = arg;
 	name = pf->is_stdin ? "stdin" : path;
-	pf->f = pf->is_stdin ? stdin : fopen(path, "rb");
-	if (pf->f == NULL) {
-		*err = g_strdup_printf("%s: %s", path, g_strerror(errno));
-		g_free(pf);
-		return (NULL);
-	}
-	setvbuf(pf->f, NULL, _IOFBF, 1 << 20);
+	if (!open_fd(pf, path, name, err))
+		goto fail;
+	pf->rbuf = g_malloc(READ_BUF);
 	r = read_exact(pf, magic, 4);
 	if (r != 1) {
-		*err = g_strdup_printf("%s: %s", name, ferror(pf->f) ?
-		    g_strerror(errno) : r == 0 ? "the file is empty" :
-		    "too short to be a capture file");
+		*err = g_strdup_printf("%s: %s", name, open_failure(pf, r,
+		    "too short to be a capture file"));
 		goto fail;
 	}
 	memcpy(&m, magic, 4);
@@ -395,8 +510,9 @@ pcapfile_open(const char *path, char **err)
 		pf->ng = true;
 		if (read_exact(pf, len, 4) != 1 ||
 		    ng_section(pf, len) != PCAPFILE_OK) {
-			*err = g_strdup_printf("%s: %s", name, pf->error != NULL ?
-			    pf->error : "truncated pcapng section header");
+			*err = g_strdup_printf("%s: %s", name, pf->rerrno != 0 ||
+			    pf->error == NULL ? open_failure(pf, -1,
+			    "truncated pcapng section header") : pf->error);
 			goto fail;
 		}
 	} else {
@@ -412,15 +528,29 @@ pcapfile_open(const char *path, char **err)
 		if (!pcap_open_header(pf, magic, err)) {
 			char *e = *err;
 
-			*err = g_strdup_printf("%s: %s", name, e);
+			*err = g_strdup_printf("%s: %s", name, pf->rerrno != 0 ?
+			    g_strerror(pf->rerrno) : e);
 			g_free(e);
 			goto fail;
 		}
 	}
 	return (pf);
 fail:
+	if (pf->cancelled) {
+		g_free(*err);
+		*err = g_strdup_printf("%s: interrupted while waiting for the "
+		    "capture's header", name);
+		if (cancelled != NULL)
+			*cancelled = true;
+	}
 	pcapfile_close(pf);
 	return (NULL);
+}
+
+struct pcapfile *
+pcapfile_open(const char *path, char **err)
+{
+	return (pcapfile_open_cancellable(path, NULL, NULL, NULL, err));
 }
 
 enum pcapfile_result
@@ -428,13 +558,23 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_packet *pkt)
 {
 	enum pcapfile_result r;
 
+	if (pf->cancelled)
+		return (PCAPFILE_STOPPED);
 	if (pf->error != NULL)
 		return (PCAPFILE_ERROR);
 	r = pf->ng ? pcapng_next_record(pf, pkt) : pcap_next_record(pf, pkt);
 	if (r == PCAPFILE_OK)
 		pf->records++;
-	else if (r == PCAPFILE_EOF && ferror(pf->f))
-		r = fail(pf, "read error: %s", g_strerror(errno));
+	else if (pf->cancelled) {
+		/* Not an error of the file: forget what the cut read said. */
+		g_free(pf->error);
+		pf->error = NULL;
+		r = PCAPFILE_STOPPED;
+	} else if (pf->rerrno != 0) {
+		g_free(pf->error);
+		pf->error = NULL;
+		r = fail(pf, "read error: %s", g_strerror(pf->rerrno));
+	}
 	return (r);
 }
 
@@ -457,8 +597,9 @@ pcapfile_close(struct pcapfile *pf)
 {
 	if (pf == NULL)
 		return;
-	if (pf->f != NULL && !pf->is_stdin)
-		fclose(pf->f);
+	if (pf->fd >= 0 && !pf->is_stdin)
+		close(pf->fd);
+	g_free(pf->rbuf);
 	g_free(pf->ifaces);
 	g_free(pf->block);
 	g_free(pf->error);

@@ -22,13 +22,31 @@
  *
  * Signals are blocked in every thread and taken here with sigtimedwait, so
  * no handler runs at an arbitrary point of the capture thread.
+ *
+ * The rule that keeps taptop stoppable: SIGINT, SIGTERM and SIGHUP are
+ * blocked everywhere, so no wait may outlast a look at them.  Each wait is
+ * one of:
+ *  - a sigtimedwait on them, or a poll of at most 100 ms followed by one
+ *    (batch mode here, the interface's loop in tui.c);
+ *  - a wait of at most 100 ms followed by a look at the capture's stop
+ *    flag (the capture thread: live reads, the file reader's poll on a
+ *    pipe, replay sleeps), so that capture_stop + capture_join is short;
+ *  - a wait whose slices ask sigpending() (capture_open waiting for the
+ *    header of a file on a quiet pipe, before any thread exists);
+ *  - batch output, written through a FILE that waits for the descriptor
+ *    in slices and takes the signals between two (out_write).
+ * A new wait must be one of these.  A terminal on standard input is
+ * refused: it would be a wait for a capture that never comes, on the keys
+ * the interface needs.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <inttypes.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +95,7 @@ struct options {
 	char		*dfilter;
 	double		 delay;
 	double		 speed;
+	gboolean	 speed_given;
 	gboolean	 version;
 };
 
@@ -85,6 +104,26 @@ static struct options opt = {
 	.delay = 1.0,
 	.speed = 0.0,
 };
+
+/* --speed, remembering that it was given: it only goes with -r. */
+static gboolean
+parse_speed(const gchar *name, const gchar *value, gpointer data,
+    GError **error)
+{
+	char *end = NULL;
+	double v = g_ascii_strtod(value, &end);
+
+	(void)data;
+	if (*value == '\0' || end == NULL || *end != '\0' || !isfinite(v)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		    "Cannot parse double value \u201c%s\u201d for %s", value,
+		    name);
+		return (FALSE);
+	}
+	opt.speed = v;
+	opt.speed_given = TRUE;
+	return (TRUE);
+}
 
 static GOptionEntry entries[] = {
 	{ "interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
@@ -126,7 +165,7 @@ static GOptionEntry entries[] = {
 	    "(default 20000)", "N" },
 	{ "delay", 'd', 0, G_OPTION_ARG_DOUBLE, &opt.delay,
 	    "Screen refresh interval in seconds (default 1)", "S" },
-	{ "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt.speed,
+	{ "speed", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_speed,
 	    "Replay pace for -r: 1 real time, 0 as fast as possible", "X" },
 	{ "list-panels", 0, 0, G_OPTION_ARG_NONE, &opt.list_panels,
 	    "List the panels and exit", NULL },
@@ -204,6 +243,14 @@ check_options(void)
 	    strcmp(opt.interval_mode, "cumulative") != 0 &&
 	    strcmp(opt.interval_mode, "delta") != 0)
 		die_usage("--interval-mode must be cumulative or delta");
+	if (opt.speed_given && opt.file == NULL)
+		die_usage("--speed paces the replay of a file (-r); a live "
+		    "capture cannot be paced");
+	/* Keys typed there would be read as a capture that never comes. */
+	if (opt.file != NULL && strcmp(opt.file, "-") == 0 &&
+	    isatty(STDIN_FILENO))
+		die_usage("standard input is a terminal; pipe a capture into "
+		    "it");
 }
 
 /* Opens "NAME" or "NAME:FILTER"; exits on an unknown panel or bad filter. */
@@ -316,6 +363,10 @@ ns_to_s(int64_t ns)
 /* Prints a snapshot of every panel.  With timed (--interval), iv is its
  * interval, NULL when none began (a file without packets).  Called by one
  * thread at a time (the top of the file). */
+/* Where batch reports go: stdout, or a stream over it whose writes never
+ * block without looking at the stop signals (guard_stdout). */
+static FILE *out;
+
 static void
 print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 {
@@ -351,13 +402,13 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 		rc.elapsed = (double)(iv->end_ns - iv->origin_ns) / 1e9;
 	}
 	if (opt.json)
-		report_json_tables(stdout, &rc, b->flags,
+		report_json_tables(out, &rc, b->flags,
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	else {
 		if (b->printed)
 			putchar('\n');
-		report_text_tables(stdout, &rc, b->flags,
+		report_text_tables(out, &rc, b->flags,
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	}
@@ -381,6 +432,81 @@ wait_signal(const sigset_t *set, long ms)
 
 	sig = sigtimedwait(set, NULL, &ts);
 	return (sig > 0 ? sig : 0);
+}
+
+/* The signals that end taptop, for the waits that take no signal set. */
+static bool
+is_stop_signal(int sig)
+{
+	return (sig == SIGINT || sig == SIGTERM || sig == SIGHUP);
+}
+
+/* capture_open's interruption: a stop signal is waiting to be taken. */
+static bool
+stop_signal_pending(void *arg)
+{
+	sigset_t p;
+
+	(void)arg;
+	return (sigpending(&p) == 0 && (sigismember(&p, SIGINT) == 1 ||
+	    sigismember(&p, SIGTERM) == 1 || sigismember(&p, SIGHUP) == 1));
+}
+
+/*
+ * Batch output: standard output becomes a stream whose writes wait for
+ * the descriptor in slices of 100 ms and take the blocked signals between
+ * two (a pager left open, a stalled ssh: a reader that does not read).  A
+ * stop signal that comes while output waits ends taptop at once, with the
+ * shell's status for it: what cannot be written is lost anyway.  Writes
+ * are of at most PIPE_BUF bytes once poll says there is room, so a pipe
+ * never blocks them.
+ */
+static const sigset_t *out_sigs;
+
+static ssize_t
+out_write(void *cookie, const char *buf, size_t n)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct timespec zero = { 0, 0 };
+	size_t done = 0;
+	ssize_t k;
+	int r, sig;
+
+	(void)cookie;
+	while (done < n) {
+		pfd.revents = 0;
+		r = poll(&pfd, 1, 100);
+		if (r < 0 && errno != EINTR)
+			return (-1);
+		if (r <= 0) {
+			while ((sig = sigtimedwait(out_sigs, NULL, &zero)) > 0)
+				if (is_stop_signal(sig))
+					_exit(128 + sig);
+			continue;
+		}
+		k = write(STDOUT_FILENO, buf + done, MIN(n - done, PIPE_BUF));
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0)
+			return (done > 0 ? (ssize_t)done : -1);
+		done += (size_t)k;
+	}
+	return ((ssize_t)done);
+}
+
+static void
+guard_stdout(const sigset_t *sigs)
+{
+	cookie_io_functions_t io = { .write = out_write };
+	FILE *f;
+
+	out = stdout;
+	out_sigs = sigs;
+	fflush(stdout);
+	if ((f = fopencookie(NULL, "w", io)) == NULL)
+		return;
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	out = f;
 }
 
 /* The capture thread's last act: wake the main thread's sigtimedwait. */
@@ -463,7 +589,12 @@ main(int argc, char **argv)
 	    "  taptop -i eth0\n"
 	    "  taptop -r trace.pcap --batch --panel conv.tcp --panel "
 	    "protocols\n"
-	    "  ssh host tcpdump -U -w - | taptop -r -\n");
+	    "  ssh host tcpdump -U -w - | taptop -r -\n"
+	    "\n"
+	    "Rates on the status line: \"now\" is over the last 2 seconds, "
+	    "\"avg\" over the\n"
+	    "whole capture; for a file or a replay both are in the "
+	    "capture's own time.\n");
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr))
 		die_usage("%s (taptop --help lists the options)",
 		    gerr->message);
@@ -513,6 +644,7 @@ main(int argc, char **argv)
 	co.count = (uint64_t)opt.count;
 	co.duration = opt.duration;
 	co.speed = opt.batch ? 0 : opt.speed;
+	co.interrupted = stop_signal_pending;
 
 	/* Before any thread exists, so that every thread inherits the mask. */
 	sigemptyset(&sigs);
@@ -528,9 +660,10 @@ main(int argc, char **argv)
 		/* A bad -f is a usage error, like a bad display filter. */
 		return (bad_filter ? EXIT_USAGE : EXIT_FAILURE);
 	}
-	if (opt.batch)
+	if (opt.batch) {
+		guard_stdout(&sigs);
 		rc = run_batch(cap, panels, &sigs);
-	else {
+	} else {
 		struct tui_opts to = {
 			.delay = opt.delay,
 			.max_rows = (size_t)opt.max_rows,

@@ -148,9 +148,9 @@ struct tui {
 	bool		 msg_err;
 	int64_t		 msg_until;
 
-	/* Counters at the last tick, for the rates. */
-	int64_t		 start_ms, end_ms, last_ms, next_tick;
-	uint64_t	 last_packets, last_bytes;
+	/* The rates at the last tick: packets and bytes per second of
+	 * capture time, over CAPTURE_RATE_WINDOW_S (capture.h). */
+	int64_t		 start_ms, end_ms, next_tick;
 	double		 pps, bps;
 	enum capture_state last_state;
 };

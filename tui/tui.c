@@ -240,23 +240,16 @@ activate(struct tui *t, int i)
 
 /* ---- ticks ---- */
 
+/* The "now" rates are the capture's (capture_rate: capture time, over
+ * CAPTURE_RATE_WINDOW_S), so a replay at any speed shows the traffic's
+ * own rates, and they do not depend on the refresh interval. */
 static void
 tick(struct tui *t)
 {
 	int64_t now = mono_ms();
-	struct capture_counters n;
 	struct tview *v;
 
-	capture_counters(t->cap, &n);
-	if (now > t->last_ms) {
-		t->pps = (double)(n.packets - t->last_packets) * 1000 /
-		    (double)(now - t->last_ms);
-		t->bps = (double)(n.bytes - t->last_bytes) * 1000 /
-		    (double)(now - t->last_ms);
-		t->last_packets = n.packets;
-		t->last_bytes = n.bytes;
-		t->last_ms = now;
-	}
+	capture_rate(t->cap, CAPTURE_RATE_WINDOW_S, &t->pps, &t->bps);
 	if (capture_get_state(t->cap) != CAPTURE_RUNNING && t->end_ms == 0)
 		t->end_ms = now;
 	if (!t->paused && (v = active_view(t)) != NULL)
@@ -1002,7 +995,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	for (i = 0; i < panels->len; i++)
 		g_ptr_array_add(t.views, view_new(g_ptr_array_index(panels,
 		    i)));
-	t.start_ms = t.last_ms = mono_ms();
+	t.start_ms = mono_ms();
 	t.last_state = CAPTURE_RUNNING;
 	capture_start(cap);
 	tick(&t);

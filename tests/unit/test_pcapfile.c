@@ -1,10 +1,13 @@
 /*
  * The capture-file reader: formats, byte orders, timestamp resolutions,
  * several interfaces with different link types, and every truncation of
- * a real file ending in a clean error instead of a crash.
+ * a real file ending in a clean error instead of a crash.  Pipes and FIFOs
+ * that go quiet: the cancel function ends the wait, and nothing read
+ * before is lost.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -175,6 +178,96 @@ START_TEST(truncations)
 }
 END_TEST
 
+/* Says stop on its third call. */
+static bool
+cancel_third(void *arg)
+{
+	int *calls = arg;
+
+	return (++*calls >= 3);
+}
+
+/* A pcap header and one 60-byte record at 1.5 s. */
+static void
+write_one_packet(int fd)
+{
+	static const uint8_t hdr[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0, 0, 1, 0, 0, 0,
+	};
+	uint32_t rec[4] = { 1, 500000, 60, 60 };
+	uint8_t frame[60] = { 0 };
+
+	ck_assert_int_eq(write(fd, hdr, sizeof(hdr)), sizeof(hdr));
+	ck_assert_int_eq(write(fd, rec, sizeof(rec)), sizeof(rec));
+	ck_assert_int_eq(write(fd, frame, sizeof(frame)), sizeof(frame));
+}
+
+START_TEST(quiet_pipe)
+{
+	struct pcapfile_packet pkt;
+	struct pcapfile *pf;
+	char *path, *err = NULL;
+	bool cancelled = true;
+	int p[2], calls = 0;
+
+	ck_assert_int_eq(pipe(p), 0);
+	write_one_packet(p[1]);
+	/* The writer stays, and says nothing more. */
+	path = g_strdup_printf("/dev/fd/%d", p[0]);
+	pf = pcapfile_open_cancellable(path, cancel_third, &calls, &cancelled,
+	    &err);
+	ck_assert_msg(pf != NULL, "%s", err);
+	ck_assert(!cancelled);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_int_eq(pkt.ts_sec, 1);
+	ck_assert_uint_eq(pkt.ts_nsec, 500000000);
+	ck_assert_int_eq(calls, 0);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_STOPPED);
+	ck_assert_int_eq(calls, 3);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_STOPPED);
+	pcapfile_close(pf);
+	g_free(path);
+
+	/* Without a cancel, the same pipe ends cleanly once the writer goes,
+	 * with the packet that was in it. */
+	write_one_packet(p[1]);
+	close(p[1]);
+	path = g_strdup_printf("/dev/fd/%d", p[0]);
+	pf = pcapfile_open(path, &err);
+	ck_assert_msg(pf != NULL, "%s", err);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_OK);
+	ck_assert_int_eq(pcapfile_next(pf, &pkt), PCAPFILE_EOF);
+	pcapfile_close(pf);
+	close(p[0]);
+	g_free(path);
+}
+END_TEST
+
+START_TEST(fifo_without_writer)
+{
+	char dir[] = "/tmp/taptop-fifo-XXXXXX";
+	char *path, *err = NULL;
+	bool cancelled = false;
+	int calls = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = g_strdup_printf("%s/f", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	/* Opening does not wait for a writer; reading the header does, in
+	 * slices, until the cancel function says stop. */
+	ck_assert_ptr_null(pcapfile_open_cancellable(path, cancel_third,
+	    &calls, &cancelled, &err));
+	ck_assert(cancelled);
+	ck_assert_int_eq(calls, 3);
+	ck_assert_ptr_nonnull(strstr(err, "interrupted"));
+	g_free(err);
+	unlink(path);
+	rmdir(dir);
+	g_free(path);
+}
+END_TEST
+
 Suite *
 suite_pcapfile(void)
 {
@@ -188,6 +281,8 @@ suite_pcapfile(void)
 	tcase_add_test(tc, pcapng_timestamps);
 	tcase_add_test(tc, not_a_capture);
 	tcase_add_test(tc, truncations);
+	tcase_add_test(tc, quiet_pipe);
+	tcase_add_test(tc, fifo_without_writer);
 	suite_add_tcase(s, tc);
 	return (s);
 }
