@@ -233,25 +233,29 @@ fmt_col_numeric(enum col_type t)
 	    t == COL_TIME || t == COL_EPOCH);
 }
 
-/* Absolute times (seconds since the epoch) are told from relative ones by
- * size: no capture lasts three years. */
-#define FMT_EPOCH_MIN	1e8
-
+/* A moment (COL_EPOCH) in local time, to the second, as a person reads a
+ * clock; a length of time (COL_TIME) in seconds. */
 static char *
-fmt_time(double d)
+fmt_epoch(double d)
 {
 	char buf[64];
 	struct tm tm;
 	time_t t;
 
-	if (!isfinite(d))
-		d = 0;
-	if (d >= FMT_EPOCH_MIN && d < 1e12) {
-		t = (time_t)d;
+	if (isfinite(d) && d > -9e9 && d < 9e9) {
+		t = (time_t)floor(d);
 		if (localtime_r(&t, &tm) != NULL &&
 		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) > 0)
 			return (g_strdup(buf));
 	}
+	return (g_strdup("\u2014"));
+}
+
+static char *
+fmt_time(double d)
+{
+	if (!isfinite(d))
+		d = 0;
 	return (g_strdup_printf("%.3f", d));
 }
 
@@ -272,8 +276,9 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 	case COL_PORT:
 		return (g_strdup_printf("%" PRIu64, c->u));
 	case COL_TIME:
-	case COL_EPOCH:
 		return (fmt_time(c->d));
+	case COL_EPOCH:
+		return (fmt_epoch(c->d));
 	case COL_ADDR:
 		address_to_str(&c->addr, buf);
 		return (term_escape(buf, strlen(buf)));
@@ -311,7 +316,8 @@ fmt_row_cell(const struct table *t, int row, int col, bool bits)
 {
 	const union cell *c = &table_row(t, row)[col];
 
-	if (t->cols[col].type == COL_TIME && (!isfinite(c->d) ||
+	if ((t->cols[col].type == COL_TIME ||
+	    t->cols[col].type == COL_EPOCH) && (!isfinite(c->d) ||
 	    !row_counted(t, row)))
 		return (g_strdup("\u2014"));
 	return (fmt_cell(&t->cols[col], c, bits));

@@ -191,6 +191,7 @@ START_TEST(cells)
 		{ "a", "A", COL_ADDR },
 		{ "path", "Path", COL_PATH },
 		{ "x", "X", COL_TEXT },
+		{ "e", "E", COL_EPOCH },
 	};
 	uint8_t ip[4] = { 10, 0, 0, 6 };
 	struct cell_path path = { 3, { 0 } };
@@ -220,10 +221,17 @@ START_TEST(cells)
 	s = fmt_cell(&cols[3], &c, false);
 	ck_assert_str_eq(s, "0.000");
 	g_free(s);
-	c.d = 1367526033.49;		/* absolute: a date */
+	c.d = 1367526033.49;		/* a length of time stays one */
 	s = fmt_cell(&cols[3], &c, false);
+	ck_assert_str_eq(s, "1367526033.490");
+	g_free(s);
+	s = fmt_cell(&cols[7], &c, false);	/* a moment: a date */
 	ck_assert_int_eq((int)strlen(s), 19);
 	ck_assert(s[4] == '-' && s[13] == ':');
+	g_free(s);
+	c.d = NAN;				/* a moment not known */
+	s = fmt_cell(&cols[7], &c, false);
+	ck_assert_str_eq(s, "\u2014");
 	g_free(s);
 	memset(&c, 0, sizeof(c));
 	address_set(&c.addr, AT_IPv4, ip, 4);
