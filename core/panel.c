@@ -74,8 +74,10 @@ panel_draw(void *tapdata)
 	struct panel *p = tapdata;
 
 	table_clear(p->table);
+	p->quiet_after_ns = INT64_MIN;
 	if (p->cls->draw != NULL)
 		p->cls->draw(p->state, p);
+	p->drawn_clock = p->clock;
 	p->drawn++;
 }
 
@@ -112,6 +114,8 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 	p->cls = cls;
 	p->filter = g_strdup(filter != NULL ? filter : "");
 	p->max_rows = max_rows > 0 ? max_rows : PANEL_MAX_ROWS_DEFAULT;
+	p->clock.since_ns = p->drawn_clock.since_ns = INT64_MIN;
+	p->quiet_after_ns = INT64_MIN;
 	p->table = table_new(cls->cols, cls->ncols);
 	p->state = cls->create != NULL ? cls->create(p) : NULL;
 	/* The state exists before the listener does: packets may arrive as
@@ -169,10 +173,25 @@ panel_snapshot(struct panel *p)
 	return (take(p));
 }
 
+void
+panel_set_clock(struct panel *p, int64_t now_ns, int64_t since_ns)
+{
+	p->clock.now_ns = now_ns;
+	p->clock.since_ns = since_ns;
+}
+
 struct table *
 panel_snapshot_if_changed(struct panel *p)
 {
-	(void)draw_tap_listener_if_changed(p);
+	const struct rowrate_clock *c = &p->clock, *d = &p->drawn_clock;
+
+	/* Rates move with the clock, until the last draw found them all 0
+	 * for good. */
+	if ((c->now_ns != d->now_ns || c->since_ns != d->since_ns) &&
+	    MIN(c->now_ns, d->now_ns) < p->quiet_after_ns)
+		draw_tap_listener(p);
+	else
+		(void)draw_tap_listener_if_changed(p);
 	/* Drawn by that or by anyone since the last take: p->table is new. */
 	if (p->drawn == p->taken)
 		return (NULL);

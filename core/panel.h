@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rowrate.h"
 #include "table.h"
 #include "tap.h"
 
@@ -53,6 +54,13 @@ struct panel {
 	 * thread's, as table is. */
 	unsigned		 drawn;
 	unsigned		 taken;
+	/* The capture time the rates are drawn at (panel_set_clock), the
+	 * clock of the last draw, and when every rate of the panel is 0
+	 * until another packet comes (set by draw; INT64_MIN: now, or a
+	 * class without rates).  The drawing thread's, as table is. */
+	struct rowrate_clock	 clock;
+	struct rowrate_clock	 drawn_clock;
+	int64_t			 quiet_after_ns;
 };
 
 /* The registry: panels/list.def, in order. */
@@ -72,6 +80,16 @@ void	 panel_close(struct panel *);
 char	*panel_set_filter(struct panel *, const char *filter);
 
 /*
+ * Sets the capture time the next draws compute rates at: now (live, the
+ * clock; a replay, the replayed time; a file read at full speed, its last
+ * packet; batch --interval, the interval's end) and the capture's first
+ * packet, where windows are cut (INT64_MIN: nowhere).  A panel whose clock
+ * was never set draws its rates at the epoch's start: all 0.  Only from
+ * the thread that draws.
+ */
+void	 panel_set_clock(struct panel *, int64_t now_ns, int64_t since_ns);
+
+/*
  * Draws the panel (draw_tap_listener) and returns its table sorted the
  * class's way: by default_sort descending, stable, or in the drawn order
  * when the class has none (protocols: tree order).  The table is handed
@@ -84,10 +102,13 @@ struct table *panel_snapshot(struct panel *);
 /*
  * The same, but only if there is something new: when the panel's
  * listener needs no draw (tap.h: no packet changed its state, no reset,
- * no new filter) and nothing has drawn it since the last snapshot, it
- * returns NULL having drawn, copied and sorted nothing, and the caller
- * keeps the table it took last time, which is still current.  A tick over
- * idle panels so costs a lock and a test each.
+ * no new filter), nothing has drawn it since the last snapshot, and its
+ * rates are as they were (the clock has not moved, or every rate was
+ * already 0 at the last draw and stays so), it returns NULL having drawn,
+ * copied and sorted nothing, and the caller keeps the table it took last
+ * time, which is still current.  A tick over idle panels so costs a lock
+ * and a test each (a panel whose last packet is more than 41 s of capture
+ * time old is idle).
  */
 struct table *panel_snapshot_if_changed(struct panel *);
 

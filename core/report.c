@@ -25,6 +25,8 @@
 #include "report.h"
 
 #define TIME_FMT	"%.6f"
+#define RATE_FMT	"%.1f"		/* text: rates, bytes or bits per s */
+#define PCT_FMT		"%.2f"		/* text: percentages */
 
 /*
  * Decodes one UTF-8 sequence from s (len > 0 bytes).  Returns its length
@@ -148,11 +150,23 @@ append_double(GString *out, double d)
 	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
 }
 
+/* d with a printf format, in the C locale whatever the process's. */
+static char *
+fixed(double d, const char *fmt)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (!isfinite(d))
+		d = 0;
+	return (g_strdup(g_ascii_formatd(buf, sizeof(buf), fmt, d)));
+}
+
 static bool
 col_numeric(enum col_type type)
 {
 	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
-	    type == COL_TIME || type == COL_EPOCH);
+	    type == COL_TIME || type == COL_EPOCH || type == COL_RATE ||
+	    type == COL_BITRATE || type == COL_PERCENT);
 }
 
 /* "—", the mark of a value that is not there. */
@@ -266,6 +280,13 @@ cell_utf8(const struct table_col *col, const union cell *c)
 		return (g_string_free(s, FALSE));
 	case COL_EPOCH:
 		return (report_time_iso(c->d, false));
+	case COL_RATE:
+	case COL_BITRATE:
+		/* A rate that cannot be known (a span of 0) is "—". */
+		return (isfinite(c->d) ? fixed(c->d, RATE_FMT) :
+		    g_strdup(NONE_UTF8));
+	case COL_PERCENT:
+		return (fixed(c->d, PCT_FMT));
 	case COL_ADDR:
 		address_to_str(&c->addr, addr);
 		return (term_escape(addr, strlen(addr)));
@@ -485,6 +506,9 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		break;
 	case COL_TIME:
 	case COL_EPOCH:
+	case COL_RATE:
+	case COL_BITRATE:
+	case COL_PERCENT:
 		append_double(out, c->d);
 		break;
 	case COL_ADDR:

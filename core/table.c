@@ -127,6 +127,9 @@ table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
 		return (a->u < b->u ? -1 : a->u > b->u);
 	case COL_TIME:
 	case COL_EPOCH:
+	case COL_RATE:
+	case COL_BITRATE:
+	case COL_PERCENT:
 		return (cmp_double(a->d, b->d));
 	case COL_ADDR:
 		return (address_cmp(&a->addr, &b->addr));
@@ -193,17 +196,22 @@ table_sort(struct table *t, int col, bool descending)
 	g_free(order);
 }
 
+/* The rows kept (all when keep is NULL), their owned cells copied. */
 struct table *
-table_dup(const struct table *t)
+table_dup_if(const struct table *t,
+    bool (*keep)(const struct table *, const union cell *, void *),
+    void *arg)
 {
 	struct table *d;
 	int r, c;
 
 	d = table_new(t->cols, t->ncols);
-	if (t->nrows > 0)
-		g_array_append_vals(d->cells, t->cells->data,
-		    (guint)t->nrows * (guint)t->ncols);
-	d->nrows = t->nrows;
+	for (r = 0; r < t->nrows; r++)
+		if (keep == NULL || keep(t, table_row(t, r), arg)) {
+			g_array_append_vals(d->cells, table_row(t, r),
+			    (guint)t->ncols);
+			d->nrows++;
+		}
 	d->folded_rows = t->folded_rows;
 	d->folded_frames = t->folded_frames;
 	d->folded_bytes = t->folded_bytes;
@@ -223,4 +231,10 @@ table_dup(const struct table *t)
 		}
 	}
 	return (d);
+}
+
+struct table *
+table_dup(const struct table *t)
+{
+	return (table_dup_if(t, NULL, NULL));
 }

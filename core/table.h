@@ -26,6 +26,11 @@ enum col_type {
 	COL_TIME,		/* seconds, as a double */
 	COL_EPOCH,		/* a moment: seconds since the epoch, as a
 				 * double; NaN when there is none */
+	COL_RATE,		/* bytes per second, as a double (bits in
+				 * the TUI with `b`) */
+	COL_BITRATE,		/* bits per second, as a double; NaN when
+				 * it cannot be known */
+	COL_PERCENT,		/* a share in percent, as a double */
 	COL_ADDR,		/* struct address */
 	COL_PATH,		/* protocol path (owned, g_malloc'd) */
 	COL_TEXT,		/* text (owned, g_malloc'd) */
@@ -86,5 +91,11 @@ int	 table_cell_cmp(enum col_type, const union cell *, const union cell *);
 
 /* A copy that owns its text cells. */
 struct table *table_dup(const struct table *);
+
+/* A copy of the rows for which keep(row, arg) is true, in their order,
+ * with the folded totals. */
+struct table *table_dup_if(const struct table *,
+	    bool (*keep)(const struct table *, const union cell *row,
+	    void *arg), void *arg);
 
 #endif

@@ -49,6 +49,7 @@ struct conv_val {
 	uint32_t	 base_seq[2];	/* TCP: first seq sent by lo, hi */
 	uint8_t		 base_set[2];
 	uint8_t		 a_is_lo;
+	struct rowrate	 rate;		/* both directions */
 };
 
 struct conv_state {
@@ -56,9 +57,11 @@ struct conv_state {
 	bool		 ports;		/* CONV_OPT_PORTS */
 	bool		 streams;	/* CONV_OPT_STREAMS */
 	uint32_t	 retired;	/* the last generation given */
+	int64_t		 newest_sec;	/* of any packet; INT64_MIN: none */
 };
 
 #define CONV_COLS_TAIL \
+	ROWRATE_COLS, \
 	{ "frames", "Frames", COL_UINT }, \
 	{ "bytes", "Bytes", COL_BYTES }, \
 	{ "frames_ab", "Frames A→B", COL_UINT }, \
@@ -104,6 +107,7 @@ conv_create(struct panel *p)
 	    p->max_rows, conv_totals);
 	s->ports = (p->cls->opts & CONV_OPT_PORTS) != 0;
 	s->streams = (p->cls->opts & CONV_OPT_STREAMS) != 0;
+	s->newest_sec = INT64_MIN;
 	return (s);
 }
 
@@ -123,6 +127,7 @@ conv_reset(void *state)
 
 	flowtab_clear(s->ft);
 	s->retired = 0;
+	s->newest_sec = INT64_MIN;
 }
 
 /* Copies only the meaningful bytes, so keys compare bytewise. */
@@ -151,6 +156,7 @@ conv_count(struct conv_val *v, bool src_is_lo, const struct packet_info *pinfo)
 
 	v->frames[dir]++;
 	v->bytes[dir] += pinfo->len;
+	rowrate_add(&v->rate, pinfo->ts_sec, pinfo->len);
 	if (pinfo->rel_ts < v->start)
 		v->start = pinfo->rel_ts;
 	else if (pinfo->rel_ts > v->stop)
@@ -209,6 +215,8 @@ conv_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 	(void)edt;
 	if (t == NULL)
 		return (TAP_PACKET_DONT_REDRAW);
+	if (pinfo->ts_sec > s->newest_sec)
+		s->newest_sec = pinfo->ts_sec;
 	src = &t->src;
 	dst = &t->dst;
 	sport = s->ports ? t->sport : 0;
@@ -260,6 +268,8 @@ conv_draw(void *state, struct panel *p)
 			row[c++].u = v->a_is_lo ? k->lo_port : k->hi_port;
 			row[c++].u = v->a_is_lo ? k->hi_port : k->lo_port;
 		}
+		rowrate_cells(&v->rate, &p->clock, &row[c]);
+		c += ROWRATE_NWIN;
 		row[c++].u = v->frames[AB] + v->frames[BA];
 		row[c++].u = v->bytes[AB] + v->bytes[BA];
 		row[c++].u = v->frames[AB];
@@ -273,6 +283,7 @@ conv_draw(void *state, struct panel *p)
 	    &p->table->folded_frames, &p->table->folded_bytes);
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
+	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
 }
 
 /* The classes, in the order of list.def. */

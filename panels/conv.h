@@ -39,8 +39,8 @@
 #define CONV_OPT_PORTS		0x1	/* key and columns have ports */
 #define CONV_OPT_STREAMS	0x2	/* each stream of a pair is a row */
 
-#define CONV_NCOLS_ADDR	10
-#define CONV_NCOLS_PORT	12
+#define CONV_NCOLS_ADDR	(10 + ROWRATE_NWIN)
+#define CONV_NCOLS_PORT	(12 + ROWRATE_NWIN)
 
 extern const struct table_col conv_cols_addr[CONV_NCOLS_ADDR];
 extern const struct table_col conv_cols_port[CONV_NCOLS_PORT];
@@ -56,7 +56,7 @@ extern const struct table_col conv_cols_port[CONV_NCOLS_PORT];
 #define CONV_CLASS(cols_, ncols_, opts_)	\
 	.cols = (cols_),			\
 	.ncols = (ncols_),			\
-	.default_sort = "frames",		\
+	.default_sort = "bytes",		\
 	.opts = (opts_),			\
 	.create = conv_create,			\
 	.destroy = conv_destroy,		\

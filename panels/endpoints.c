@@ -23,14 +23,17 @@ struct endpoints_key {
 
 struct endpoints_val {
 	uint64_t	tx_frames, tx_bytes, rx_frames, rx_bytes;
+	struct rowrate	rate;		/* sent and received */
 };
 
 struct endpoints_state {
 	struct flowtab	*ft;
 	bool		 ports;
+	int64_t		 newest_sec;	/* of any packet; INT64_MIN: none */
 };
 
 #define ENDPOINTS_COLS_TAIL \
+	ROWRATE_COLS, \
 	{ "packets", "Packets", COL_UINT }, \
 	{ "bytes", "Bytes", COL_BYTES }, \
 	{ "tx_packets", "Tx Packets", COL_UINT }, \
@@ -69,6 +72,7 @@ endpoints_create(struct panel *p)
 	s->ft = flowtab_new(sizeof(struct endpoints_key),
 	    sizeof(struct endpoints_val), p->max_rows, endpoints_totals);
 	s->ports = (p->cls->opts & ENDPOINTS_OPT_PORTS) != 0;
+	s->newest_sec = INT64_MIN;
 	return (s);
 }
 
@@ -84,12 +88,15 @@ endpoints_destroy(void *state)
 void
 endpoints_reset(void *state)
 {
-	flowtab_clear(((struct endpoints_state *)state)->ft);
+	struct endpoints_state *s = state;
+
+	flowtab_clear(s->ft);
+	s->newest_sec = INT64_MIN;
 }
 
 static inline void
 endpoints_count(struct endpoints_state *s, const struct address *a,
-    uint16_t port, bool tx, uint32_t len)
+    uint16_t port, bool tx, uint32_t len, int64_t sec)
 {
 	struct endpoints_key key;
 	struct endpoints_val *v;
@@ -113,6 +120,7 @@ endpoints_count(struct endpoints_state *s, const struct address *a,
 		v->rx_frames++;
 		v->rx_bytes += len;
 	}
+	rowrate_add(&v->rate, sec, len);
 }
 
 /* Every class's packet callback: data is a record that begins with a
@@ -121,13 +129,18 @@ tap_packet_status
 endpoints_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
     const void *data)
 {
+	struct endpoints_state *s = state;
 	const struct conv_tap *t = data;
 
 	(void)edt;
 	if (t == NULL)
 		return (TAP_PACKET_DONT_REDRAW);
-	endpoints_count(state, &t->src, t->sport, true, pinfo->len);
-	endpoints_count(state, &t->dst, t->dport, false, pinfo->len);
+	if (pinfo->ts_sec > s->newest_sec)
+		s->newest_sec = pinfo->ts_sec;
+	endpoints_count(s, &t->src, t->sport, true, pinfo->len,
+	    pinfo->ts_sec);
+	endpoints_count(s, &t->dst, t->dport, false, pinfo->len,
+	    pinfo->ts_sec);
 	return (TAP_PACKET_REDRAW);
 }
 
@@ -146,6 +159,8 @@ endpoints_draw(void *state, struct panel *p)
 		row[c++].addr = k->addr;
 		if (s->ports)
 			row[c++].u = k->port;
+		rowrate_cells(&v->rate, &p->clock, &row[c]);
+		c += ROWRATE_NWIN;
 		row[c++].u = v->tx_frames + v->rx_frames;
 		row[c++].u = v->tx_bytes + v->rx_bytes;
 		row[c++].u = v->tx_frames;
@@ -157,6 +172,7 @@ endpoints_draw(void *state, struct panel *p)
 	    &p->table->folded_frames, &p->table->folded_bytes);
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
+	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
 }
 
 /* The classes, in the order of list.def. */

@@ -18,8 +18,8 @@
 /* panel_class.opts */
 #define ENDPOINTS_OPT_PORTS	0x1	/* key and columns have the port */
 
-#define ENDPOINTS_NCOLS_ADDR	7
-#define ENDPOINTS_NCOLS_PORT	8
+#define ENDPOINTS_NCOLS_ADDR	(7 + ROWRATE_NWIN)
+#define ENDPOINTS_NCOLS_PORT	(8 + ROWRATE_NWIN)
 
 extern const struct table_col endpoints_cols_addr[ENDPOINTS_NCOLS_ADDR];
 extern const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT];
@@ -34,7 +34,7 @@ extern const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT];
 #define ENDPOINTS_CLASS(cols_, ncols_, opts_)	\
 	.cols = (cols_),			\
 	.ncols = (ncols_),			\
-	.default_sort = "packets",		\
+	.default_sort = "bytes",		\
 	.opts = (opts_),			\
 	.create = endpoints_create,		\
 	.destroy = endpoints_destroy,		\

@@ -29,6 +29,7 @@
  * descending, ties in the order first seen (tshark itself lists children
  * in the order first seen); the front ends indent by path length.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,10 +52,16 @@ struct node_val {
 	uint32_t	parent;
 	uint32_t	self;		/* this node's number */
 	uint16_t	proto;
+	struct rowrate	rate;
 };
 
 struct protocols {
 	struct flowtab	*ft;
+	/* Every frame the panel counted, whatever its path (the share's
+	 * denominator), and the span of their times (for bits/s). */
+	uint64_t	 frames, bytes;
+	int64_t		 first_ns, last_ns;
+	int64_t		 newest_sec;	/* INT64_MIN: no packet */
 	/* The last packet's path and its nodes: most packets repeat the
 	 * path of the one before, and then no lookup is needed. */
 	uint16_t	 last[TABLE_PATH_MAX];
@@ -64,8 +71,12 @@ struct protocols {
 
 static const struct table_col protocols_cols[] = {
 	{ "path", "Protocol", COL_PATH },
+	{ "pct_frames", "% Frames", COL_PERCENT },
 	{ "frames", "Frames", COL_UINT },
+	{ "pct_bytes", "% Bytes", COL_PERCENT },
 	{ "bytes", "Bytes", COL_BYTES },
+	{ "bits_s", "Bits/s", COL_BITRATE },
+	ROWRATE_COLS,
 };
 
 static void *
@@ -75,6 +86,7 @@ protocols_create(struct panel *p)
 
 	s->ft = flowtab_new(sizeof(struct node_key), sizeof(struct node_val),
 	    MIN(p->max_rows, PROTOCOLS_NODES_MAX), NULL);
+	s->newest_sec = INT64_MIN;
 	return (s);
 }
 
@@ -94,6 +106,9 @@ protocols_reset(void *state)
 
 	flowtab_clear(s->ft);
 	s->nlast = 0;
+	s->frames = s->bytes = 0;
+	s->first_ns = s->last_ns = 0;
+	s->newest_sec = INT64_MIN;
 }
 
 static tap_packet_status
@@ -104,10 +119,21 @@ protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 	uint16_t path[TABLE_PATH_MAX];
 	struct node_key key;
 	struct node_val *v;
+	int64_t ts = pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec;
 	bool created;
 	int i, n = 0;
 
 	(void)data;
+	/* Wireshark's dialog: the span of the frames counted, whatever their
+	 * order. */
+	if (s->frames == 0 || ts < s->first_ns)
+		s->first_ns = ts;
+	if (s->frames == 0 || ts > s->last_ns)
+		s->last_ns = ts;
+	if (pinfo->ts_sec > s->newest_sec)
+		s->newest_sec = pinfo->ts_sec;
+	s->frames++;
+	s->bytes += pinfo->len;
 	for (i = 0; i < edt->nlayers && n < TABLE_PATH_MAX; i++)
 		if (!edt->layers[i].in_error)
 			path[n++] = edt->layers[i].proto;
@@ -116,6 +142,8 @@ protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 		for (i = 0; i < n; i++) {
 			s->last_node[i]->frames++;
 			s->last_node[i]->bytes += pinfo->len;
+			rowrate_add(&s->last_node[i]->rate, pinfo->ts_sec,
+			    pinfo->len);
 		}
 		return (TAP_PACKET_REDRAW);
 	}
@@ -134,6 +162,7 @@ protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 		}
 		v->frames++;
 		v->bytes += pinfo->len;
+		rowrate_add(&v->rate, pinfo->ts_sec, pinfo->len);
 		key.parent = v->self + 1;
 		s->last_node[i] = v;
 	}
@@ -166,6 +195,9 @@ struct tree {
 	const uint32_t		*first;		/* per parent id: into order */
 	const uint32_t		*nkids;		/* per parent id */
 	struct table		*t;
+	const struct protocols	*s;
+	const struct rowrate_clock *clock;
+	double			 span_s;	/* of the frames counted */
 };
 
 static void
@@ -182,8 +214,14 @@ emit(struct tree *tr, uint32_t parent, struct cell_path *path)
 
 		path->proto[path->n++] = v->proto;
 		row[0].path = g_memdup2(path, sizeof(*path));
-		row[1].u = v->frames;
-		row[2].u = v->bytes;
+		row[1].d = 100.0 * (double)v->frames / (double)tr->s->frames;
+		row[2].u = v->frames;
+		row[3].d = 100.0 * (double)v->bytes /
+		    (double)MAX(tr->s->bytes, 1);
+		row[4].u = v->bytes;
+		row[5].d = tr->span_s > 0 ? (double)v->bytes * 8 / tr->span_s :
+		    NAN;
+		rowrate_cells(&v->rate, tr->clock, &row[6]);
 		emit(tr, v->self + 1, path);
 		path->n--;
 	}
@@ -213,7 +251,8 @@ protocols_draw(void *state, struct panel *p)
 			nkids[v->parent]++;
 		}
 		memset(&path, 0, sizeof(path));
-		tr = (struct tree){ s->ft, order, first, nkids, p->table };
+		tr = (struct tree){ s->ft, order, first, nkids, p->table, s,
+		    &p->clock, (double)(s->last_ns - s->first_ns) / 1e9 };
 		emit(&tr, 0, &path);
 		g_free(order);
 		g_free(first);
@@ -223,6 +262,7 @@ protocols_draw(void *state, struct panel *p)
 	    &p->table->folded_frames, &p->table->folded_bytes);
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
+	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
 }
 
 const struct panel_class panel_protocols = {

@@ -79,6 +79,12 @@ fmt_bps(char *out, size_t n, double bits_per_s)
 }
 
 void
+fmt_byterate(char *out, size_t n, double bytes_per_s)
+{
+	human(out, n, bytes_per_s, " ", "B/s", true);
+}
+
+void
 fmt_elapsed(char *out, size_t n, double seconds)
 {
 	uint64_t s = seconds > 0 && isfinite(seconds) ? (uint64_t)seconds : 0;
@@ -230,7 +236,8 @@ bool
 fmt_col_numeric(enum col_type t)
 {
 	return (t == COL_UINT || t == COL_BYTES || t == COL_PORT ||
-	    t == COL_TIME || t == COL_EPOCH);
+	    t == COL_TIME || t == COL_EPOCH || t == COL_RATE ||
+	    t == COL_BITRATE || t == COL_PERCENT);
 }
 
 /* A moment (COL_EPOCH) in local time, to the second, as a person reads a
@@ -279,6 +286,20 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 		return (fmt_time(c->d));
 	case COL_EPOCH:
 		return (fmt_epoch(c->d));
+	case COL_RATE:
+		if (bits)
+			fmt_bps(buf, sizeof(buf), c->d * 8);
+		else
+			fmt_byterate(buf, sizeof(buf), c->d);
+		return (g_strdup(buf));
+	case COL_BITRATE:
+		if (!isfinite(c->d))
+			return (g_strdup("\u2014"));
+		fmt_bps(buf, sizeof(buf), c->d);
+		return (g_strdup(buf));
+	case COL_PERCENT:
+		fmt_percent(buf, sizeof(buf), c->d);
+		return (g_strdup(buf));
 	case COL_ADDR:
 		address_to_str(&c->addr, buf);
 		return (term_escape(buf, strlen(buf)));
@@ -330,7 +351,7 @@ fmt_col_title(const struct table_col *col, bool bits)
 	GString *s;
 	const char *p, *at;
 
-	if (!bits || col->type != COL_BYTES)
+	if (!bits || (col->type != COL_BYTES && col->type != COL_RATE))
 		return (g_strdup(title));
 	if (strstr(title, "Bytes") == NULL && strstr(title, "bytes") == NULL)
 		return (g_strdup_printf("%s (bits)", title));

@@ -27,8 +27,9 @@ void	 fmt_rate(char *out, size_t n, double v);
 /* Bytes, or bits when bits is set: "512 B", "1.23 kB", "9.84 kb". */
 void	 fmt_bytes(char *out, size_t n, uint64_t bytes, bool bits);
 
-/* Bits per second: "0 b/s", "12.3 Mb/s". */
+/* Bits per second: "0 b/s", "12.3 Mb/s"; bytes: "0 B/s", "1.54 MB/s". */
 void	 fmt_bps(char *out, size_t n, double bits_per_s);
+void	 fmt_byterate(char *out, size_t n, double bytes_per_s);
 
 /* An elapsed time: "00:01:02", "1d 02:03:04". */
 void	 fmt_elapsed(char *out, size_t n, double seconds);
@@ -59,7 +60,9 @@ char	*fmt_ascii(const char *s);
 
 /*
  * One cell as text, escaped for the terminal: counts in human units, byte
- * columns in bytes or bits, times in seconds (or a date when absolute),
+ * columns in bytes or bits, rates in bytes or bits per second (bits/s
+ * columns always in bits, "—" when not known), shares in percent, times
+ * in seconds (or a date when absolute),
  * paths as the last protocol's name (the caller indents), text through
  * term_escape.  g_free the result.
  */
@@ -75,7 +78,7 @@ char	*fmt_row_cell(const struct table *, int row, int col, bool bits);
 
 /*
  * A column's title in the unit its cells are shown in: with bits, a byte
- * column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and one
+ * or rate column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and one
  * with no "Bytes" in its title gets " (bits)".  g_free the result.
  */
 char	*fmt_col_title(const struct table_col *, bool bits);

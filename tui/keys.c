@@ -72,6 +72,8 @@ static const struct binding bindings[] = {
 	BIND(KG_TABLE, "S", KA_SORT_REVERSE, 0, "reverse the sort"),
 	BIND_HINT(KG_TABLE, "b", KA_BITS, 0, "byte columns in bytes or bits",
 	    "b:bits", NULL, 50),
+	BIND_HINT(KG_TABLE, "v", KA_VIEW, 0, "rows active now (by rate) or all "
+	    "rows", "v:now/all", NULL, 55),
 	BIND_HINT(KG_DISPLAY, "p Space", KA_PAUSE, 0,
 	    "pause the display (capture and counting go on)",
 	    "p:pause", NULL, 65),

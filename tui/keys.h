@@ -63,6 +63,7 @@ enum keys_action {
 	KA_SORT,
 	KA_SORT_REVERSE,
 	KA_BITS,
+	KA_VIEW,		/* rows active now, or all */
 	KA_PAUSE,
 	KA_DELAY,		/* the interval: +1 longer (slower), -1 shorter */
 	KA_REDRAW,

@@ -74,6 +74,7 @@ screen_init(struct tui *t)
 		a[AT_INPUT_OK] = COLOR_PAIR(PAIR_OK);
 		a[AT_INPUT_BAD] = COLOR_PAIR(PAIR_ERR) | A_BOLD;
 		a[AT_SEL] = A_REVERSE;
+		a[AT_IDLE] = A_DIM;
 		return;
 	}
 	/* Monochrome (NO_COLOR, or a terminal without colours): reverse,
@@ -94,6 +95,7 @@ screen_init(struct tui *t)
 	a[AT_INPUT_OK] = A_NORMAL;
 	a[AT_INPUT_BAD] = A_BOLD | A_UNDERLINE;
 	a[AT_SEL] = A_REVERSE;
+	a[AT_IDLE] = A_DIM;
 }
 
 int
@@ -486,7 +488,7 @@ draw_title(struct tui *t)
 	struct tview *v;
 	char *title, *filter = NULL, *fshort = NULL, *rows, *sort = NULL;
 	char *line;
-	struct fmt_seg seg[5];
+	struct fmt_seg seg[6];
 	int n = 0;
 
 	fill(3, A_NORMAL);
@@ -528,6 +530,11 @@ draw_title(struct tui *t)
 		sort = g_strdup(has_path(v->panel->cls) ? "tree order" :
 		    "panel's order");
 	seg[n++] = (struct fmt_seg){ sort, NULL, 50 };
+	if (v->rate_col >= 0)
+		seg[n++] = v->now ?
+		    (struct fmt_seg){ "view: now (active in 40 s)", "view: now",
+		    98 } :
+		    (struct fmt_seg){ "view: all rows", "view: all", 98 };
 	if (t->paused)
 		seg[n++] = (struct fmt_seg){ "[PAUSED]", NULL, 95 };
 	line = fmt_segments(seg, n, "   ", COLS - 2);
@@ -664,7 +671,7 @@ draw_table(struct tui *t)
 	struct table *tb;
 	struct layout l;
 	char ***cells, **tree = NULL;
-	int body = screen_body_rows(), total, c, y, pathcol = -1;
+	int body = screen_body_rows(), total, c, y, pathcol = -1, idlecol;
 	bool folded;
 
 	if (t->views->len == 0)
@@ -673,6 +680,7 @@ draw_table(struct tui *t)
 	tb = v->shown;
 	if (tb == NULL)
 		return;
+	idlecol = table_col_index(tb, "rate_10s");
 	folded = tb->folded_rows > 0 || tb->folded_frames > 0;
 	total = tb->nrows + (folded ? 1 : 0);
 	v->scroll = CLAMP(v->scroll, 0, MAX(total - body, 0));
@@ -764,6 +772,15 @@ draw_table(struct tui *t)
 		int row = v->scroll + y, ys = SCREEN_TOP + y;
 
 		if (row < tb->nrows) {
+			/* "now": a row with nothing in 10 s is dim, and
+			 * marked for terminals that do not dim. */
+			attr_t ra = A_NORMAL;
+
+			if (v->now && idlecol >= 0 &&
+			    !(table_row(tb, row)[idlecol].d > 0)) {
+				ra = t->attr[AT_IDLE];
+				put(t, ys, 0, 1, t->utf8 ? "\u00b7" : ".", ra);
+			}
 			for (c = 0; c < tb->ncols; c++) {
 				if (l.x[c] < 0)
 					continue;
@@ -771,16 +788,15 @@ draw_table(struct tui *t)
 					char *pre = path_prefix(t, tb, tree, c,
 					    row);
 					int pw = put(t, ys, l.x[c], l.w[c], pre,
-					    t->attr[AT_TREE]);
+					    t->attr[AT_TREE] | ra);
 
 					put(t, ys, l.x[c] + pw, l.w[c] - pw,
-					    cells[y][c], A_NORMAL);
+					    cells[y][c], ra);
 					g_free(pre);
 					continue;
 				}
 				put_col(t, ys, l.x[c], l.w[c], cells[y][c],
-				    A_NORMAL,
-				    fmt_col_numeric(tb->cols[c].type));
+				    ra, fmt_col_numeric(tb->cols[c].type));
 			}
 		} else if (row == tb->nrows && folded) {
 			char buf[FMT_NUM_MAX], *label, *nr;
@@ -812,7 +828,9 @@ draw_table(struct tui *t)
 		}
 	}
 	if (total == 0)
-		put(t, SCREEN_TOP, 1, COLS - 2, v->panel->filter[0] != '\0' ?
+		put(t, SCREEN_TOP, 1, COLS - 2, v->now && v->raw != NULL &&
+		    v->raw->nrows > 0 ? "(no rows active in the last 40 s: "
+		    "v shows all)" : v->panel->filter[0] != '\0' ?
 		    "(no rows: nothing has matched the filter yet)" :
 		    "(no rows yet)", t->attr[AT_EMPTY]);
 

@@ -41,6 +41,10 @@ struct tview {
 	struct table	*raw;
 	struct table	*shown;
 	int		 default_col;	/* the class's sort column, or -1 */
+	int		 rate_col;	/* rate_2s, or -1: no rates */
+	/* The "now" view: only rows with bytes in the last 40 s, the idle
+	 * ones (none in 10 s) dim; else "all", every row. */
+	bool		 now;
 	int		 sort_col;	/* -1: the drawn (tree) order */
 	bool		 sort_desc;
 	int		 scroll;	/* first row shown */
@@ -116,6 +120,7 @@ enum tui_attr {
 	AT_INPUT_OK,
 	AT_INPUT_BAD,
 	AT_SEL,
+	AT_IDLE,			/* a row with no bytes in 10 s */
 	AT_N
 };
 

@@ -124,21 +124,41 @@ message(struct tui *t, bool err, const char *fmt, ...)
 
 /* ---- views ---- */
 
-static struct tview *
-view_new(struct panel *p)
+static int
+class_col(const struct panel_class *cls, const char *key)
 {
-	struct tview *v = g_new0(struct tview, 1);
 	int c;
 
-	v->panel = p;
-	v->default_col = -1;
-	if (p->cls->default_sort != NULL)
-		for (c = 0; c < p->cls->ncols; c++)
-			if (strcmp(p->cls->cols[c].key,
-			    p->cls->default_sort) == 0)
-				v->default_col = c;
-	v->sort_col = v->default_col;
+	for (c = 0; key != NULL && c < cls->ncols; c++)
+		if (strcmp(cls->cols[c].key, key) == 0)
+			return (c);
+	return (-1);
+}
+
+/* The sort a view starts with: "now" by the 2 s rate (a tree keeps its
+ * order), "all" the class's. */
+static void
+view_default_sort(struct tview *v)
+{
+	v->sort_col = v->now && v->default_col >= 0 ? v->rate_col :
+	    v->default_col;
 	v->sort_desc = true;
+}
+
+/* A live capture and a paced replay open on what is busy now; a file read
+ * at full speed on everything, by bytes: its "now" is only its end. */
+static struct tview *
+view_new(struct tui *t, struct panel *p)
+{
+	struct tview *v = g_new0(struct tview, 1);
+	const struct capture_opts *co = capture_options(t->cap);
+
+	v->panel = p;
+	v->default_col = class_col(p->cls, p->cls->default_sort);
+	v->rate_col = class_col(p->cls, "rate_2s");
+	v->now = v->rate_col >= 0 &&
+	    (capture_is_live(t->cap) || co->speed > 0);
+	view_default_sort(v);
 	return (v);
 }
 
@@ -168,29 +188,55 @@ view_forget_widths(struct tview *v)
 	v->measured_gen = v->gen - 1;
 }
 
-/* The shown table from raw: raw itself in the class's order, else a
- * sorted copy (raw stays, so the tree order can come back while paused). */
+/* "now": the rows with bytes in the last 40 s. */
+static bool
+row_active(const struct table *tb, const union cell *row, void *arg)
+{
+	int c = table_col_index(tb, "rate_40s");
+
+	(void)arg;
+	return (c < 0 || row[c].d > 0);
+}
+
+/*
+ * The shown table from raw: raw itself in the class's order, else a
+ * copy, sorted and, in "now", without the rows idle for 40 s (raw stays,
+ * so the tree order and the other view can come back while paused).
+ */
 static void
 view_sort(struct tview *v)
 {
+	bool resort;
+
 	v->gen++;
 	if (v->shown != v->raw)
 		table_free(v->shown);
 	v->shown = v->raw;
-	if (v->raw == NULL || v->sort_col < 0 ||
-	    (v->sort_col == v->default_col && v->sort_desc))
+	if (v->raw == NULL)
 		return;
-	v->shown = table_dup(v->raw);
-	table_sort(v->shown, v->sort_col, v->sort_desc);
+	resort = v->sort_col >= 0 &&
+	    !(v->sort_col == v->default_col && v->sort_desc);
+	if (v->now)
+		v->shown = table_dup_if(v->raw, row_active, NULL);
+	else if (resort)
+		v->shown = table_dup(v->raw);
+	if (resort)
+		table_sort(v->shown, v->sort_col, v->sort_desc);
 }
 
-/* A view with a table takes a new one only if the panel has one. */
+/* A view with a table takes a new one only if the panel has one (or its
+ * rates moved: panel.h).  The rates are the capture's "now". */
 static void
-view_refresh(struct tview *v)
+view_refresh(struct tui *t, struct tview *v)
 {
-	struct table *tb = v->raw == NULL ? panel_snapshot(v->panel) :
-	    panel_snapshot_if_changed(v->panel);
+	struct capture_counters cn;
+	struct table *tb;
 
+	capture_counters(t->cap, &cn);
+	panel_set_clock(v->panel, capture_now_ns(t->cap), cn.packets > 0 ?
+	    cn.first_ns : INT64_MIN);
+	tb = v->raw == NULL ? panel_snapshot(v->panel) :
+	    panel_snapshot_if_changed(v->panel);
 	if (tb == NULL)
 		return;
 	view_free_tables(v);
@@ -234,7 +280,7 @@ activate(struct tui *t, int i)
 	t->active = ((i % n) + n) % n;
 	v = g_ptr_array_index(t->views, t->active);
 	if (!t->paused || v->raw == NULL)
-		view_refresh(v);
+		view_refresh(t, v);
 	t->dirty = true;
 }
 
@@ -253,7 +299,7 @@ tick(struct tui *t)
 	if (capture_get_state(t->cap) != CAPTURE_RUNNING && t->end_ms == 0)
 		t->end_ms = now;
 	if (!t->paused && (v = active_view(t)) != NULL)
-		view_refresh(v);
+		view_refresh(t, v);
 	t->next_tick = now + (int64_t)(t->delay * 1000);
 	t->dirty = true;
 }
@@ -419,7 +465,7 @@ prompt_apply(struct tui *t)
 		}
 		/* Counts under two filters would add up to nothing. */
 		reset_tap_listener(v->panel);
-		view_refresh(v);
+		view_refresh(t, v);
 		view_forget_widths(v);
 		v->scroll = 0;
 		message(t, false, "%s: %s; its counts restart",
@@ -437,7 +483,7 @@ prompt_apply(struct tui *t)
 		t->global_filter = g_strdup(text);
 		reset_tap_listeners();
 		if (v != NULL)
-			view_refresh(v);
+			view_refresh(t, v);
 		message(t, false, "global filter %s; all counts restart",
 		    text[0] != '\0' ? "applied" : "removed");
 		break;
@@ -450,7 +496,7 @@ prompt_apply(struct tui *t)
 			goto out;
 		}
 		g_ptr_array_add(t->panels, p);
-		g_ptr_array_add(t->views, view_new(p));
+		g_ptr_array_add(t->views, view_new(t, p));
 		activate(t, (int)t->views->len - 1);
 		message(t, false, "added panel %u: %s", t->views->len,
 		    p->cls->name);
@@ -651,7 +697,8 @@ sort_next(struct tui *t, struct tview *v)
 	col = &v->panel->cls->cols[v->sort_col];
 	/* Counts biggest first, names and addresses in order. */
 	v->sort_desc = col->type == COL_UINT || col->type == COL_BYTES ||
-	    col->type == COL_TIME;
+	    col->type == COL_TIME || col->type == COL_RATE ||
+	    col->type == COL_BITRATE || col->type == COL_PERCENT;
 	view_sort(v);
 	view_forget_widths(v);
 	title = fmt_col_title(col, t->bits);
@@ -684,7 +731,7 @@ toggle_pause(struct tui *t, struct tview *v)
 {
 	t->paused = !t->paused;
 	if (!t->paused && v != NULL)
-		view_refresh(v);
+		view_refresh(t, v);
 	message(t, false, t->paused ? "display paused (capture goes on): "
 	    "p resumes" : "display resumed");
 }
@@ -693,7 +740,7 @@ static void
 reset_active(struct tui *t, struct tview *v)
 {
 	reset_tap_listener(v->panel);
-	view_refresh(v);
+	view_refresh(t, v);
 	view_forget_widths(v);
 	message(t, false, "%s reset", v->panel->cls->name);
 }
@@ -705,6 +752,26 @@ toggle_bits(struct tui *t, struct tview *v)
 	if (v != NULL)
 		view_forget_widths(v);
 	message(t, false, "byte columns in %s", t->bits ? "bits" : "bytes");
+}
+
+/* v: rows active now (by rate, idle ones dim) or every row. */
+static void
+toggle_view(struct tui *t, struct tview *v)
+{
+	if (v == NULL)
+		return;
+	if (v->rate_col < 0) {
+		message(t, true, "%s has no rates: one view only",
+		    v->panel->cls->name);
+		return;
+	}
+	v->now = !v->now;
+	view_default_sort(v);
+	view_sort(v);
+	view_forget_widths(v);
+	v->scroll = 0;
+	message(t, false, v->now ? "now: rows active in the last 40 s, "
+	    "idle ones (10 s) dim" : "all: every row since the start");
 }
 
 /* Carries out what keys.c's table says the key does. */
@@ -766,6 +833,9 @@ run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 		break;
 	case KA_BITS:
 		toggle_bits(t, v);
+		break;
+	case KA_VIEW:
+		toggle_view(t, v);
 		break;
 	case KA_PAUSE:
 		toggle_pause(t, v);
@@ -993,8 +1063,8 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 
 	t.views = g_ptr_array_new();
 	for (i = 0; i < panels->len; i++)
-		g_ptr_array_add(t.views, view_new(g_ptr_array_index(panels,
-		    i)));
+		g_ptr_array_add(t.views, view_new(&t,
+		    g_ptr_array_index(panels, i)));
 	t.start_ms = mono_ms();
 	t.last_state = CAPTURE_RUNNING;
 	capture_start(cap);

@@ -170,6 +170,18 @@ a(const struct panel *p, int row, const char *key)
 	return (address_to_str(&cell(p, row, key)->addr, buf[i]));
 }
 
+#define NS	1000000000LL
+
+/* The rates of a row at a clock: the panel drawn at (now, since), in
+ * seconds of capture time (begin() puts rel r at 1000 + r). */
+static void
+draw_at(struct panel *p, double now, double since)
+{
+	panel_set_clock(p, (int64_t)llround(now * 1e9),
+	    since < 0 ? INT64_MIN : (int64_t)llround(since * 1e9));
+	draw_tap_listener(p);
+}
+
 /* ---- registry ---- */
 
 START_TEST(registry)
@@ -219,11 +231,14 @@ END_TEST
 START_TEST(column_keys)
 {
 	static const char *const conv_port =
-	    "a b a_port b_port frames bytes frames_ab bytes_ab frames_ba "
-	    "bytes_ba start duration";
+	    "a b a_port b_port rate_2s rate_10s rate_40s frames bytes "
+	    "frames_ab bytes_ab frames_ba bytes_ba start duration";
 	static const char *const endpoints_port =
-	    "address port packets bytes tx_packets tx_bytes rx_packets "
-	    "rx_bytes";
+	    "address port rate_2s rate_10s rate_40s packets bytes tx_packets "
+	    "tx_bytes rx_packets rx_bytes";
+	static const char *const protocols =
+	    "path pct_frames frames pct_bytes bytes bits_s rate_2s rate_10s "
+	    "rate_40s";
 	const struct panel_class *c;
 	GString *s = g_string_new(NULL);
 	int i;
@@ -237,12 +252,19 @@ START_TEST(column_keys)
 	for (i = 0; i < c->ncols; i++)
 		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
 	ck_assert_str_eq(s->str, endpoints_port);
+	g_string_truncate(s, 0);
+	c = panel_class_find("protocols");
+	for (i = 0; i < c->ncols; i++)
+		g_string_append_printf(s, "%s%s", i ? " " : "", c->cols[i].key);
+	ck_assert_str_eq(s->str, protocols);
 	c = panel_class_find("conv.ip");
-	ck_assert_int_eq(c->ncols, 10);
-	ck_assert_str_eq(c->cols[2].key, "frames");
+	ck_assert_int_eq(c->ncols, 13);
+	ck_assert_str_eq(c->cols[2].key, "rate_2s");
+	ck_assert_str_eq(c->default_sort, "bytes");
 	c = panel_class_find("endpoints.eth");
-	ck_assert_int_eq(c->ncols, 7);
-	ck_assert_str_eq(c->cols[1].key, "packets");
+	ck_assert_int_eq(c->ncols, 10);
+	ck_assert_str_eq(c->cols[4].key, "packets");
+	ck_assert_str_eq(c->default_sort, "bytes");
 	g_string_free(s, TRUE);
 }
 END_TEST
@@ -993,6 +1015,54 @@ START_TEST(protocols_cap)
 }
 END_TEST
 
+/* Wireshark's dialog's columns: the share of the frames and bytes the
+ * panel counted (a frame with no layers too), bits/s over their span, and
+ * the rates. */
+START_TEST(protocols_columns)
+{
+	struct panel *p = open_panel("protocols", 0);
+	char *got;
+
+	push_layers(1, 100, "eth ip udp");		/* at 1001 */
+	push_layers(2, 300, "eth ip tcp");
+	push_layers(3, 100, "eth arp");
+	push_layers(4, 500, "eth ip tcp");		/* at 1004 */
+	draw_at(p, 1005, 1001);
+	got = tree(p);
+	ck_assert_str_eq(got, "eth 4/1000\neth>ip 3/900\neth>ip>tcp 2/800\n"
+	    "eth>ip>udp 1/100\neth>arp 1/100\n");
+	g_free(got);
+	ck_assert_double_eq_tol(d(p, 0, "pct_frames"), 100, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "pct_bytes"), 100, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "bits_s"), 8000 / 3.0, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "pct_frames"), 75, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "pct_bytes"), 90, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "bits_s"), 2400, 1e-9);
+	ck_assert_double_eq_tol(d(p, 2, "pct_frames"), 50, 1e-9);
+	ck_assert_double_eq_tol(d(p, 2, "pct_bytes"), 80, 1e-9);
+	/* (1003, 1005]: arp's 100 and tcp's 500; (1001, 1005]: all. */
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 300, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_2s"), 250, 1e-9);
+	ck_assert_double_eq_tol(d(p, 4, "rate_2s"), 50, 1e-9);
+	ck_assert_double_eq_tol(d(p, 3, "rate_2s"), 0, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "rate_10s"), 250, 1e-9);
+	ck_assert_double_eq_tol(d(p, 3, "rate_40s"), 25, 1e-9);
+	/* A frame no protocol claimed counts in the shares' whole. */
+	push_layers(5, 1000, "");
+	draw_at(p, 1005, 1001);
+	ck_assert_double_eq_tol(d(p, 0, "pct_frames"), 80, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "pct_bytes"), 50, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "bits_s"), 8000 / 4.0, 1e-9);
+	/* One frame: no span, no bits/s. */
+	reset_tap_listener(p);
+	push_layers(6, 100, "eth arp");
+	draw_at(p, 1007, 1006);
+	ck_assert(isnan(d(p, 0, "bits_s")));
+	ck_assert_double_eq_tol(d(p, 0, "pct_bytes"), 100, 1e-9);
+	panel_close(p);
+}
+END_TEST
+
 /* ---- redraw only what changed ---- */
 
 static uint64_t
@@ -1074,6 +1144,151 @@ START_TEST(idle_panel_not_redrawn)
 	table_free(it);
 	panel_close(busy);
 	panel_close(idle);
+}
+END_TEST
+
+/* ---- rates ---- */
+
+/* A: 1000 B each second, 50 s; B: 200 B each second, the last 5.  The
+ * three windows by hand, on a second's boundary and not, and cut at the
+ * capture's start; endpoints count both ends. */
+START_TEST(conv_rates)
+{
+	struct panel *p = open_panel("conv.ip", 0);
+	struct panel *e = open_panel("endpoints.ip", 0);
+	int k;
+
+	for (k = 0; k < 50; k++) {
+		push_ip("ip", (uint64_t)k * 2 + 1, k + 0.5, 1000,
+		    ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+		if (k >= 45)
+			push_ip("ip", (uint64_t)k * 2 + 2, k + 0.75, 200,
+			    ip4(10, 0, 0, 3), ip4(10, 0, 0, 4));
+		if (k != 19)
+			continue;
+		/* 20 s in: (1000.5, 1020] is all there was (the capture
+		 * began at 1000.5): 20 packets in 19.5 s, the first second
+		 * whole (it began with the capture). */
+		draw_at(p, 1020, 1000.5);
+		ck_assert_double_eq_tol(d(p, 0, "rate_10s"), 1000, 1e-9);
+		ck_assert_double_eq_tol(d(p, 0, "rate_40s"), 20000 / 19.5,
+		    1e-9);
+		/* Not cut: the same 20 packets over 40 s. */
+		draw_at(p, 1020, -1);
+		ck_assert_double_eq_tol(d(p, 0, "rate_40s"), 500, 1e-9);
+	}
+	draw_at(p, 1050, 1000.5);
+	ck_assert_int_eq(p->table->nrows, 2);
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.1");	/* by bytes */
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 1000, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "rate_10s"), 1000, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "rate_40s"), 1000, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_2s"), 200, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_10s"), 100, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_40s"), 25, 1e-9);
+	/* (1047.25, 1049.25]: 0.75 of 1047, 1048, and 1049 whole (the
+	 * newest second: all of it came by now). */
+	draw_at(p, 1049.25, 1000.5);
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 2750.0 / 2, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_2s"), 550.0 / 2, 1e-9);
+	/* Earlier than the newest packets, within the ring: (1030, 1040]
+	 * is before B began. */
+	draw_at(p, 1040, 1000.5);
+	ck_assert_double_eq_tol(d(p, 0, "rate_10s"), 1000, 1e-9);
+	ck_assert_double_eq_tol(d(p, 1, "rate_10s"), 0, 1e-9);
+	/* Long after: all 0. */
+	draw_at(p, 1100, 1000.5);
+	ck_assert_double_eq(d(p, 0, "rate_40s"), 0);
+
+	draw_at(e, 1050, 1000.5);
+	ck_assert_int_eq(e->table->nrows, 4);
+	for (k = 0; k < 2; k++) {
+		ck_assert_double_eq_tol(d(e, k, "rate_2s"), 1000, 1e-9);
+		ck_assert_double_eq_tol(d(e, k, "rate_40s"), 1000, 1e-9);
+	}
+	ck_assert_double_eq_tol(d(e, 2, "rate_10s"), 100, 1e-9);
+	ck_assert_double_eq_tol(d(e, 3, "rate_40s"), 25, 1e-9);
+	/* A reset forgets the rates with the rows. */
+	reset_tap_listener(p);
+	push_ip("ip", 200, 50.5, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	draw_at(p, 1051, 1000.5);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 50, 1e-9);
+	panel_close(p);
+	panel_close(e);
+}
+END_TEST
+
+/* A row the cap evicts loses its ring with it: back in the table, it
+ * counts from then, rates as counts. */
+START_TEST(evicted_row_rates)
+{
+	struct panel *p = open_panel("conv.ip", 1);
+	int k;
+
+	for (k = 0; k < 5; k++)
+		push_ip("ip", (uint64_t)k + 1, k + 0.5, 1000,
+		    ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	push_ip("ip", 6, 5.5, 100, ip4(10, 0, 0, 3), ip4(10, 0, 0, 4));
+	push_ip("ip", 7, 6.5, 1000, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	draw_at(p, 1007, 1000.5);
+	ck_assert_int_eq(p->table->nrows, 1);
+	ck_assert_str_eq(a(p, 0, "a"), "10.0.0.1");
+	ck_assert_uint_eq(u(p, 0, "bytes"), 1000);
+	ck_assert_double_eq_tol(d(p, 0, "rate_10s"), 1000 / 6.5, 1e-9);
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 500, 1e-9);
+	panel_close(p);
+}
+END_TEST
+
+/* A panel nobody sends to is drawn again while its rates move, and not
+ * once they are 0 for good (41 s after its newest second). */
+START_TEST(rates_redraw_until_quiet)
+{
+	struct panel *p = open_panel("conv.ip", 0);
+	struct table *t;
+	unsigned n;
+
+	push_ip("ip", 1, 0.5, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	panel_set_clock(p, 1001 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	table_free(t);
+	n = p->drawn;
+	ck_assert_ptr_null(panel_snapshot_if_changed(p));   /* same clock */
+	panel_set_clock(p, 1010 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	ck_assert_uint_eq(p->drawn, n + 1);
+	ck_assert(table_row(t, 0)[table_col_index(t, "rate_10s")].d > 0);
+	table_free(t);
+	panel_set_clock(p, 1040 * NS + 9 * NS / 10, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	ck_assert(table_row(t, 0)[table_col_index(t, "rate_40s")].d > 0);
+	table_free(t);
+	/* The quiet time itself: drawn once more, all 0. */
+	panel_set_clock(p, 1041 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	ck_assert_double_eq(table_row(t, 0)[table_col_index(t,
+	    "rate_40s")].d, 0);
+	table_free(t);
+	n = p->drawn;
+	panel_set_clock(p, 1100 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_null(panel_snapshot_if_changed(p));
+	ck_assert_uint_eq(p->drawn, n);
+	/* Back in time (a replay restarted): drawn. */
+	panel_set_clock(p, 1002 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	table_free(t);
+	/* A packet: drawn, whatever the clock. */
+	panel_set_clock(p, 1200 * NS, 1000 * NS + NS / 2);
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	table_free(t);
+	ck_assert_ptr_null(panel_snapshot_if_changed(p));
+	push_ip("ip", 2, 199.5, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	ck_assert_ptr_nonnull(t = panel_snapshot_if_changed(p));
+	ck_assert_double_eq_tol(table_row(t, 0)[table_col_index(t,
+	    "rate_2s")].d, 50, 1e-9);
+	table_free(t);
+	panel_close(p);
 }
 END_TEST
 
@@ -1213,6 +1428,10 @@ suite_panels(void)
 	tcase_add_test(tc, summary_counts);
 	tcase_add_test(tc, protocols_tree);
 	tcase_add_test(tc, protocols_cap);
+	tcase_add_test(tc, protocols_columns);
+	tcase_add_test(tc, conv_rates);
+	tcase_add_test(tc, evicted_row_rates);
+	tcase_add_test(tc, rates_redraw_until_quiet);
 	tcase_add_test(tc, real_frame);
 	tcase_add_test(tc, real_tcp_streams);
 	tcase_add_test(tc, idle_panel_not_redrawn);

@@ -624,7 +624,8 @@ START_TEST(text_timed_ascii)
 	    "      0      0      \u2014  0.000000\n"
 	    "\n"
 	    "UDP Conversations\n"
-	    "Address A  Address B  Port A  Port B  Frames  Bytes  "
+	    "Address A  Address B  Port A  Port B  Bytes/s 2s  Bytes/s 10s  "
+	    "Bytes/s 40s  Frames  Bytes  "
 	    "Frames A\u2192B  Bytes A\u2192B  Frames B\u2192A  Bytes B\u2192A  "
 	    "Rel Start  Duration\n");
 	free(got);
@@ -635,7 +636,8 @@ START_TEST(text_timed_ascii)
 	    "      0      0      -  0.000000\n"
 	    "\n"
 	    "UDP Conversations\n"
-	    "Address A  Address B  Port A  Port B  Frames  Bytes  "
+	    "Address A  Address B  Port A  Port B  Bytes/s 2s  Bytes/s 10s  "
+	    "Bytes/s 40s  Frames  Bytes  "
 	    "Frames A->B  Bytes A->B  Frames B->A  Bytes B->A  "
 	    "Rel Start  Duration\n");
 	free(got);
@@ -693,6 +695,10 @@ START_TEST(real_panels)
 	 * folded; the new row counts from 0 with the counter 160 + 60, now
 	 * the smallest: the error bound. */
 	push_udp(5, 2.5, 60, 3, 1, 4001, 53);
+	/* Rates at the last packet, the capture begun at the first. */
+	for (i = 0; i < 3; i++)
+		panel_set_clock(ps[i], 1700000002500000000LL,
+		    1700000000000000000LL);
 
 	got = print(report_json, NULL, ps, 3);
 	ck_assert(json_valid(got));
@@ -709,32 +715,46 @@ START_TEST(real_panels)
 	    "\"other\":{\"rows\":0,\"rows_estimated\":false,\"frames\":0,"
 	    "\"bytes\":0,\"error_bytes\":0}},\n"
 	    "{\"panel\":\"conv.udp\",\"filter\":\"\",\"columns\":[\"a\",\"b\","
-	    "\"a_port\",\"b_port\",\"frames\",\"bytes\",\"frames_ab\","
+	    "\"a_port\",\"b_port\",\"rate_2s\",\"rate_10s\",\"rate_40s\","
+	    "\"frames\",\"bytes\",\"frames_ab\","
 	    "\"bytes_ab\",\"frames_ba\",\"bytes_ba\",\"start\",\"duration\"],"
 	    "\"rows\":[\n"
+	    /* Rates by hand: the pro-rata half of second 0 (200 B) in 2 s;
+	     * all 400 B in the 2.5 s since the capture began. */
 	    "{\"a\":\"192.0.2.9\",\"b\":\"192.0.2.1\",\"a_port\":5353,"
-	    "\"b_port\":53,\"frames\":2,\"bytes\":400,\"frames_ab\":1,"
+	    "\"b_port\":53,\"rate_2s\":100.000000,\"rate_10s\":160.000000,"
+	    "\"rate_40s\":160.000000,\"frames\":2,\"bytes\":400,\"frames_ab\":1,"
 	    "\"bytes_ab\":100,\"frames_ba\":1,\"bytes_ba\":300,"
 	    "\"start\":0.000000,\"duration\":0.500000},\n"
 	    "{\"a\":\"192.0.2.3\",\"b\":\"192.0.2.1\",\"a_port\":4001,"
-	    "\"b_port\":53,\"frames\":1,\"bytes\":60,\"frames_ab\":1,"
+	    "\"b_port\":53,\"rate_2s\":30.000000,\"rate_10s\":24.000000,"
+	    "\"rate_40s\":24.000000,\"frames\":1,\"bytes\":60,\"frames_ab\":1,"
 	    "\"bytes_ab\":60,\"frames_ba\":0,\"bytes_ba\":0,"
 	    "\"start\":2.500000,\"duration\":0.000000}],\n"
 	    "\"other\":{\"rows\":1,\"rows_estimated\":true,\"frames\":2,"
 	    "\"bytes\":160,\"error_bytes\":220}},\n"
 	    "{\"panel\":\"endpoints.udp\",\"filter\":\"\",\"columns\":["
-	    "\"address\",\"port\",\"packets\",\"bytes\",\"tx_packets\","
+	    "\"address\",\"port\",\"rate_2s\",\"rate_10s\",\"rate_40s\","
+	    "\"packets\",\"bytes\",\"tx_packets\","
 	    "\"tx_bytes\",\"rx_packets\",\"rx_bytes\"],\"rows\":[\n"
-	    "{\"address\":\"192.0.2.1\",\"port\":53,\"packets\":5,"
+	    /* 200 + 80 + 140 B in 2 s; 620 B in 2.5 s. */
+	    "{\"address\":\"192.0.2.1\",\"port\":53,\"rate_2s\":210.000000,"
+	    "\"rate_10s\":248.000000,\"rate_40s\":248.000000,\"packets\":5,"
 	    "\"bytes\":620,\"tx_packets\":1,\"tx_bytes\":300,"
 	    "\"rx_packets\":4,\"rx_bytes\":320},\n"
-	    "{\"address\":\"192.0.2.9\",\"port\":5353,\"packets\":2,"
+	    "{\"address\":\"192.0.2.9\",\"port\":5353,"
+	    "\"rate_2s\":100.000000,\"rate_10s\":160.000000,"
+	    "\"rate_40s\":160.000000,\"packets\":2,"
 	    "\"bytes\":400,\"tx_packets\":1,\"tx_bytes\":100,"
 	    "\"rx_packets\":1,\"rx_bytes\":300},\n"
-	    "{\"address\":\"192.0.2.2\",\"port\":4000,\"packets\":2,"
+	    "{\"address\":\"192.0.2.2\",\"port\":4000,"
+	    "\"rate_2s\":80.000000,\"rate_10s\":64.000000,"
+	    "\"rate_40s\":64.000000,\"packets\":2,"
 	    "\"bytes\":160,\"tx_packets\":2,\"tx_bytes\":160,"
 	    "\"rx_packets\":0,\"rx_bytes\":0},\n"
-	    "{\"address\":\"192.0.2.3\",\"port\":4001,\"packets\":1,"
+	    "{\"address\":\"192.0.2.3\",\"port\":4001,"
+	    "\"rate_2s\":30.000000,\"rate_10s\":24.000000,"
+	    "\"rate_40s\":24.000000,\"packets\":1,"
 	    "\"bytes\":60,\"tx_packets\":1,\"tx_bytes\":60,"
 	    "\"rx_packets\":0,\"rx_bytes\":0}],\n"
 	    "\"other\":{\"rows\":0,\"rows_estimated\":false,\"frames\":0,"
@@ -744,18 +764,22 @@ START_TEST(real_panels)
 	got = print(report_text, NULL, ps + 1, 1);
 	ck_assert_str_eq(got,
 	    "UDP Conversations\n"
-	    "Address A       Address B  Port A  Port B  Frames  Bytes  "
+	    "Address A       Address B  Port A  Port B  Bytes/s 2s  "
+	    "Bytes/s 10s  Bytes/s 40s  Frames  Bytes  "
 	    "Frames A→B  Bytes A→B  Frames B→A  Bytes B→A  Rel Start  "
 	    "Duration\n"
-	    "192.0.2.9       192.0.2.1    5353      53       2    400  "
+	    "192.0.2.9       192.0.2.1    5353      53       100.0  "
+	    "      160.0        160.0       2    400  "
 	    "         1        100           1        300   0.000000  "
 	    "0.500000\n"
-	    "192.0.2.3       192.0.2.1    4001      53       1     60  "
+	    "192.0.2.3       192.0.2.1    4001      53        30.0  "
+	    "       24.0         24.0       1     60  "
 	    "         1         60           0          0   2.500000  "
 	    "0.000000\n"
 	    /* The other line's label widens the first column; one row is
 	     * "row". */
-	    "other (~1 row)                                  2    160\n");
+	    "other (~1 row)                                                  "
+	    "                      2    160\n");
 	free(got);
 	for (i = 0; i < 3; i++)
 		panel_close(ps[i]);
