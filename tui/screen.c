@@ -501,9 +501,11 @@ draw_title(struct tui *t)
 	if (v->panel->filter[0] != '\0') {
 		char *f = safe(v->panel->filter), *cut;
 
-		/* Cut rather than left out: what is left after the title. */
+		/* Cut rather than left out: what is left after the title
+		 * (and the view's name, which stays). */
 		cut = fmt_fit(f, MAX(COLS - 2 -
-		    fmt_width(v->panel->cls->title) - 3 - 8, 8), !t->utf8);
+		    fmt_width(v->panel->cls->title) - 3 - 8 -
+		    (v->rate_col >= 0 ? 3 + 9 : 0), 8), !t->utf8);
 		filter = g_strdup_printf("filter: %s", f);
 		fshort = g_strdup_printf("filter: %s", cut);
 		g_free(cut);
@@ -511,6 +513,15 @@ draw_title(struct tui *t)
 		seg[n++] = (struct fmt_seg){ filter, fshort, 90 };
 	}
 	rows = fmt_rows(v->shown != NULL ? (uint64_t)v->shown->nrows : 0);
+	if (v->shown != NULL && v->raw != NULL &&
+	    v->shown->nrows != v->raw->nrows) {
+		/* "now" leaves rows out: "2 of 3 rows". */
+		char *r = fmt_rows((uint64_t)v->raw->nrows);
+
+		g_free(rows);
+		rows = g_strdup_printf("%d of %s", v->shown->nrows, r);
+		g_free(r);
+	}
 	if (v->shown != NULL && v->shown->folded_rows > 0) {
 		char *r = rows;
 

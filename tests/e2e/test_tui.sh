@@ -182,7 +182,9 @@ check "2 switches to the protocol tree" "Protocol Hierarchy"
 check "the tree is drawn with branches" "└─ip"
 keys Tab
 check "Tab: next panel (conv.ip)" "IPv4 Conversations"
-check "conv.ip columns" "Address A +Address B +▼ Frames"
+check "conv.ip columns: the rates, then the counts, by bytes (a file)" \
+	"Address A +Address B +Bytes/s 2s +Bytes/s 10s +Bytes/s 40s +Frames +▼ Bytes"
+check "a file read at full speed opens on all rows" "view: all rows"
 keys 4
 check "4: conv.tcp" "TCP Conversations"
 
@@ -211,9 +213,9 @@ check "Left: previous panel" "IPv4 Conversations"
 
 # Sort and units.
 keys s
-check "s sorts by the next column" "sorted by Bytes ▼"
+check "s sorts by the next column" "sorted by Frames A→B ▼"
 keys S
-check "S reverses the sort" "sorted by Bytes ▲"
+check "S reverses the sort" "sorted by Frames A→B ▲"
 keys b
 check "b shows byte columns in bits" "[0-9] [kM]b "
 keys b

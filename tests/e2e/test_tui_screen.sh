@@ -153,8 +153,7 @@ check_line "byte columns titled in bytes" 5 "Bytes +.*Bytes A→B +.*Bytes B→A
 keys b
 check "b: cells in bits" "[0-9] [kM]?b "
 check_line "b: the titles say bits" 5 "Bits +.*Bits A→B +.*Bits B→A" "Bytes"
-keys s
-check "b: the sort names the unit" "sorted by Bits"
+check "b: the sort names the unit" "sorted by Bits ▼"
 keys b
 check_line "b again: bytes in the titles" 5 "Bytes +.*Bytes A→B" "Bits"
 

@@ -180,6 +180,7 @@ static const struct {
 	{ KC_TABLE, ' ', false, KA_PAUSE, 0 },
 	{ KC_TABLE, 'r', false, KA_RESET, 0 },
 	{ KC_TABLE, 'b', false, KA_BITS, 0 },
+	{ KC_TABLE, 'v', false, KA_VIEW, 0 },
 	/* + shortens the interval: the display refreshes faster, as the
 	 * help, the hint line and README.md say; - slows it. */
 	{ KC_TABLE, '+', false, KA_DELAY, -1 },
@@ -258,8 +259,8 @@ START_TEST(hints)
 
 	/* In the table's order, all of them when there is room. */
 	ck_assert_str_eq(wide, "?:help  1-9,Tab:panel  a:add  x:close  "
-	    "/:filter  Y:global filter  r:reset  s/S:sort  b:bits  p:pause  "
-	    "+/-:refresh faster/slower  q:quit");
+	    "/:filter  Y:global filter  r:reset  s/S:sort  b:bits  "
+	    "v:now/all  p:pause  +/-:refresh faster/slower  q:quit");
 	/* The most important first when there is not. */
 	ck_assert_int_le(fmt_width(narrow), 40);
 	ck_assert(g_str_has_prefix(narrow, "?:help  "));

@@ -192,6 +192,9 @@ START_TEST(cells)
 		{ "path", "Path", COL_PATH },
 		{ "x", "X", COL_TEXT },
 		{ "e", "E", COL_EPOCH },
+		{ "r", "Bytes/s 2s", COL_RATE },
+		{ "bs", "Bits/s", COL_BITRATE },
+		{ "pct", "% Frames", COL_PERCENT },
 	};
 	uint8_t ip[4] = { 10, 0, 0, 6 };
 	struct cell_path path = { 3, { 0 } };
@@ -232,6 +235,32 @@ START_TEST(cells)
 	c.d = NAN;				/* a moment not known */
 	s = fmt_cell(&cols[7], &c, false);
 	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	c.d = 12345.6;				/* a rate: bytes or bits /s */
+	s = fmt_cell(&cols[8], &c, false);
+	ck_assert_str_eq(s, "12.3 kB/s");
+	g_free(s);
+	s = fmt_cell(&cols[8], &c, true);
+	ck_assert_str_eq(s, "98.8 kb/s");
+	g_free(s);
+	c.d = 0.5;
+	s = fmt_cell(&cols[8], &c, false);
+	ck_assert_str_eq(s, "0.5 B/s");
+	g_free(s);
+	c.d = 1911584;				/* bits/s, with or without b */
+	s = fmt_cell(&cols[9], &c, false);
+	ck_assert_str_eq(s, "1.91 Mb/s");
+	g_free(s);
+	s = fmt_cell(&cols[9], &c, true);
+	ck_assert_str_eq(s, "1.91 Mb/s");
+	g_free(s);
+	c.d = NAN;				/* no span: not known */
+	s = fmt_cell(&cols[9], &c, false);
+	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	c.d = 96.998488;
+	s = fmt_cell(&cols[10], &c, false);
+	ck_assert_str_eq(s, "97.0%");
 	g_free(s);
 	memset(&c, 0, sizeof(c));
 	address_set(&c.addr, AT_IPv4, ip, 4);
@@ -325,6 +354,9 @@ START_TEST(titles_follow_unit)
 		    "Tx Bits" },
 		{ { "v", "Volume", COL_BYTES }, "Volume", "Volume (bits)" },
 		{ { "frames", "Frames", COL_UINT }, "Frames", "Frames" },
+		{ { "rate_2s", "Bytes/s 2s", COL_RATE }, "Bytes/s 2s",
+		    "Bits/s 2s" },
+		{ { "bits_s", "Bits/s", COL_BITRATE }, "Bits/s", "Bits/s" },
 		{ { "b", "Bytes seen", COL_UINT }, "Bytes seen",
 		    "Bytes seen" },
 	};
