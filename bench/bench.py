@@ -3,6 +3,18 @@
 Measures taptop against the libpcap floor and tshark; bench/run.sh calls it.
 
     bench.py TAPTOP FLOOR OUTDIR
+    bench.py rates TAPTOP NORATES OUTDIR
+
+The second form measures what the per-row rates cost (core/rowrate.h):
+NORATES is the same source built with -DTAPTOP_NO_ROWRATE, where a
+packet's rate update is compiled out (the columns are there, all 0).  On
+the 400k capture the two binaries run in turn, RUNS times each, and the
+best rates are compared (alternating, so that a neighbour's load on a
+shared machine falls on both); and, when valgrind is installed, their
+instructions are counted with callgrind on the 100k capture, which does
+not depend on the machine's load at all.  Target: the rates cost less than
+10% of throughput.  Peak RSS on the scan capture (20,000 rows a panel,
+each with its ring) is printed for both.
 
 Rates are packets over wall-clock time, the best of RUNS (3) runs.  Each
 capture is also read with FILTER on every panel (the same panel set, each
@@ -34,6 +46,7 @@ TARGET_TSHARK = 10.0        # taptop at least 10x tshark
 TARGET_FLOOR = 0.30         # taptop at least 30% of the libpcap floor
 TARGET_SCAN_MIB = 64        # scan capture under 64 MiB peak RSS
 TARGET_FILTERED = 0.80      # filtered rate at least 80% of unfiltered
+TARGET_RATES = 0.10         # per-row rates cost under 10% of throughput
 
 FILTER = "ip and tcp.port != 9999 and frame.len > 0 and ip.ttl >= 1 and !icmp"
 
@@ -143,7 +156,62 @@ def verdict(ok):
     return "meets target" if ok else "misses target"
 
 
+def callgrind_ir(cmd):
+    """Instructions executed by cmd, all threads, counted by callgrind."""
+    p = subprocess.run(["valgrind", "--tool=callgrind",
+                        "--callgrind-out-file=/dev/null"] + cmd,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=1800)
+    for line in p.stderr.decode(errors="replace").splitlines():
+        if "Collected :" in line:
+            return int(line.split("Collected :")[1].split()[0])
+    raise RuntimeError("callgrind: no count: %s" %
+                       p.stderr.decode(errors="replace")[-300:])
+
+
+def rates_cost(taptop, norates, outdir):
+    """What the per-row rates cost: with and without, in turn."""
+    path = os.path.join(outdir, "example-400k.pcap")
+    print("per-row rates (2, 10, 40 s on every conv, endpoint and protocol "
+          "row): this build against one built with -DTAPTOP_NO_ROWRATE; "
+          "panels %s" % " ".join(PANELS))
+    on, off, packets = [], [], None
+    for _ in range(RUNS):
+        for binary, walls in ((taptop, on), (norates, off)):
+            w, _, out = measure(taptop_cmd(binary, path))
+            walls.append(w)
+            if packets is None:
+                packets = json.loads(out)["capture"]["packets"]
+    r_on, r_off = rate(packets, min(on)), rate(packets, min(off))
+    cost = 1 - r_on / r_off
+    print("  400k capture, best of %d runs each: %s pkt/s with rates, %s "
+          "without: rates cost %.1f%% of throughput (target < %.0f%%): %s"
+          % (RUNS, human(r_on), human(r_off), 100 * cost,
+             100 * TARGET_RATES, verdict(cost < TARGET_RATES)))
+    small = os.path.join(outdir, "example-100k.pcap")
+    if shutil.which("valgrind") and os.path.exists(small):
+        i_on = callgrind_ir(taptop_cmd(taptop, small))
+        i_off = callgrind_ir(taptop_cmd(norates, small))
+        extra = i_on / i_off - 1
+        print("  100k capture, instructions (callgrind, every thread): "
+              "%.4g with rates, %.4g without: +%.1f%% (target < %.0f%%): "
+              "%s" % (i_on, i_off, 100 * extra, 100 * TARGET_RATES,
+                      verdict(extra < TARGET_RATES)))
+    else:
+        print("  (valgrind not installed: instructions not counted)")
+    scan = os.path.join(outdir, "scan-1m.pcap")
+    if os.path.exists(scan):
+        _, rss_on, _ = best(taptop_cmd(taptop, scan), runs=1)
+        _, rss_off, _ = best(taptop_cmd(norates, scan), runs=1)
+        print("  scan, 1M flows: peak RSS %.1f MiB with rates, %.1f MiB "
+              "without (the rings of the kept rows)" %
+              (rss_on / 1024, rss_off / 1024))
+
+
 def main():
+    if sys.argv[1] == "rates":
+        rates_cost(*sys.argv[2:5])
+        return
     taptop, floor, outdir = sys.argv[1:4]
     caps = [("example x87 (400k)", os.path.join(outdir, "example-400k.pcap")),
             ("example x864 (4M)", os.path.join(outdir, "example-4m.pcap")),

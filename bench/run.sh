@@ -13,9 +13,13 @@
 # panel and prints that rate against the unfiltered one (bench.py FILTER);
 # then times a refresh tick with twenty idle panels open, skipping them and
 # drawing them (bench/ticks.c, linked with taptop's library).
+# Then what the per-row rates cost: the same source built again in
+# bench/out/build-norates with -DTAPTOP_NO_ROWRATE (a packet's rate update
+# compiled out), the two run in turn on the 400k capture, and their
+# instructions counted with callgrind on a 100k one (bench.py rates).
 # Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
 # number of runs rates are the best of (3).  `sh bench/run.sh ticks` runs
-# the tick case alone.
+# the tick case alone, `sh bench/run.sh rates` the rates' cost alone.
 
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,14 +49,33 @@ if [ "${1:-}" = ticks ]; then
 	exit 0
 fi
 
-# shellcheck disable=SC2046
-${CC:-cc} -O2 -Wall -o "$out/pcap_floor" bench/pcap_floor.c \
-	$(pkg-config --cflags --libs libpcap)
-
 # Made once; remade when the generator or the source capture changes.
 stale() {
 	[ ! -s "$1" ] || [ -n "$(find bench/gen.py "$src" -newer "$1")" ]
 }
+
+# The rates' cost: this build against one without the rate updates.
+rates() {
+	norates=$out/build-norates
+	make --no-print-directory -j2 BUILD="$norates" \
+	    CFLAGS=-DTAPTOP_NO_ROWRATE "$norates/taptop" >/dev/null
+	if stale "$out/example-400k.pcap"; then
+		$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
+	fi
+	if stale "$out/example-100k.pcap"; then
+		$python bench/gen.py repeat "$src" "$out/example-100k.pcap" 100000
+	fi
+	$python bench/bench.py rates "$taptop" "$norates/taptop" "$out"
+}
+if [ "${1:-}" = rates ]; then
+	rates
+	exit 0
+fi
+
+# shellcheck disable=SC2046
+${CC:-cc} -O2 -Wall -o "$out/pcap_floor" bench/pcap_floor.c \
+	$(pkg-config --cflags --libs libpcap)
+
 if stale "$out/example-400k.pcap"; then
 	$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
 fi
@@ -66,3 +89,5 @@ fi
 $python bench/bench.py "$taptop" "$out/pcap_floor" "$out"
 echo
 ticks
+echo
+rates

@@ -436,7 +436,7 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
     const struct table *const *tables, int n)
 {
 	GString *out = g_string_new(NULL);
-	bool ascii = (flags & REPORT_ASCII) != 0;
+	bool ascii = (flags & REPORT_ASCII) != 0, wrote = false;
 	char *s;
 	int i;
 
@@ -471,9 +471,12 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
 			continue;
-		if (out->len > 0)
+		if (out->len > 0 || wrote)
 			g_string_append_c(out, '\n');
 		text_table(out, panels[i], tables[i], ascii);
+		fwrite(out->str, 1, out->len, fp);	/* as the JSON */
+		g_string_truncate(out, 0);
+		wrote = true;
 	}
 	fwrite(out->str, 1, out->len, fp);
 	g_string_free(out, TRUE);
@@ -617,6 +620,10 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 		}
 		first = false;
 		json_panel(out, panels[i], tables[i], nl);
+		/* Out panel by panel: the text of 20,000 rows is megabytes,
+		 * and need not be held for every panel at once. */
+		fwrite(out->str, 1, out->len, fp);
+		g_string_truncate(out, 0);
 	}
 	g_string_append(out, "]}\n");
 	fwrite(out->str, 1, out->len, fp);

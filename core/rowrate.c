@@ -6,6 +6,11 @@
  * 40) the k-th before.  Moving on by d seconds pushes cur into the slot
  * after head and zeroes the d - 1 slots after that: the seconds skipped
  * had nothing.  A jump of more than 40 seconds clears the ring.
+ *
+ * An old[] count is m << e, m in 11 bits and e in 5: below 2048, e is 0
+ * and m the count itself; above, m is normalised to [1024, 2047] and
+ * rounded to nearest, so the error is at most half of 2^e, under 1/2048
+ * of the count.  The largest count, 2^32 - 1, needs e = 21.
  */
 #include <string.h>
 
@@ -18,6 +23,34 @@
 #define NOLD		(ROWRATE_SECONDS - 1)
 
 const int rowrate_windows[ROWRATE_NWIN] = { 2, 10, 40 };
+
+#define MANT_BITS	11
+#define MANT_MAX	((1u << MANT_BITS) - 1)
+
+uint16_t
+rowrate_pack(uint64_t x)
+{
+	unsigned e;
+	uint64_t m;
+
+	if (x > UINT32_MAX)
+		x = UINT32_MAX;
+	if (x <= MANT_MAX)
+		return ((uint16_t)x);
+	e = (unsigned)(64 - __builtin_clzll(x)) - MANT_BITS;
+	m = (x + (1ull << (e - 1))) >> e;
+	if (m > MANT_MAX) {		/* rounded up to the next power */
+		m >>= 1;
+		e++;
+	}
+	return ((uint16_t)(e << MANT_BITS | m));
+}
+
+uint64_t
+rowrate_unpack(uint16_t v)
+{
+	return ((uint64_t)(v & MANT_MAX) << (v >> MANT_BITS));
+}
 
 static inline int64_t
 newest_of(const struct rowrate *r)
@@ -54,7 +87,8 @@ rowrate_add_slow(struct rowrate *r, int64_t sec, uint32_t bytes)
 		d = newest - sec;
 		if (d <= NOLD) {
 			i = slot(r, d);
-			r->old[i] = rowrate_sat_add(r->old[i], bytes);
+			r->old[i] = rowrate_pack(rowrate_unpack(r->old[i]) +
+			    bytes);
 		}
 		return;
 	}
@@ -64,7 +98,7 @@ rowrate_add_slow(struct rowrate *r, int64_t sec, uint32_t bytes)
 		memset(r->old, 0, sizeof(r->old));
 	} else {
 		r->head = (uint8_t)((r->head + 1) % NOLD);
-		r->old[r->head] = r->cur;
+		r->old[r->head] = rowrate_pack(r->cur);
 		while (--d > 0) {
 			r->head = (uint8_t)((r->head + 1) % NOLD);
 			r->old[r->head] = 0;
@@ -84,7 +118,7 @@ rowrate_second(const struct rowrate *r, int64_t sec)
 	if (sec == newest)
 		return (r->cur);
 	k = newest - sec;
-	return (k <= NOLD ? r->old[slot(r, k)] : 0);
+	return (k <= NOLD ? rowrate_unpack(r->old[slot(r, k)]) : 0);
 }
 
 double

@@ -3,8 +3,8 @@
  * second a window cuts and the second now is in, windows ending on a
  * second's boundary, gaps of 40, 41 and more seconds, packets out of
  * order and older than the ring, times before 1970, the window cut at the
- * capture's start, a count that saturates, and when a panel's rates are 0
- * for good.  Then the ring against a model that keeps every second, on
+ * capture's start, a count that saturates, the rounding of old seconds'
+ * counts, and when a panel's rates are 0 for good.  Then the ring against a model that keeps every second, on
  * random traffic with gaps and disorder.
  */
 #include <math.h>
@@ -53,7 +53,7 @@ START_TEST(empty)
 	ck_assert_double_eq(three[0].d, 0);
 	ck_assert_double_eq(three[2].d, 0);
 	/* The size the README states. */
-	ck_assert_uint_eq(sizeof(struct rowrate), 176);
+	ck_assert_uint_eq(sizeof(struct rowrate), 96);
 	ck_assert_int_eq(rowrate_windows[0], 2);
 	ck_assert_int_eq(rowrate_windows[1], 10);
 	ck_assert_int_eq(rowrate_windows[2], 40);
@@ -203,9 +203,58 @@ START_TEST(saturates)
 	rowrate_add(&rr, 5, 100);
 	ck_assert_uint_eq(rowrate_second(&rr, 5), UINT32_MAX);
 	rowrate_add(&rr, 6, 1);
-	rowrate_add(&rr, 5, 100);			/* in old[] too */
-	ck_assert_uint_eq(rowrate_second(&rr, 5), UINT32_MAX);
+	/* In old[], within the rounding of the largest count. */
+	ck_assert_uint_ge(rowrate_second(&rr, 5), UINT32_MAX -
+	    (UINT32_MAX >> 11));
+	rowrate_add(&rr, 5, 100);
+	ck_assert_uint_le(rowrate_second(&rr, 5), (uint64_t)UINT32_MAX +
+	    (UINT32_MAX >> 11));
+	ck_assert_uint_ge(rowrate_second(&rr, 5), UINT32_MAX -
+	    (UINT32_MAX >> 11));
 	ck_assert_uint_eq(rowrate_second(&rr, 6), 1);
+}
+END_TEST
+
+/* The old seconds' counts: exact below 2048, within 1/2048 above,
+ * rounded to nearest, never decreasing with the count. */
+START_TEST(packed_counts)
+{
+	uint64_t x, y, prev = 0;
+	double worst = 0;
+	int i;
+
+	for (x = 0; x < 70000; x++) {
+		y = rowrate_unpack(rowrate_pack(x));
+		if (x < 2048)
+			ck_assert_uint_eq(y, x);
+		ck_assert_uint_ge(y, prev);
+		prev = y;
+		if (x > 0)
+			worst = MAX(worst, fabs((double)y - (double)x) /
+			    (double)x);
+	}
+	for (i = 11; i < 32; i++) {
+		for (x = (1ull << i) - 3; x < (1ull << i) + 3; x++) {
+			y = rowrate_unpack(rowrate_pack(x));
+			worst = MAX(worst, fabs((double)y - (double)x) /
+			    (double)x);
+		}
+	}
+	ck_assert(worst <= 1.0 / 2048);
+	ck_assert(worst > 0);
+	/* 100 kB, as a second of 100 kB/s: 1563 units of 64. */
+	ck_assert_uint_eq(rowrate_unpack(rowrate_pack(100000)), 100032);
+	ck_assert_uint_eq(rowrate_unpack(rowrate_pack(UINT32_MAX)),
+	    (uint64_t)UINT32_MAX + 1);
+	/* A late packet into an old second adds to its rounded count. */
+	memset(&rr, 0, sizeof(rr));
+	rowrate_add(&rr, 1, 1000);
+	rowrate_add(&rr, 2, 1);
+	rowrate_add(&rr, 1, 1000);
+	rowrate_add(&rr, 1, 47);
+	ck_assert_uint_eq(rowrate_second(&rr, 1), 2047);
+	rowrate_add(&rr, 1, 3);
+	ck_assert_uint_eq(rowrate_second(&rr, 1), 2050);
 }
 END_TEST
 
@@ -296,10 +345,15 @@ START_TEST(against_model)
 		for (k = 0; k < 5; k++) {
 			now = newest * NS + g_rand_int_range(rnd, -45000,
 			    45000) * 1000000LL;
-			for (w = 0; w < ROWRATE_NWIN; w++)
+			/* Old seconds' counts are within 1/2048 (above):
+			 * so is any sum of them. */
+			for (w = 0; w < ROWRATE_NWIN; w++) {
+				double m = model_rate(secs, newest, now,
+				    rowrate_windows[w]);
+
 				ck_assert_double_eq_tol(rate(now,
-				    rowrate_windows[w]), model_rate(secs,
-				    newest, now, rowrate_windows[w]), 1e-6);
+				    rowrate_windows[w]), m, m / 2048 + 1e-6);
+			}
 		}
 	}
 	g_rand_free(rnd);
@@ -322,6 +376,7 @@ suite_rowrate(void)
 	tcase_add_test(tc, out_of_order);
 	tcase_add_test(tc, since_cut);
 	tcase_add_test(tc, saturates);
+	tcase_add_test(tc, packed_counts);
 	tcase_add_test(tc, quiet_after);
 	tcase_add_test(tc, against_model);
 	suite_add_tcase(s, tc);
