@@ -22,9 +22,9 @@
  *                "other": {"rows": n, "rows_estimated": b, "frames": n,
  *                          "bytes": n, "error_bytes": n}}, ...]}
  * Addresses are strings in Wireshark's form, protocol paths arrays of
- * protocol names, counts and ports integers, times numbers with six
- * decimals (never NaN or infinite: those print as 0, so a moment that is
- * not known, such as an empty summary's start, is 0).  Every key of
+ * protocol names, counts and ports integers, times, rates and shares
+ * numbers with six decimals (never NaN or infinite: those print as 0, so
+ * a moment that is not known, such as an empty summary's start, is 0).  Every key of
  * "capture" is always there, so that the schema does not depend on the
  * traffic: the filters are "" when none was given, the three counts of
  * per-packet limits hit (dissect.h) 0 when none was.  "other" is always
@@ -39,9 +39,12 @@
  * panel: its title, its filter when set, the column titles and the rows,
  * and the "other" line when rows were folded.  Moments (COL_EPOCH) print
  * as ISO 8601 in UTC with microseconds (report_time_iso), "—" when there
- * is none; lengths of time as seconds.  With REPORT_ASCII (a locale that
- * is not UTF-8) the text is folded to ASCII: "->" for "→", "-" for "—",
- * and \u{NNNN} for any other character past ASCII.
+ * is none; lengths of time as seconds; rates (COL_RATE in bytes,
+ * COL_BITRATE in bits per second) with one decimal, "—" when not known;
+ * shares with two.  Each panel is written out as soon as it is formatted,
+ * text or JSON.  With REPORT_ASCII (a locale that is not UTF-8) the text
+ * is folded to ASCII: "->" for "→", "-" for "—", and \u{NNNN} for any
+ * other character past ASCII.
  */
 #ifndef TAPTOP_REPORT_H
 #define TAPTOP_REPORT_H

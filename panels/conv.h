@@ -7,7 +7,9 @@
  * counted A→B and B→A.  start is the earliest pinfo->rel_ts seen in the
  * conversation and duration the latest minus the earliest (Wireshark keeps
  * the minimum and maximum, so out-of-order timestamps do not make a
- * negative duration).
+ * negative duration).  Each row also has its bytes per second over the
+ * last 2, 10 and 40 s of capture time, both directions (rowrate.h), and
+ * rows sort by bytes.
  *
  * TCP is also split by stream, as Wireshark 4.0's conversation table keys
  * TCP on tcp.stream: when a SYN without ACK arrives on a known address and

@@ -5,6 +5,8 @@
  * counts as transmitted by its source and received by its destination, in
  * frames and frame bytes on the wire; packets and bytes are the sums.  A
  * packet sent to itself counts twice, once each way, as in Wireshark.
+ * Each row also has its bytes per second, sent and received, over the
+ * last 2, 10 and 40 s of capture time (rowrate.h); rows sort by bytes.
  *
  * As for conversations (conv.h), one packet callback reads the struct
  * conv_tap that the tap's records begin with, and a class is data: its

@@ -28,6 +28,14 @@
  * draw() emits the rows depth first, a node's children by frames
  * descending, ties in the order first seen (tshark itself lists children
  * in the order first seen); the front ends indent by path length.
+ *
+ * The columns are those of Wireshark's Protocol Hierarchy dialog: the
+ * share of the frames and bytes the panel counted (every frame its filter
+ * passed, one with no protocol too: the dialog's tot_packets), and bits/s,
+ * a node's bytes times 8 over the span of those frames (the dialog's
+ * last_time - first_time; NaN, shown "—", when the span is 0).  tshark -z
+ * io,phs prints neither, only frames and bytes.  Then each node's rates
+ * over 2, 10 and 40 s (rowrate.h).
  */
 #include <math.h>
 #include <stdlib.h>

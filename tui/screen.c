@@ -887,8 +887,10 @@ static const char *const help_head[] = {
 static const char *const help_foot[] = {
 	"",
 	"A changed filter restarts the counts of the panels it applies to.",
-	"Rates: current over the last refresh; a file's average over its",
-	"own time span, a live capture's over the time since start.",
+	"Rates are in capture time: the rows' over the last 2, 10 and 40 s,",
+	"the status line's now over 2 s and on average over the capture.",
+	"v: \"now\" lists the rows active in 40 s (idle for 10 s: dim),",
+	"\"all\" every row.",
 };
 
 static void
