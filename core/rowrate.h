@@ -10,9 +10,8 @@
  * parts of two.  The part of the oldest second it cuts counts pro rata
  * (its bytes taken as spread over the second); the second now is in
  * counts whole when it is the row's newest, since its packets all came by
- * now.  That is ratehist's rule (ratehist.h), so the rows of a panel add
- * up to the status line's rate.  A 40 s window needs 41 seconds: hence
- * 41 counts.
+ * now.  That is ratehist's rule (ratehist.h), the status line's.  A 40 s
+ * window needs 41 seconds: hence 41 counts.
  *
  * Times are capture time (the packets' timestamps), and "now" is the
  * caller's (capture_now_ns() in capture.h; the end of an interval in
@@ -41,9 +40,10 @@
  * an older second is added to that second's rounded count (rounded
  * again: late packets are rare); a packet older than the ring adds
  * nothing to the rates (it lies outside every window of a now that is
- * not older than the row's newest packet).
- * Nothing is done for a row that gets no packet: an idle row costs its
- * memory only.  Not locked: the panels use it under their listener lock.
+ * not older than the row's newest packet).  Nothing is done for a row
+ * that gets no packet: an idle row costs its memory only, until a draw
+ * reads its rates.  Not locked: the panels use it under their listener
+ * lock.
  */
 #ifndef TAPTOP_ROWRATE_H
 #define TAPTOP_ROWRATE_H
