@@ -59,12 +59,12 @@ rates() {
 	norates=$out/build-norates
 	make --no-print-directory -j2 BUILD="$norates" \
 	    CFLAGS=-DTAPTOP_NO_ROWRATE "$norates/taptop" >/dev/null
-	if stale "$out/example-400k.pcap"; then
-		$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
-	fi
-	if stale "$out/example-100k.pcap"; then
-		$python bench/gen.py repeat "$src" "$out/example-100k.pcap" 100000
-	fi
+	for n in 400 100; do
+		f=$out/example-${n}k.pcap
+		if stale "$f"; then
+			$python bench/gen.py repeat "$src" "$f" ${n}000
+		fi
+	done
 	$python bench/bench.py rates "$taptop" "$norates/taptop" "$out"
 }
 if [ "${1:-}" = rates ]; then

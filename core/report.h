@@ -24,13 +24,14 @@
  * Addresses are strings in Wireshark's form, protocol paths arrays of
  * protocol names, counts and ports integers, times, rates and shares
  * numbers with six decimals (never NaN or infinite: those print as 0, so
- * a moment that is not known, such as an empty summary's start, is 0).  Every key of
- * "capture" is always there, so that the schema does not depend on the
- * traffic: the filters are "" when none was given, the three counts of
- * per-packet limits hit (dissect.h) 0 when none was.  "other" is always
- * there; its rows is an estimate when rows_estimated, and error_bytes
- * the bound of the row cap (flowtab.h, table.h).  time, interval and elapsed
- * lead a snapshot of --interval (struct report_capture) and only those.
+ * a moment that is not known, such as an empty summary's start, is 0).
+ * Every key of "capture" is always there, so that the schema does not
+ * depend on the traffic: the filters are "" when none was given, the
+ * three counts of per-packet limits hit (dissect.h) 0 when none was.
+ * "other" is always there; its rows is an estimate when rows_estimated,
+ * and error_bytes the bound of the row cap (flowtab.h, table.h).  time,
+ * interval and elapsed lead a snapshot of --interval (struct
+ * report_capture) and only those.
  * With REPORT_LINE the object is on one line (NDJSON); otherwise each row
  * and each panel starts a line.
  *

@@ -71,7 +71,7 @@ struct rowrate {
 	 * clamped to +-9e9 s): empty. */
 	int64_t		 tag;
 	uint32_t	 cur;			/* bytes of the newest second */
-	uint8_t		 head;			/* old[head]: the second before */
+	uint8_t		 head;		/* old[head]: the second before */
 	uint8_t		 pad;
 	uint16_t	 old[ROWRATE_SECONDS - 1];	/* the 40 before it,
 							 * rowrate_pack()ed */
@@ -85,7 +85,8 @@ struct rowrate_clock {
 	int64_t		 since_ns;
 };
 
-#define ROWRATE_TAG(sec)	((int64_t)((uint64_t)(sec) ^ (uint64_t)INT64_MIN))
+#define ROWRATE_TAG(sec) \
+	((int64_t)((uint64_t)(sec) ^ (uint64_t)INT64_MIN))
 
 void	 rowrate_add_slow(struct rowrate *, int64_t sec, uint32_t bytes);
 

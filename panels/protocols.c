@@ -260,7 +260,8 @@ protocols_draw(void *state, struct panel *p)
 		}
 		memset(&path, 0, sizeof(path));
 		tr = (struct tree){ s->ft, order, first, nkids, p->table, s,
-		    &p->clock, (double)(s->last_ns - s->first_ns) / 1e9 };
+		    &p->clock, ((double)s->last_ns - (double)s->first_ns) /
+		    1e9 };	/* as doubles: times span up to +-9e18 ns */
 		emit(&tr, 0, &path);
 		g_free(order);
 		g_free(first);

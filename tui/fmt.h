@@ -78,8 +78,8 @@ char	*fmt_row_cell(const struct table *, int row, int col, bool bits);
 
 /*
  * A column's title in the unit its cells are shown in: with bits, a byte
- * or rate column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and one
- * with no "Bytes" in its title gets " (bits)".  g_free the result.
+ * or rate column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and
+ * one with no "Bytes" in its title gets " (bits)".  g_free the result.
  */
 char	*fmt_col_title(const struct table_col *, bool bits);
 

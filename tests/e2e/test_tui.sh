@@ -183,7 +183,7 @@ check "the tree is drawn with branches" "└─ip"
 keys Tab
 check "Tab: next panel (conv.ip)" "IPv4 Conversations"
 check "conv.ip columns: the rates, then the counts, by bytes (a file)" \
-	"Address A +Address B +Bytes/s 2s +Bytes/s 10s +Bytes/s 40s +Frames +▼ Bytes"
+	"Address B +Bytes/s 2s +Bytes/s 10s +Bytes/s 40s +Frames +▼ Bytes"
 check "a file read at full speed opens on all rows" "view: all rows"
 keys 4
 check "4: conv.tcp" "TCP Conversations"

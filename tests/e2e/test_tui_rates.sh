@@ -184,7 +184,7 @@ keys b
 keys 2
 check "protocols: now, in tree order" \
     "Protocol Hierarchy .* tree order .* view: now"
-check "protocols: the shares and bits/s" "% Frames +Frames +% Bytes +Bytes +Bits/s"
+check "protocols: shares, bits/s" "% Frames +Frames +% Bytes +Bytes +Bits/s"
 check "protocols: eth is all of it" "^ eth +100\.0% "
 keys 3
 check "summary: no view in the title" "Summary \(summary\)"

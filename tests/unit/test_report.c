@@ -723,7 +723,8 @@ START_TEST(real_panels)
 	     * all 400 B in the 2.5 s since the capture began. */
 	    "{\"a\":\"192.0.2.9\",\"b\":\"192.0.2.1\",\"a_port\":5353,"
 	    "\"b_port\":53,\"rate_2s\":100.000000,\"rate_10s\":160.000000,"
-	    "\"rate_40s\":160.000000,\"frames\":2,\"bytes\":400,\"frames_ab\":1,"
+	    "\"rate_40s\":160.000000,\"frames\":2,\"bytes\":400,"
+	    "\"frames_ab\":1,"
 	    "\"bytes_ab\":100,\"frames_ba\":1,\"bytes_ba\":300,"
 	    "\"start\":0.000000,\"duration\":0.500000},\n"
 	    "{\"a\":\"192.0.2.3\",\"b\":\"192.0.2.1\",\"a_port\":4001,"

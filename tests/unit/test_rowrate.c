@@ -4,8 +4,9 @@
  * second's boundary, gaps of 40, 41 and more seconds, packets out of
  * order and older than the ring, times before 1970, the window cut at the
  * capture's start, a count that saturates, the rounding of old seconds'
- * counts, and when a panel's rates are 0 for good.  Then the ring against a model that keeps every second, on
- * random traffic with gaps and disorder.
+ * counts, and when a panel's rates are 0 for good.  Then the ring against
+ * a model that keeps every second, on random traffic with gaps and
+ * disorder.
  */
 #include <math.h>
 #include <string.h>
