@@ -243,6 +243,8 @@ protocols_draw(void *state, struct panel *p)
 	uint32_t *order, *first, *nkids;
 	struct cell_path path;
 	struct tree tr;
+	int64_t span;
+	double span_s;
 
 	if (n > 0) {
 		order = g_new(uint32_t, n);
@@ -259,9 +261,15 @@ protocols_draw(void *state, struct panel *p)
 			nkids[v->parent]++;
 		}
 		memset(&path, 0, sizeof(path));
+		/* Times span +-9e18 ns: a span past int64 (corrupt times)
+		 * is taken as doubles. */
+		if (__builtin_sub_overflow(s->last_ns, s->first_ns, &span))
+			span_s = ((double)s->last_ns - (double)s->first_ns) /
+			    1e9;
+		else
+			span_s = (double)span / 1e9;
 		tr = (struct tree){ s->ft, order, first, nkids, p->table, s,
-		    &p->clock, ((double)s->last_ns - (double)s->first_ns) /
-		    1e9 };	/* as doubles: times span up to +-9e18 ns */
+		    &p->clock, span_s };
 		emit(&tr, 0, &path);
 		g_free(order);
 		g_free(first);

@@ -1059,6 +1059,22 @@ START_TEST(protocols_columns)
 	draw_at(p, 1007, 1006);
 	ck_assert(isnan(d(p, 0, "bits_s")));
 	ck_assert_double_eq_tol(d(p, 0, "pct_bytes"), 100, 1e-9);
+	/* Times at both ends of what the readers keep (+-9e9 s): a span
+	 * past int64 nanoseconds, still a rate (and no overflow for UBSan). */
+	reset_tap_listener(p);
+	dissect_begin(&edt, 1, -9000000000LL, 0, 0, 1000, 1000, 1);
+	edt.layers[0].proto = (uint16_t)pid("eth");
+	edt.nlayers = 1;
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+	dissect_begin(&edt, 2, 9000000000LL, 0, 0, 1000, 1000, 1);
+	edt.layers[0].proto = (uint16_t)pid("eth");
+	edt.nlayers = 1;
+	tap_queue_packet(tap("frame"), &edt.pinfo, NULL);
+	tap_push_packet(&edt);
+	draw_at(p, 9000000000.0, -9000000000.0);
+	ck_assert_double_eq_tol(d(p, 0, "bits_s"), 16000 / 1.8e10, 1e-15);
+	ck_assert_double_eq_tol(d(p, 0, "rate_2s"), 500, 1e-6);
 	panel_close(p);
 }
 END_TEST
