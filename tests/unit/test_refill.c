@@ -829,6 +829,71 @@ START_TEST(pipe_history_too_short)
 }
 END_TEST
 
+/* The history overrun while a refill reads it (a pipe flowing flat out
+ * into a small history): whatever the pass could not give is counted as
+ * missing, and the rest is exact: the packets from the one at `since`,
+ * less the missing ones. */
+START_TEST(pipe_history_overrun)
+{
+	struct writer w;
+	struct atleast at;
+	struct capture *c;
+	struct panel *late;
+	struct table *t;
+	GThread *th;
+	char *path;
+	int p[2];
+	int64_t since, ts;
+	uint64_t skipped, pk;
+	uint32_t v[4];
+	const uint8_t *d;
+	gsize len;
+	guint k, n, k0;
+	size_t off;
+
+	writer_init(&w, EXAMPLE);
+	ck_assert_int_eq(pipe(p), 0);
+	w.fd = p[1];
+	path = g_strdup_printf("/dev/fd/%d", p[0]);
+	th = g_thread_new("writer", writer_run, &w);
+	c = open_capture(path, 0, 256 * 1024);
+	close(p[0]);
+	capture_start(c);
+	at.c = c;
+	at.n = 500;
+	wait_until(has_packets, &at, "500 packets");
+	late = open_spec(0, NULL);
+	ck_assert(tap_listener_refill(late));
+	capture_refill_kick(c);
+	g_thread_join(th);
+	wait_until(finished, c, "the end of the pipe");
+	wait_until(all_live, &(struct set){ .p = { late } }, "the refill");
+	tap_listener_refill_state(late, &since, &skipped);
+	t = panel_snapshot(late);
+	pk = table_row(t, 0)[table_col_index(t, "packets")].u;
+	table_free(t);
+	n = w.ends->len;
+	d = g_bytes_get_data(w.data, &len);
+	k0 = 0;
+	if (since != 0)
+		for (k = 0; k < n; k++) {
+			off = k == 0 ? 24 : g_array_index(w.ends, size_t, k - 1);
+			memcpy(v, d + off, sizeof(v));
+			ts = (int64_t)v[0] * NS + (int64_t)v[1] * 1000;
+			if (ts == since) {
+				k0 = k;
+				break;
+			}
+		}
+	ck_assert_msg(since == 0 || k0 > 0, "no packet at since");
+	ck_assert_uint_eq(pk + skipped, n - k0);
+	capture_close(c);
+	panel_close(late);
+	writer_free(&w);
+	g_free(path);
+}
+END_TEST
+
 /* ---- threads: everything at once, flat out ---- */
 
 START_TEST(threads_refill_while_reading)
@@ -842,7 +907,10 @@ START_TEST(threads_refill_while_reading)
 	for (i = 0; i < NSPECS; i++)
 		ref.p[i] = open_spec(i, NULL);
 	capture_start(c);
-	for (round = 0; capture_get_state(c) == CAPTURE_RUNNING; round++) {
+	/* A few hundred requests, each of which starts a pass again, then
+	 * the rest of the file as fast as it goes. */
+	for (round = 0; round < 300 && capture_get_state(c) ==
+	    CAPTURE_RUNNING; round++) {
 		k = g_random_int_range(0, NSPECS);
 		switch (g_random_int_range(0, 7)) {
 		case 0:		/* add, or close and add again */
@@ -884,6 +952,7 @@ START_TEST(threads_refill_while_reading)
 		g_usleep(2000);
 	}
 	(void)capture_set_paused(c, false);
+	(void)capture_set_speed(c, 0);
 	/* All of it under no global filter, each late panel with its own. */
 	ck_assert_ptr_null(set_tap_global_dfilter(""));
 	tap_refill_all();
@@ -899,6 +968,78 @@ START_TEST(threads_refill_while_reading)
 	capture_close(c);
 	close_set(&late);
 	close_set(&ref);
+}
+END_TEST
+
+/* The same on a pipe, from the history. */
+START_TEST(threads_refill_a_pipe)
+{
+	struct set ref = { 0 }, late = { 0 };
+	struct writer w;
+	struct capture *c;
+	GThread *th;
+	char *path;
+	int p[2], round, i, k;
+
+	writer_init(&w, EXAMPLE);
+	ck_assert_int_eq(pipe(p), 0);
+	w.fd = p[1];
+	path = g_strdup_printf("/dev/fd/%d", p[0]);
+	th = g_thread_new("writer", writer_run, &w);
+	c = open_capture(path, 0, 64u * 1024 * 1024);
+	close(p[0]);
+	for (i = 0; i < NSPECS; i++)
+		ref.p[i] = open_spec(i, NULL);
+	capture_start(c);
+	for (round = 0; round < 300 && capture_get_state(c) ==
+	    CAPTURE_RUNNING; round++) {
+		k = g_random_int_range(0, NSPECS);
+		switch (g_random_int_range(0, 5)) {
+		case 0:
+			if (late.p[k] != NULL)
+				panel_close(late.p[k]);
+			late.p[k] = open_spec(k, round % 2 ? "tcp" : NULL);
+			ck_assert(tap_listener_refill(late.p[k]));
+			capture_refill_kick(c);
+			break;
+		case 1:
+			(void)capture_set_paused(c, round % 2);
+			break;
+		case 2:
+			if (late.p[k] != NULL)
+				table_free(panel_snapshot(late.p[k]));
+			break;
+		case 3:
+			ck_assert_ptr_null(set_tap_global_dfilter(round % 3 ?
+			    "" : "ip"));
+			tap_refill_all();
+			capture_refill_kick(c);
+			break;
+		case 4:
+			(void)capture_set_speed(c, round % 2 ? 1000 : 0);
+			break;
+		}
+		g_usleep(1000);
+	}
+	(void)capture_set_paused(c, false);
+	(void)capture_set_speed(c, 0);
+	ck_assert_ptr_null(set_tap_global_dfilter(""));
+	tap_refill_all();
+	for (i = 0; i < NSPECS; i++)
+		if (late.p[i] != NULL)
+			ck_assert_ptr_null(panel_set_filter(late.p[i],
+			    specs[i][1]));
+	refill_set(c, &late);
+	g_thread_join(th);
+	wait_until(finished, c, "the end of the pipe");
+	wait_until(all_live, &late, "the refills");
+	wait_until(all_live, &ref, "the refills");
+	compare_sets(&late, &ref, "threads, pipe");
+	capture_close(c);
+	close_set(&late);
+	close_set(&ref);
+	writer_free(&w);
+	g_free(path);
 }
 END_TEST
 
@@ -923,6 +1064,7 @@ suite_refill(void)
 	tcase_add_test(cap, file_during_a_paced_replay);
 	tcase_add_test(cap, pipe_from_the_history);
 	tcase_add_test(cap, pipe_history_too_short);
+	tcase_add_test(cap, pipe_history_overrun);
 	suite_add_tcase(s, cap);
 	return (s);
 }
@@ -935,6 +1077,7 @@ suite_refill_threads(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, threads_refill_while_reading);
+	tcase_add_test(tc, threads_refill_a_pipe);
 	suite_add_tcase(s, tc);
 	return (s);
 }
