@@ -894,6 +894,91 @@ START_TEST(pipe_history_overrun)
 }
 END_TEST
 
+/* ---- replay controls and the clock ---- */
+
+/* A pcap of `seconds` s of `rate` Ethernet frames a second. */
+static char *
+write_steady_pcap(int seconds, int rate)
+{
+	static const uint8_t hdr[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0, 0, 1, 0, 0, 0,			/* Ethernet */
+	};
+	char *path = g_strdup("/tmp/taptop-replay-XXXXXX");
+	uint8_t frame[100] = { 0 };
+	uint32_t rec[4];
+	int fd, i;
+	FILE *f;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(hdr, 1, sizeof(hdr), f);
+	for (i = 0; i < seconds * rate; i++) {
+		rec[0] = 1700000000u + (uint32_t)(i / rate);
+		rec[1] = (uint32_t)(i % rate) * (1000000u / (uint32_t)rate);
+		rec[2] = rec[3] = sizeof(frame);
+		fwrite(rec, 1, sizeof(rec), f);
+		fwrite(frame, 1, sizeof(frame), f);
+	}
+	fclose(f);
+	return (path);
+}
+
+/*
+ * At 4x the clock runs in capture time, so the rate over its last two
+ * seconds is the traffic's (100 packets a second), not four times it; a
+ * pause stops the reading and the clock (paused time is not capture
+ * time); a new speed goes on from where the clock stood.
+ */
+START_TEST(clock_follows_pause_and_speed)
+{
+	struct capture_counters n1, n2;
+	struct atleast at;
+	struct capture *c;
+	char *path = write_steady_pcap(20, 100);
+	int64_t t1, t2, t3;
+	double pps;
+
+	c = open_capture(path, 4, 0);
+	ck_assert(capture_set_speed(c, 4));
+	capture_start(c);
+	at.c = c;
+	at.n = 500;
+	wait_until(has_packets, &at, "500 packets");
+	ck_assert(capture_set_paused(c, true));
+	t1 = capture_now_ns(c);
+	capture_counters(c, &n1);
+	g_usleep(300000);
+	t2 = capture_now_ns(c);
+	capture_counters(c, &n2);
+	ck_assert_int_eq(t1, t2);
+	ck_assert_uint_eq(n1.packets, n2.packets);
+	/* Where the reading stands: at most the packet being paced. */
+	ck_assert_int_ge(t1, n2.last_ns);
+	ck_assert_int_le(t1, n2.last_ns + NS / 100);
+	capture_rate(c, 2, &pps, NULL);
+	ck_assert_double_eq_tol(pps, 100, 2);
+	/* Faster, still paused: the clock waits for the resume. */
+	ck_assert(capture_set_speed(c, 10));
+	ck_assert_int_eq(capture_now_ns(c), t1);
+	ck_assert(capture_set_paused(c, false));
+	at.n = n2.packets + 300;
+	wait_until(has_packets, &at, "300 more packets");
+	t3 = capture_now_ns(c);
+	ck_assert_int_gt(t3, t1);
+	capture_rate(c, 2, &pps, NULL);
+	ck_assert_double_eq_tol(pps, 100, 2);
+	ck_assert(capture_set_speed(c, 0));
+	wait_until(finished, c, "the end of the file");
+	ck_assert(!capture_paused(c));
+	capture_close(c);
+	unlink(path);
+	g_free(path);
+}
+END_TEST
+
 /* ---- threads: everything at once, flat out ---- */
 
 START_TEST(threads_refill_while_reading)
@@ -1060,6 +1145,7 @@ suite_refill(void)
 	tcase_add_test(tap, request_while_filling_starts_afresh);
 	suite_add_tcase(s, tap);
 	tcase_set_timeout(cap, 120);
+	tcase_add_test(cap, clock_follows_pause_and_speed);
 	tcase_add_test(cap, file_after_the_end);
 	tcase_add_test(cap, file_during_a_paced_replay);
 	tcase_add_test(cap, pipe_from_the_history);
