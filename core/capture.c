@@ -276,13 +276,13 @@ dlt_from_linktype(int lt)
 	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
 }
 
+static bool refill_due(struct capture *);
+static bool refill_step(struct capture *, int budget);
+
 /* The file reader's cancel function, called when the input has been
  * quiet for a while: a stop request, or, while capture_open waits for the
  * header, the caller's interruption.  A quiet input also lets the replay
  * clock run on past the last packet (the traffic is quiet, not late). */
-static bool refill_due(struct capture *);
-static bool refill_step(struct capture *, int budget);
-
 static bool
 file_cancel(void *arg)
 {

@@ -555,6 +555,37 @@ START_TEST(file_after_the_end)
 }
 END_TEST
 
+/* Malformed packets dissected again are not counted again: the counts
+ * stay those of the one reading, and the panel still equals its twin. */
+START_TEST(file_malformed_counted_once)
+{
+	struct capture *c;
+	struct panel *ref, *late;
+	uint64_t mal, trunc;
+
+	c = open_capture("../shared/pcaps/malformed/ndpi-badpackets.pcap",
+	    0, 0);
+	ref = open_spec(0, NULL);
+	capture_start(c);
+	wait_until(finished, c, "the end of the file");
+	mal = dissect_malformed_count(-1);
+	trunc = dissect_truncated_count(-1);
+	ck_assert_uint_gt(mal, 0);
+	late = open_spec(0, NULL);
+	ck_assert(tap_listener_refill(late));
+	ck_assert(tap_listener_refill(ref));
+	capture_refill_kick(c);
+	wait_until(all_live, &(struct set){ .p = { late, ref } },
+	    "the refill");
+	ck_assert_uint_eq(dissect_malformed_count(-1), mal);
+	ck_assert_uint_eq(dissect_truncated_count(-1), trunc);
+	assert_same(late, ref, "malformed file");
+	capture_close(c);
+	panel_close(late);
+	panel_close(ref);
+}
+END_TEST
+
 /* The same in the middle of a paced replay, which is paused, sped up and
  * slowed down meanwhile: the refilled panels catch up with the reading
  * and go on with it. */
@@ -1147,6 +1178,7 @@ suite_refill(void)
 	tcase_set_timeout(cap, 120);
 	tcase_add_test(cap, clock_follows_pause_and_speed);
 	tcase_add_test(cap, file_after_the_end);
+	tcase_add_test(cap, file_malformed_counted_once);
 	tcase_add_test(cap, file_during_a_paced_replay);
 	tcase_add_test(cap, pipe_from_the_history);
 	tcase_add_test(cap, pipe_history_too_short);
