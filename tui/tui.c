@@ -134,10 +134,10 @@ message(struct tui *t, bool err, const char *fmt, ...)
 
 /*
  * The panel's counts start again: from the past, fed again by the
- * capture thread, when the capture can give it again (true), or from
- * zero.  A reset on a live capture or a pipe restarts from zero (that is
- * what a reset there is for); only a file's is read again (with_history
- * false).
+ * capture thread, when the capture can read it again (true), else from
+ * zero.  with_history says whether a history may serve: a reset passes
+ * false, so that live or on a pipe it starts from zero (what a reset is
+ * for there), and only a file's panel is counted again.
  */
 static bool
 panel_recount(struct tui *t, struct panel *p, bool with_history)
