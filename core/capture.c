@@ -15,8 +15,21 @@
  * source is doing (a pipe whose writer sleeps, a quiet link).
  *
  * The capture clock (capture_now_ns) and the rate ring (ratehist.h) are
- * fed here: the ring per packet, the clock from the first packet's time,
- * the replay's start and the packet being paced, all atomics.
+ * fed here: the ring per packet; the clock of a file from an anchor (a
+ * capture time and the monotonic time it was reached), moved by pauses
+ * and speed changes, under ck_lock, and the packet being paced.
+ *
+ * Refilling (capture.h) is done here too, between packets, in chunks
+ * (REFILL_CHUNK_*) so that the live input waits at most for one: after
+ * each live batch, each record of a fast read, in the replay's sleeps,
+ * while a pipe is quiet, and once the input has ended, in a loop that
+ * serves refills until the capture is stopped.  A pass reads the file
+ * again (a regular file) or the history ring (pktring.h: live captures
+ * and pipes) up to the last packet the live listeners were given, with
+ * a struct dissect of its own (quiet: counted once already), and then
+ * makes the listeners it fed live (tap.h).  Because the ring is written
+ * right before a packet's live dispatch and read only between two, the
+ * pass ends exactly where live dispatch goes on.
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <glib.h>
@@ -38,6 +52,7 @@
 #include "dissect.h"
 #include "packet.h"
 #include "pcapfile.h"
+#include "pktring.h"
 #include "ratehist.h"
 #include "tap.h"
 
@@ -46,6 +61,11 @@
 #define CAPTURE_WAIT_MS		50	/* longest live wait between stop checks */
 #define STATS_EVERY_NS		(250 * 1000 * 1000LL)
 #define PACE_SLICE_NS		(50 * 1000 * 1000LL)	/* longest replay sleep */
+/* Refill packets between two looks at the live input. */
+#define REFILL_CHUNK_FAST	4096	/* a file read as fast as it goes */
+#define REFILL_CHUNK_LIVE	1024	/* between two live batches */
+#define REFILL_CHUNK_PACED	512	/* in a replay's sleep */
+#define REFILL_QUIET_NS		(100 * 1000 * 1000LL)	/* a quiet pipe */
 
 /* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
 #define LINKTYPE_ETHERNET	1
@@ -96,17 +116,59 @@ struct capture {
 	int64_t			 iv_end;	/* of the interval in progress */
 	int64_t			 iv_latest;	/* latest packet time */
 
-	/* The capture clock: replay_base_ns (monotonic) is when the first
-	 * packet was handed out, published with first_ns before `started`;
+	/* The capture clock: `started` once first_ns is published;
 	 * pace_bound_ns the time of the packet being paced (INT64_MAX once
 	 * the input has been quiet for PCAPFILE_WAIT_MS); end_wall_ns the
 	 * real time a live capture ended (0 before). */
 	atomic_bool		 started;
-	atomic_int_fast64_t	 replay_base_ns;
 	atomic_int_fast64_t	 pace_bound_ns;
 	atomic_int_fast64_t	 end_wall_ns;
 	int64_t			 pace_high_ns;	/* capture thread only */
 	struct ratehist		 rates;
+
+	/* A file's replay, under ck_lock (a pthread mutex, as iv_lock):
+	 * the speed (0: as fast as it goes), the pause, and the anchor of
+	 * the clock: capture time anchor_cap was reached at monotonic time
+	 * anchor_mono, and the clock runs on from there at the speed, or
+	 * stands at frozen while paused.  ck_cond wakes the capture
+	 * thread's waits; wakes counts the wake-ups, so none is lost.
+	 * gated mirrors "paused or paced" for the fast path. */
+	pthread_mutex_t		 ck_lock;
+	pthread_cond_t		 ck_cond;
+	double			 ck_speed;
+	bool			 ck_paused;
+	bool			 ck_anchored;
+	int64_t			 ck_anchor_mono, ck_anchor_cap, ck_frozen;
+	unsigned		 ck_wakes;
+	atomic_bool		 gated;
+
+	/* Ending the reading from inside (-c, --duration), as opposed to
+	 * a stop request: refills are still served.  Capture thread. */
+	bool			 ending;
+
+	/* Refilling: reread a regular file, or replay the ring.  The
+	 * pass's state is the capture thread's; its progress is published
+	 * in the atomics for the interface. */
+	bool			 reread;
+	bool			 use_ring;
+	struct pktring		 ring;
+	uint64_t		 file_pos;	/* records the reader handled */
+	struct {
+		bool			 active;
+		unsigned		 seen;	/* tap_refill_requests() */
+		struct dissect		 edt;
+		bool			 edt_ready;
+		struct pcapfile		*pf;
+		uint64_t		 rec;	/* records pf read */
+		struct pktring_cursor	 cur;
+		bool			 fed;	/* a packet yet */
+		uint64_t		 num;	/* the last one's */
+		int64_t			 since_ns;
+		uint64_t		 skipped;
+	} rf;
+	atomic_bool		 rf_busy;
+	atomic_uint_fast64_t	 rf_done;
+	atomic_uint_fast64_t	 rf_total;
 };
 
 void
@@ -214,6 +276,9 @@ dlt_from_linktype(int lt)
 	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
 }
 
+static bool refill_due(struct capture *);
+static bool refill_step(struct capture *, int budget);
+
 /* The file reader's cancel function, called when the input has been
  * quiet for a while: a stop request, or, while capture_open waits for the
  * header, the caller's interruption.  A quiet input also lets the replay
@@ -222,11 +287,20 @@ static bool
 file_cancel(void *arg)
 {
 	struct capture *c = arg;
+	int64_t until;
 
 	atomic_store_explicit(&c->pace_bound_ns, INT64_MAX,
 	    memory_order_relaxed);
 	if (atomic_load(&c->stop))
 		return (true);
+	/* Between two records: the pipe's history can be replayed.  For a
+	 * while only; the writer waits meanwhile, nothing is lost. */
+	if (c->opened && refill_due(c)) {
+		until = mono_ns() + REFILL_QUIET_NS;
+		while (!atomic_load(&c->stop) && mono_ns() < until &&
+		    refill_step(c, REFILL_CHUNK_PACED))
+			;
+	}
 	return (!c->opened && c->opts.interrupted != NULL &&
 	    c->opts.interrupted(c->opts.interrupted_arg));
 }
@@ -334,6 +408,47 @@ set_filter(struct capture *c, char **err)
 	return (true);
 }
 
+/* The replay's clock and its wake-ups; the speed as given. */
+static void
+clock_init(struct capture *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&c->ck_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->ck_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	c->ck_speed = c->opts.speed > 0 ? c->opts.speed : 0;
+	atomic_store(&c->gated, c->ck_speed > 0);
+}
+
+/* Under ck_lock: wakes whatever the capture thread waits for. */
+static void
+clock_kick_locked(struct capture *c)
+{
+	c->ck_wakes++;
+	pthread_cond_broadcast(&c->ck_cond);
+}
+
+/* What a refill reads: a regular file again; a live capture or a pipe,
+ * which cannot be read again, its history. */
+static void
+refill_setup(struct capture *c)
+{
+	struct stat st;
+
+	if (!c->opts.refill)
+		return;
+	if (c->pf != NULL && strcmp(c->opts.file, "-") != 0 &&
+	    stat(c->opts.file, &st) == 0 && S_ISREG(st.st_mode))
+		c->reread = true;
+	else if (c->opts.history_bytes > 0) {
+		pktring_init(&c->ring, c->opts.history_bytes);
+		c->use_ring = c->ring.nchunks > 0;
+	}
+}
+
 struct capture *
 capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 {
@@ -345,6 +460,7 @@ capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 	atomic_store(&c->state, CAPTURE_RUNNING);
 	atomic_store(&c->pace_bound_ns, INT64_MAX);
 	ratehist_init(&c->rates);
+	clock_init(c);
 	if (o->file != NULL) {
 		c->source = g_strdup(strcmp(o->file, "-") == 0 ? "stdin" :
 		    o->file);
@@ -366,6 +482,7 @@ capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 		goto fail;
 	}
 	dissect_init(&c->edt);
+	refill_setup(c);
 	c->opened = true;
 	return (c);
 fail:
@@ -374,6 +491,8 @@ fail:
 	c->pc = NULL;
 	pcapfile_close(c->pf);
 	c->pf = NULL;
+	pthread_cond_destroy(&c->ck_cond);
+	pthread_mutex_destroy(&c->ck_lock);
 	g_free(c->source);
 	g_free(c);
 	return (NULL);
@@ -391,29 +510,91 @@ update_kernel_stats(struct capture *c)
 	atomic_store(&c->iface_dropped, ps.ps_ifdrop);
 }
 
-/* Replay pacing: sleep until the packet's time, scaled by the speed.  The
- * clock is held at the packet (the highest time so far, as files are
- * not always in order) until the next one is read. */
-static void
-pace(struct capture *c, int64_t ts_ns, int64_t rel_ns)
+/*
+ * A file's clock at monotonic time mono; under ck_lock.  Held at the
+ * packet being paced (pace_bound_ns) when the replay runs late; in double,
+ * clamped, as a corrupt file's times span 584 years.
+ */
+static int64_t
+clock_at(struct capture *c, int64_t mono)
 {
-	int64_t due, now;
+	double v;
 
-	c->pace_high_ns = MAX(c->pace_high_ns, ts_ns);
-	atomic_store_explicit(&c->pace_bound_ns, c->pace_high_ns,
-	    memory_order_relaxed);
-	due = atomic_load_explicit(&c->replay_base_ns, memory_order_relaxed) +
-	    (int64_t)((double)rel_ns / c->opts.speed);
-	while (!atomic_load(&c->stop) && (now = mono_ns()) < due) {
-		int64_t d = due - now;
-		struct timespec ts;
+	if (c->ck_paused)
+		return (c->ck_frozen);
+	if (c->ck_speed <= 0 || !c->ck_anchored)
+		return (atomic_load(&c->last_ns));
+	v = (double)c->ck_anchor_cap + (double)(mono - c->ck_anchor_mono) *
+	    c->ck_speed;
+	v = MIN(v, (double)atomic_load(&c->pace_bound_ns));
+	return (v >= 9e18 ? (int64_t)9e18 : (int64_t)v);
+}
 
-		if (d > PACE_SLICE_NS)
-			d = PACE_SLICE_NS;
-		ts.tv_sec = d / 1000000000LL;
-		ts.tv_nsec = d % 1000000000LL;
-		nanosleep(&ts, NULL);
+/*
+ * Waits, under ck_lock (which it may drop), until monotonic time due, at
+ * most PACE_SLICE_NS, or until woken (a pause, a new speed, a refill
+ * request, a stop); or does a chunk of refill instead, when one is due.
+ */
+static void
+replay_wait(struct capture *c, int64_t due)
+{
+	struct timespec ts;
+	unsigned w = c->ck_wakes;
+	int64_t until;
+
+	if (refill_due(c)) {
+		pthread_mutex_unlock(&c->ck_lock);
+		(void)refill_step(c, REFILL_CHUNK_PACED);
+		pthread_mutex_lock(&c->ck_lock);
+		return;
 	}
+	until = MIN(due, mono_ns() + PACE_SLICE_NS);
+	ts.tv_sec = until / 1000000000LL;
+	ts.tv_nsec = until % 1000000000LL;
+	while (c->ck_wakes == w && !atomic_load(&c->stop) &&
+	    mono_ns() < until)
+		if (pthread_cond_timedwait(&c->ck_cond, &c->ck_lock, &ts) ==
+		    ETIMEDOUT)
+			break;
+}
+
+/*
+ * A file's pacing and pause: waits until the packet at ts is due, from
+ * the clock's anchor at the speed of the moment; while paused, until
+ * resumed.  Refills go on meanwhile.
+ */
+static void
+pace(struct capture *c, int64_t ts)
+{
+	double d;
+	int64_t due;
+
+	pthread_mutex_lock(&c->ck_lock);
+	while (!atomic_load(&c->stop)) {
+		if (c->ck_paused) {
+			replay_wait(c, INT64_MAX);
+			continue;
+		}
+		if (c->ck_speed <= 0 || !c->ck_anchored)
+			break;
+		d = ((double)ts - (double)c->ck_anchor_cap) / c->ck_speed;
+		due = c->ck_anchor_mono + (int64_t)CLAMP(d, -1e18, 1e18);
+		if (mono_ns() >= due)
+			break;
+		replay_wait(c, due);
+	}
+	pthread_mutex_unlock(&c->ck_lock);
+}
+
+/* The reading ends from inside (-c, --duration): unlike a stop request,
+ * refills are still served. */
+static void
+finish(struct capture *c)
+{
+	atomic_store(&c->state, CAPTURE_FINISHED);
+	c->ending = true;
+	if (c->pc != NULL)
+		pcap_breakloop(c->pc);
 }
 
 /* The real-time clock, which stamps live packets. */
@@ -467,34 +648,58 @@ interval_enter(struct capture *c, int64_t ts)
 	c->iv_latest = MAX(c->iv_latest, ts);
 }
 
-/* One packet, from either source: count, dissect, dispatch. */
-static void
+/* Corrupt files carry any seconds at all: keep the arithmetic in range
+ * (about 292 years either side of 1970). */
+static int64_t
+clamp_sec(int64_t sec)
+{
+	return (CLAMP(sec, -9000000000LL, 9000000000LL));
+}
+
+/*
+ * One packet, from either source: count, dissect, dispatch.  False when
+ * --duration ends the reading before it (so it is not handled).
+ */
+static bool
 handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
     uint32_t caplen, int linktype, const uint8_t *bytes)
 {
 	int64_t ts, first;
 	uint64_t num;
 
-	/* Corrupt files carry any seconds at all: keep the arithmetic in
-	 * range (about 292 years either side of 1970). */
-	sec = CLAMP(sec, -9000000000LL, 9000000000LL);
+	sec = clamp_sec(sec);
 	ts = sec * 1000000000LL + nsec;
 	if (!c->have_first) {
 		c->have_first = true;
 		c->pace_high_ns = ts;
 		atomic_store(&c->first_ns, ts);
-		atomic_store(&c->replay_base_ns, mono_ns());
+		if (!c->live) {
+			pthread_mutex_lock(&c->ck_lock);
+			c->ck_anchored = true;
+			c->ck_anchor_cap = ts;
+			c->ck_anchor_mono = mono_ns();
+			if (c->ck_paused)
+				c->ck_frozen = ts;
+			pthread_mutex_unlock(&c->ck_lock);
+		}
 		atomic_store(&c->started, true);
 	}
 	first = atomic_load_explicit(&c->first_ns, memory_order_relaxed);
 	if (c->opts.duration > 0 && !c->live &&
 	    (double)(ts - first) / 1e9 > c->opts.duration) {
-		atomic_store(&c->state, CAPTURE_FINISHED);
-		capture_stop(c);
-		return;
+		finish(c);
+		return (false);
 	}
-	if (!c->live && c->opts.speed > 0)
-		pace(c, ts, ts - first);
+	if (!c->live) {
+		/* The clock is held at the packet (the highest time so
+		 * far, as files are not always in order) until it is
+		 * handed out. */
+		c->pace_high_ns = MAX(c->pace_high_ns, ts);
+		atomic_store_explicit(&c->pace_bound_ns, c->pace_high_ns,
+		    memory_order_relaxed);
+		if (atomic_load_explicit(&c->gated, memory_order_relaxed))
+			pace(c, ts);
+	}
 	if (c->iv_fn != NULL)
 		interval_enter(c, ts);
 	num = atomic_fetch_add_explicit(&c->packets, 1,
@@ -503,16 +708,21 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	    memory_order_relaxed);
 	atomic_store_explicit(&c->last_ns, ts, memory_order_relaxed);
 	ratehist_add(&c->rates, ts, len < caplen ? caplen : len);
+	/* Into the history right before the live dispatch, with no refill
+	 * in between: a refill that reads it up to here ends where live
+	 * dispatch goes on. */
+	if (c->use_ring)
+		(void)pktring_add(&c->ring, num, sec, nsec, len, caplen,
+		    linktype, bytes);
 	dissect_begin(&c->edt, num, sec, nsec, (double)(ts - first) / 1e9,
 	    len, caplen, linktype);
 	dissect_frame(&c->edt, bytes);
 	tap_push_packet(&c->edt);
 	if (c->iv_fn != NULL && c->live)
 		pthread_mutex_unlock(&c->iv_lock);
-	if (c->opts.count > 0 && num >= c->opts.count) {
-		atomic_store(&c->state, CAPTURE_FINISHED);
-		capture_stop(c);
-	}
+	if (c->opts.count > 0 && num >= c->opts.count)
+		finish(c);
+	return (true);
 }
 
 static void
@@ -521,7 +731,7 @@ on_live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct capture *c = (struct capture *)user;
 
 	/* Nanosecond precision was asked for: tv_usec holds nanoseconds. */
-	handle_packet(c, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->len,
+	(void)handle_packet(c, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->len,
 	    h->caplen, c->linktype, bytes);
 }
 
@@ -531,7 +741,10 @@ run_file(struct capture *c)
 	struct pcapfile_packet pkt;
 	enum pcapfile_result r;
 
-	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) &&
+	    !c->ending) {
+		if (refill_due(c))
+			(void)refill_step(c, REFILL_CHUNK_FAST);
 		r = pcapfile_next(c->pf, &pkt);
 		if (r == PCAPFILE_STOPPED)
 			return;
@@ -545,10 +758,15 @@ run_file(struct capture *c)
 			atomic_store(&c->state, CAPTURE_FAILED);
 			return;
 		}
-		if (!file_bpf_pass(c, &pkt))
+		/* file_pos counts the records handled, the ones the
+		 * capture filter drops among them: a refill reads as many. */
+		if (!file_bpf_pass(c, &pkt)) {
+			c->file_pos++;
 			continue;
-		handle_packet(c, pkt.ts_sec, pkt.ts_nsec, pkt.len, pkt.caplen,
-		    pkt.linktype, pkt.data);
+		}
+		if (handle_packet(c, pkt.ts_sec, pkt.ts_nsec, pkt.len,
+		    pkt.caplen, pkt.linktype, pkt.data))
+			c->file_pos++;
 	}
 }
 
@@ -594,7 +812,7 @@ capture_run(struct capture *c)
 			atomic_store(&c->state, CAPTURE_STOPPED);
 		return;
 	}
-	while (!atomic_load(&c->stop)) {
+	while (!atomic_load(&c->stop) && !c->ending) {
 		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_live_packet,
 		    (u_char *)c);
 		if (c->live && mono_ns() - last_stats > STATS_EVERY_NS) {
@@ -608,6 +826,11 @@ capture_run(struct capture *c)
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
+		/* A chunk of refill between two batches, instead of the
+		 * wait when there was nothing to read. */
+		if (n >= 0 && refill_due(c) &&
+		    refill_step(c, REFILL_CHUNK_LIVE))
+			continue;
 		if (n == 0)
 			wait_readable(c);
 		if (n == PCAP_ERROR) {
@@ -628,6 +851,35 @@ capture_run(struct capture *c)
 		atomic_store(&c->state, CAPTURE_STOPPED);
 }
 
+/* Once the input has ended, the capture thread stays to refill panels
+ * until it is stopped. */
+static void
+serve_refills(struct capture *c)
+{
+	struct timespec ts;
+	unsigned w;
+	int64_t until;
+
+	if (!c->reread && !c->use_ring)
+		return;
+	while (!atomic_load(&c->stop)) {
+		pthread_mutex_lock(&c->ck_lock);
+		w = c->ck_wakes;
+		pthread_mutex_unlock(&c->ck_lock);
+		if (refill_due(c) && refill_step(c, REFILL_CHUNK_FAST))
+			continue;
+		until = mono_ns() + PACE_SLICE_NS;
+		ts.tv_sec = until / 1000000000LL;
+		ts.tv_nsec = until % 1000000000LL;
+		pthread_mutex_lock(&c->ck_lock);
+		while (c->ck_wakes == w && !atomic_load(&c->stop))
+			if (pthread_cond_timedwait(&c->ck_cond, &c->ck_lock,
+			    &ts) == ETIMEDOUT)
+				break;
+		pthread_mutex_unlock(&c->ck_lock);
+	}
+}
+
 static gpointer
 capture_thread(gpointer data)
 {
@@ -636,6 +888,7 @@ capture_thread(gpointer data)
 	capture_run(c);
 	if (c->on_end != NULL)
 		c->on_end(c->on_end_arg);
+	serve_refills(c);
 	return (NULL);
 }
 
@@ -651,6 +904,9 @@ capture_stop(struct capture *c)
 	atomic_store(&c->stop, true);
 	if (c->pc != NULL)
 		pcap_breakloop(c->pc);
+	pthread_mutex_lock(&c->ck_lock);
+	clock_kick_locked(c);
+	pthread_mutex_unlock(&c->ck_lock);
 }
 
 void
@@ -677,6 +933,12 @@ capture_close(struct capture *c)
 		g_hash_table_destroy(c->bpf_by_linktype);
 	c->bpf_by_linktype = NULL;
 	dissect_free(&c->edt);
+	pcapfile_close(c->rf.pf);
+	if (c->rf.edt_ready)
+		dissect_free(&c->rf.edt);
+	pktring_free(&c->ring);
+	pthread_cond_destroy(&c->ck_cond);
+	pthread_mutex_destroy(&c->ck_lock);
 	if (c->iv_fn != NULL)
 		pthread_mutex_destroy(&c->iv_lock);
 	g_free(c->source);
@@ -761,9 +1023,11 @@ capture_counters(const struct capture *c, struct capture_counters *n)
 }
 
 int64_t
-capture_now_ns(const struct capture *c)
+capture_now_ns(const struct capture *cc)
 {
-	int64_t end, first, now, base, bound;
+	/* Never a const object: the cast is for the clock's lock. */
+	struct capture *c = (struct capture *)cc;
+	int64_t end, now;
 
 	if (c->live) {
 		end = atomic_load(&c->end_wall_ns);
@@ -771,13 +1035,265 @@ capture_now_ns(const struct capture *c)
 	}
 	if (!atomic_load(&c->started))
 		return (0);
-	if (c->opts.speed <= 0 || capture_get_state(c) != CAPTURE_RUNNING)
+	if (capture_get_state(c) != CAPTURE_RUNNING)
 		return (atomic_load(&c->last_ns));
-	first = atomic_load(&c->first_ns);
-	base = atomic_load(&c->replay_base_ns);
-	bound = atomic_load(&c->pace_bound_ns);
-	now = first + (int64_t)((double)(mono_ns() - base) * c->opts.speed);
-	return (MIN(now, bound));
+	pthread_mutex_lock(&c->ck_lock);
+	now = clock_at(c, mono_ns());
+	pthread_mutex_unlock(&c->ck_lock);
+	return (now);
+}
+
+/* ---- replay controls (capture.h) ---- */
+
+bool
+capture_set_paused(struct capture *c, bool paused)
+{
+	if (c->live)
+		return (false);
+	pthread_mutex_lock(&c->ck_lock);
+	if (paused && !c->ck_paused) {
+		c->ck_frozen = clock_at(c, mono_ns());
+		c->ck_paused = true;
+	} else if (!paused && c->ck_paused) {
+		/* The clock goes on from where it stood. */
+		c->ck_paused = false;
+		c->ck_anchor_cap = c->ck_frozen;
+		c->ck_anchor_mono = mono_ns();
+	}
+	atomic_store(&c->gated, c->ck_paused || c->ck_speed > 0);
+	clock_kick_locked(c);
+	pthread_mutex_unlock(&c->ck_lock);
+	return (true);
+}
+
+bool
+capture_paused(const struct capture *cc)
+{
+	struct capture *c = (struct capture *)cc;
+	bool p;
+
+	pthread_mutex_lock(&c->ck_lock);
+	p = c->ck_paused;
+	pthread_mutex_unlock(&c->ck_lock);
+	return (p);
+}
+
+bool
+capture_set_speed(struct capture *c, double speed)
+{
+	int64_t mono;
+
+	if (c->live || !isfinite(speed))
+		return (false);
+	pthread_mutex_lock(&c->ck_lock);
+	/* The clock goes on from where it is, at the new pace. */
+	if (!c->ck_paused && c->ck_anchored) {
+		mono = mono_ns();
+		c->ck_anchor_cap = clock_at(c, mono);
+		c->ck_anchor_mono = mono;
+	}
+	c->ck_speed = speed > 0 ? speed : 0;
+	atomic_store(&c->gated, c->ck_paused || c->ck_speed > 0);
+	clock_kick_locked(c);
+	pthread_mutex_unlock(&c->ck_lock);
+	return (true);
+}
+
+double
+capture_speed(const struct capture *cc)
+{
+	struct capture *c = (struct capture *)cc;
+	double v;
+
+	pthread_mutex_lock(&c->ck_lock);
+	v = c->ck_speed;
+	pthread_mutex_unlock(&c->ck_lock);
+	return (v);
+}
+
+/* ---- refilling (capture.h) ---- */
+
+static bool
+refill_due(struct capture *c)
+{
+	return (c->rf.active || ((c->reread || c->use_ring) &&
+	    tap_refill_requests() != c->rf.seen));
+}
+
+/* Claims the pending listeners and starts a pass; false if none. */
+static bool
+refill_begin(struct capture *c)
+{
+	char *err = NULL;
+
+	/* Read before claiming: a request made meanwhile is seen next. */
+	c->rf.seen = tap_refill_requests();
+	if (tap_refill_begin() == 0)
+		return (false);
+	if (!c->rf.edt_ready) {
+		dissect_init(&c->rf.edt);
+		c->rf.edt.quiet = true;
+		c->rf.edt_ready = true;
+	}
+	c->rf.active = true;
+	c->rf.rec = 0;
+	c->rf.fed = false;
+	c->rf.num = 0;
+	c->rf.since_ns = 0;
+	c->rf.skipped = 0;
+	if (c->reread) {
+		if ((c->rf.pf = pcapfile_open(c->opts.file, &err)) == NULL) {
+			g_warning("cannot read %s again: %s", c->source, err);
+			g_free(err);
+		}
+	} else
+		pktring_rewind(&c->rf.cur);
+	atomic_store(&c->rf_done, 0);
+	atomic_store(&c->rf_total, c->reread ? c->file_pos :
+	    c->ring.records);
+	atomic_store(&c->rf_busy, true);
+	return (true);
+}
+
+/* The pass has given every packet the live listeners saw, or all it
+ * could: its listeners go live (between two packets). */
+static void
+refill_end(struct capture *c)
+{
+	uint64_t last = atomic_load_explicit(&c->packets,
+	    memory_order_relaxed);
+
+	/* Packets the pass could not give (not in the history, a file
+	 * changed since) are missing from its listeners: say so. */
+	if (last > c->rf.num)
+		c->rf.skipped += last - c->rf.num;
+	tap_refill_end(c->rf.since_ns, c->rf.skipped);
+	pcapfile_close(c->rf.pf);
+	c->rf.pf = NULL;
+	c->rf.active = false;
+	atomic_store(&c->rf_busy, false);
+}
+
+/* Dissects a packet again and feeds it to the filling listeners. */
+static void
+refill_packet(struct capture *c, uint64_t num, int64_t sec, uint32_t nsec,
+    uint32_t len, uint32_t caplen, int linktype, const uint8_t *data)
+{
+	int64_t ts, first = atomic_load_explicit(&c->first_ns,
+	    memory_order_relaxed);
+
+	sec = clamp_sec(sec);
+	ts = sec * 1000000000LL + nsec;
+	dissect_begin(&c->rf.edt, num, sec, nsec, (double)(ts - first) / 1e9,
+	    len, caplen, linktype);
+	dissect_frame(&c->rf.edt, data);
+	tap_push_packet_refill(&c->rf.edt);
+	c->rf.num = num;
+}
+
+/* A regular file, from the top, up to the record the reader is at; the
+ * capture filter as the reader applies it, so the numbers agree. */
+static void
+refill_file(struct capture *c, int budget)
+{
+	struct pcapfile_packet pkt;
+	enum pcapfile_result r;
+	int n;
+
+	for (n = 0; n < budget && c->rf.pf != NULL &&
+	    c->rf.rec < c->file_pos; n++) {
+		if ((r = pcapfile_next(c->rf.pf, &pkt)) != PCAPFILE_OK) {
+			g_warning("%s changed since it was read: panels "
+			    "refilled from it miss packets", c->source);
+			break;
+		}
+		c->rf.rec++;
+		if (file_bpf_pass(c, &pkt))
+			refill_packet(c, c->rf.num + 1, pkt.ts_sec,
+			    pkt.ts_nsec, pkt.len, pkt.caplen, pkt.linktype,
+			    pkt.data);
+	}
+	atomic_store(&c->rf_done, c->rf.rec);
+	atomic_store(&c->rf_total, c->file_pos);
+	if (n < budget)
+		refill_end(c);
+}
+
+/* The history, from its oldest packet to the newest. */
+static void
+refill_ring(struct capture *c, int budget)
+{
+	const struct pktring_rec *rec;
+	const uint8_t *data;
+	uint64_t last;
+	int n;
+
+	for (n = 0; n < budget; n++) {
+		if ((rec = pktring_next(&c->ring, &c->rf.cur, &data)) == NULL)
+			break;
+		if (!c->rf.fed) {
+			/* The history no longer reaches the first packet:
+			 * the panel counts from here. */
+			if (rec->num > 1)
+				c->rf.since_ns = clamp_sec(rec->sec) *
+				    1000000000LL + rec->nsec;
+			c->rf.fed = true;
+		} else if (rec->num > c->rf.num + 1)
+			/* Recycled under the cursor, or not kept. */
+			c->rf.skipped += rec->num - c->rf.num - 1;
+		refill_packet(c, rec->num, rec->sec, rec->nsec, rec->len,
+		    rec->caplen, rec->linktype, data);
+	}
+	last = atomic_load_explicit(&c->packets, memory_order_relaxed);
+	atomic_fetch_add(&c->rf_done, (uint64_t)n);
+	atomic_store(&c->rf_total, atomic_load(&c->rf_done) +
+	    (last > c->rf.num ? last - c->rf.num : 0));
+	if (n < budget)
+		refill_end(c);
+}
+
+/*
+ * A chunk of refill: starts a pass if a request is waiting, feeds up to
+ * budget packets (or records), and ends the pass when it has caught up.
+ * True if there was work.  Capture thread, between two packets.
+ */
+static bool
+refill_step(struct capture *c, int budget)
+{
+	if (!c->rf.active && !refill_begin(c))
+		return (false);
+	if (c->reread)
+		refill_file(c, budget);
+	else
+		refill_ring(c, budget);
+	return (true);
+}
+
+enum capture_refill
+capture_refill_from(const struct capture *c)
+{
+	if (c->reread)
+		return (CAPTURE_REFILL_FILE);
+	return (c->use_ring ? CAPTURE_REFILL_HISTORY : CAPTURE_REFILL_NONE);
+}
+
+void
+capture_refill_kick(struct capture *c)
+{
+	pthread_mutex_lock(&c->ck_lock);
+	clock_kick_locked(c);
+	pthread_mutex_unlock(&c->ck_lock);
+}
+
+bool
+capture_refill_progress(const struct capture *c, uint64_t *done,
+    uint64_t *total)
+{
+	if (!atomic_load(&c->rf_busy))
+		return (false);
+	*done = atomic_load(&c->rf_done);
+	*total = atomic_load(&c->rf_total);
+	return (true);
 }
 
 void

@@ -11,6 +11,22 @@
  *
  * struct capture is opaque: libpcap is the capture's business, and the
  * interface and batch mode need its state and counters, not pcap.h.
+ *
+ * Refilling.  With opts.refill (the interface asks for it), a panel added
+ * or changed after packets went by is fed them again, as Wireshark
+ * redissects a file for a new filter: the interface makes its listener
+ * pending (tap.h) and calls capture_refill_kick(); the capture thread,
+ * which owns the reading and the dissection, reads the past again in
+ * chunks between live packets, feeds it to the pending listeners only,
+ * and makes them live at the packet where live dispatch goes on: no
+ * packet missed, none counted twice, in order.  What it reads again is
+ * a regular file from its start, or, for a live capture or a pipe, the
+ * history: a ring of the most recent raw packets (pktring.h) of
+ * opts.history_bytes.  Once the input has ended the capture thread stays
+ * to serve refills until capture_stop.
+ *
+ * Replay controls.  A file's reading (or a pipe's) can be paused and its
+ * pace changed at any time; the capture clock follows (capture_now_ns).
  */
 #ifndef TAPTOP_CAPTURE_H
 #define TAPTOP_CAPTURE_H
@@ -29,6 +45,8 @@ struct capture_opts {
 	uint64_t	 count;		/* -c, 0 for no limit */
 	double		 duration;	/* --duration seconds, 0 for none */
 	double		 speed;		/* replay pace, 0 as fast as possible */
+	bool		 refill;	/* serve refills (above) */
+	size_t		 history_bytes;	/* live and pipes: the ring, 0 none */
 	/* Asked while capture_open waits for a file's header (a pipe whose
 	 * writer has said nothing yet): true gives up, and capture_open
 	 * fails, saying so.  Must not block.  NULL: wait. */
@@ -81,8 +99,8 @@ void	 capture_join(struct capture *);
 /* Stops, joins and frees the capture. */
 void	 capture_close(struct capture *);
 
-/* Called on the capture thread when its loop ends, to wake a waiter.  Set
- * before capture_start. */
+/* Called on the capture thread when its reading ends, to wake a waiter
+ * (before it serves refills, if it does).  Set before capture_start. */
 void	 capture_set_on_end(struct capture *, void (*)(void *), void *);
 
 /*
@@ -145,15 +163,43 @@ void	 capture_counters(const struct capture *, struct capture_counters *);
 /*
  * The capture clock: "now" in capture time, nanoseconds since the epoch,
  * the time every rate of a capture is taken at (0 before the first packet
- * of a file).  Live, the real-time clock.  A paced replay (speed X): the
- * first packet's time plus X times the monotonic time since it was
- * replayed, held at the packet being handed out when the replay runs late
- * (it runs on while a pipe's input is quiet).  A file read as fast as it
- * goes: the last packet's time.  Once the capture has ended, the clock
- * stops: at the last packet's time for a file, at the real time it ended
- * for a live capture.  Any thread.
+ * of a file).  Live, the real-time clock.  A paced replay (speed X): from
+ * the first packet's time, X nanoseconds of capture time per monotonic
+ * nanosecond of replay, held at the packet being handed out when the
+ * replay runs late (it runs on while a pipe's input is quiet).  A pause
+ * stops it (paused time is not capture time), a new speed changes its
+ * pace from where it stands.  A file read as fast as it goes: the last
+ * packet's time.  Once the capture has ended, the clock stops: at the
+ * last packet's time for a file, at the real time it ended for a live
+ * capture.  Any thread.
  */
 int64_t	 capture_now_ns(const struct capture *);
+
+/*
+ * Replay controls, for a file or a pipe (false, and nothing done, for a
+ * live capture).  Pausing stops the reading itself: the capture thread
+ * waits before the next packet (refilling meanwhile).  The speed is X
+ * times real time, 0 as fast as possible; it takes effect at once, even
+ * in the middle of a long wait.  Any thread.
+ */
+bool	 capture_set_paused(struct capture *, bool);
+bool	 capture_paused(const struct capture *);
+bool	 capture_set_speed(struct capture *, double);
+double	 capture_speed(const struct capture *);
+
+/* Refilling (above): what this capture can refill from, and the
+ * request's wake-up.  Any thread. */
+enum capture_refill {
+	CAPTURE_REFILL_NONE,		/* no opts.refill, or no history */
+	CAPTURE_REFILL_FILE,		/* a regular file, read again */
+	CAPTURE_REFILL_HISTORY,		/* the ring of recent packets */
+};
+enum capture_refill capture_refill_from(const struct capture *);
+void	 capture_refill_kick(struct capture *);
+/* The pass under way: done out of total (records of a file, packets of
+ * the history); false when there is none. */
+bool	 capture_refill_progress(const struct capture *, uint64_t *done,
+	    uint64_t *total);
 
 /* The window of the "now" rates the interface shows: long enough to
  * smooth the one-second buckets, short enough to follow the traffic. */

@@ -110,6 +110,8 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 	edt->data = data;
 	buf_init(&b, data, pinfo->caplen, pinfo->len);
 	(void)dissector_frame.dissect(&b, pinfo, edt);
+	if (edt->quiet)
+		return;
 	if (edt->err == BUF_MALFORMED)
 		atomic_fetch_add_explicit(&malformed_all, 1,
 		    memory_order_relaxed);
@@ -126,7 +128,7 @@ dissect_note_error(struct dissect *edt, int proto, enum buf_err err)
 		return;
 	edt->err = err;
 	edt->err_proto = proto;
-	if (proto < 0 || proto >= FIELD_MAX)
+	if (proto < 0 || proto >= FIELD_MAX || edt->quiet)
 		return;
 	if (err == BUF_MALFORMED)
 		atomic_fetch_add_explicit(&malformed[proto], 1,

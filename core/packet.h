@@ -105,6 +105,10 @@ struct dissect {
 	/* The first failure of this packet, and the protocol it hit. */
 	enum buf_err		 err;
 	int			 err_proto;
+	/* A packet dissected again (a refill, tap.h): it adds nothing to
+	 * the malformed, truncated and limit counts, which it was already
+	 * counted in.  Set by the owner, kept by dissect_begin. */
+	bool			 quiet;
 };
 
 #endif

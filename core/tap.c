@@ -43,6 +43,11 @@ struct tap_listener {
 	bool			 redraw;	/* under lock: needs a draw */
 	bool			 failed;	/* under lock */
 	atomic_bool		 dead;		/* removal pending */
+	/* enum tap_refill_state: changed under the lock, read without it
+	 * only to skip a listener early (and again under the lock). */
+	atomic_int		 refill;
+	atomic_int_fast64_t	 since_ns;	/* what the last refill covered */
+	atomic_uint_fast64_t	 skipped;
 };
 
 static inline void
@@ -75,6 +80,8 @@ static atomic_uint all_flags;
 /* Nonzero while this thread walks the list inside a callback. */
 static _Thread_local int walking;
 static atomic_bool reap_pending;
+/* Bumped by every refill request, for the feeding thread to notice. */
+static atomic_uint refill_requests;
 
 int
 register_tap(const char *name)
@@ -358,10 +365,20 @@ set_tap_global_dfilter(const char *fstring)
 	return (NULL);
 }
 
+/*
+ * Resets the listener and puts it in the refill state given, under its
+ * lock: a packet dispatched to it is either counted before the reset or
+ * skipped after it, never counted after (tap.h).
+ */
 static void
-reset_one(struct tap_listener *l)
+reset_one(struct tap_listener *l, enum tap_refill_state st)
 {
 	listener_lock(l);
+	atomic_store_explicit(&l->refill, (int)st, memory_order_relaxed);
+	if (st == TAP_REFILL_NONE) {
+		atomic_store_explicit(&l->since_ns, 0, memory_order_relaxed);
+		atomic_store_explicit(&l->skipped, 0, memory_order_relaxed);
+	}
 	l->failed = false;
 	l->redraw = true;
 	if (l->reset != NULL)
@@ -369,8 +386,8 @@ reset_one(struct tap_listener *l)
 	listener_unlock(l);
 }
 
-void
-reset_tap_listeners(void)
+static void
+reset_all(enum tap_refill_state st)
 {
 	struct tap_listener *l;
 
@@ -378,24 +395,129 @@ reset_tap_listeners(void)
 	walking++;
 	for (l = listeners; l != NULL; l = l->next)
 		if (!atomic_load(&l->dead))
-			reset_one(l);
+			reset_one(l, st);
 	walking--;
 	pthread_rwlock_unlock(&list_lock);
 	reap();
 }
 
-void
-reset_tap_listener(void *tapdata)
+static bool
+reset_listener(void *tapdata, enum tap_refill_state st)
 {
 	struct tap_listener *l;
 
 	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	if ((l = find_listener(tapdata)) != NULL)
-		reset_one(l);
+		reset_one(l, st);
 	walking--;
 	pthread_rwlock_unlock(&list_lock);
 	reap();
+	return (l != NULL);
+}
+
+void
+reset_tap_listeners(void)
+{
+	reset_all(TAP_REFILL_NONE);
+}
+
+void
+reset_tap_listener(void *tapdata)
+{
+	(void)reset_listener(tapdata, TAP_REFILL_NONE);
+}
+
+/* ---- refilling (tap.h) ---- */
+
+bool
+tap_listener_refill(void *tapdata)
+{
+	if (!reset_listener(tapdata, TAP_REFILL_PENDING))
+		return (false);
+	atomic_fetch_add(&refill_requests, 1);
+	return (true);
+}
+
+void
+tap_refill_all(void)
+{
+	reset_all(TAP_REFILL_PENDING);
+	atomic_fetch_add(&refill_requests, 1);
+}
+
+unsigned
+tap_refill_requests(void)
+{
+	return (atomic_load(&refill_requests));
+}
+
+int
+tap_refill_begin(void)
+{
+	struct tap_listener *l;
+	int n = 0;
+
+	pthread_rwlock_rdlock(&list_lock);
+	for (l = listeners; l != NULL; l = l->next) {
+		if (atomic_load(&l->dead))
+			continue;
+		listener_lock(l);
+		if (atomic_load_explicit(&l->refill, memory_order_relaxed) ==
+		    TAP_REFILL_PENDING) {
+			atomic_store_explicit(&l->refill, TAP_REFILL_FILLING,
+			    memory_order_relaxed);
+			n++;
+		}
+		listener_unlock(l);
+	}
+	pthread_rwlock_unlock(&list_lock);
+	return (n);
+}
+
+void
+tap_refill_end(int64_t since_ns, uint64_t skipped)
+{
+	struct tap_listener *l;
+
+	pthread_rwlock_rdlock(&list_lock);
+	for (l = listeners; l != NULL; l = l->next) {
+		listener_lock(l);
+		if (atomic_load_explicit(&l->refill, memory_order_relaxed) ==
+		    TAP_REFILL_FILLING) {
+			atomic_store_explicit(&l->refill, TAP_REFILL_NONE,
+			    memory_order_relaxed);
+			atomic_store_explicit(&l->since_ns, since_ns,
+			    memory_order_relaxed);
+			atomic_store_explicit(&l->skipped, skipped,
+			    memory_order_relaxed);
+			l->redraw = true;
+		}
+		listener_unlock(l);
+	}
+	pthread_rwlock_unlock(&list_lock);
+}
+
+enum tap_refill_state
+tap_listener_refill_state(void *tapdata, int64_t *since_ns, uint64_t *skipped)
+{
+	struct tap_listener *l;
+	enum tap_refill_state st = TAP_REFILL_NONE;
+	int64_t since = 0;
+	uint64_t sk = 0;
+
+	pthread_rwlock_rdlock(&list_lock);
+	if ((l = find_listener(tapdata)) != NULL) {
+		st = (enum tap_refill_state)atomic_load(&l->refill);
+		since = atomic_load(&l->since_ns);
+		sk = atomic_load(&l->skipped);
+	}
+	pthread_rwlock_unlock(&list_lock);
+	if (since_ns != NULL)
+		*since_ns = since;
+	if (skipped != NULL)
+		*skipped = sk;
+	return (st);
 }
 
 /* Returns whether it called draw(). */
@@ -466,8 +588,10 @@ listener_matches(const struct tap_listener *l, const struct dissect *edt)
 	return (l->filter == NULL || dfilter_apply(l->filter, edt));
 }
 
-void
-tap_push_packet(struct dissect *edt)
+/* Feeds the packet to the listeners in refill state want: the live ones
+ * (NONE), or those a refill is feeding (FILLING). */
+static void
+dispatch(struct dissect *edt, enum tap_refill_state want)
 {
 	struct packet_info *pinfo = &edt->pinfo;
 	struct tap_listener *l;
@@ -479,6 +603,10 @@ tap_push_packet(struct dissect *edt)
 	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	for (l = listeners; l != NULL; l = l->next) {
+		/* Early, to skip the filter; decided under the lock. */
+		if (atomic_load_explicit(&l->refill, memory_order_relaxed) !=
+		    (int)want)
+			continue;
 		matched = -1;
 		for (i = 0; i < edt->ntap; i++) {
 			const struct tap_entry *e = &edt->tapq[i];
@@ -497,7 +625,8 @@ tap_push_packet(struct dissect *edt)
 			if (!matched)
 				break;
 			listener_lock(l);
-			if (!l->failed) {
+			if (!l->failed && atomic_load_explicit(&l->refill,
+			    memory_order_relaxed) == (int)want) {
 				st = l->packet(l->tapdata, pinfo, edt, e->data);
 				if (st == TAP_PACKET_REDRAW)
 					l->redraw = true;
@@ -510,4 +639,16 @@ tap_push_packet(struct dissect *edt)
 	walking--;
 	pthread_rwlock_unlock(&list_lock);
 	reap();
+}
+
+void
+tap_push_packet(struct dissect *edt)
+{
+	dispatch(edt, TAP_REFILL_NONE);
+}
+
+void
+tap_push_packet_refill(struct dissect *edt)
+{
+	dispatch(edt, TAP_REFILL_FILLING);
 }

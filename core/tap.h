@@ -48,11 +48,36 @@
  * list, so it may free tapdata.  A listener's packet() may call
  * remove_tap_listener() on itself or another: the removal takes effect
  * when the current packet's dispatch ends.
+ *
+ * Refilling (Wireshark's redissection)
+ * ------------------------------------
+ * A listener added or changed after packets went by can be fed them
+ * again, from the file or from the capture's history (capture.h).  Such a
+ * listener is "pending": tap_listener_refill() (or tap_refill_all(), for
+ * a new global filter) resets it and marks it so, under its own lock, so
+ * each live packet was either counted before the reset (and is cleared by
+ * it) or is skipped after it.  From then on tap_push_packet() skips it.
+ * The thread that dispatches (the capture thread, which alone reads the
+ * packets) later claims the pending listeners with tap_refill_begin(),
+ * which makes them "filling"; feeds them the past with
+ * tap_push_packet_refill(), from a struct dissect of its own so that the
+ * live one is untouched, each listener's filter and the global one
+ * applying as usual; and, between two live packets, once it has fed
+ * every packet the live listeners had seen, makes them live again with
+ * tap_refill_end(): the next tap_push_packet() feeds them.  Since one
+ * thread does all three, a refilled listener sees every packet once and
+ * in order.  A request for a listener that is already filling (a new
+ * filter while it refills) makes it pending again: it is reset, the pass
+ * under way skips it, and the next pass starts it afresh.  A plain reset
+ * (reset_tap_listener) cancels a refill: the listener counts from the
+ * next live packet.  Requests bump a counter (tap_refill_requests) that
+ * the dispatching thread compares with the value it last saw.
  */
 #ifndef TAPTOP_TAP_H
 #define TAPTOP_TAP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "packet.h"
 
@@ -106,6 +131,8 @@ char	*set_tap_dfilter(void *tapdata, const char *fstring);
 /* The global display filter (-Y), ANDed into every listener's. */
 char	*set_tap_global_dfilter(const char *fstring);
 
+/* Reset: the counts start again from the next live packet, and a refill
+ * under way or asked for is cancelled. */
 void	 reset_tap_listeners(void);
 void	 reset_tap_listener(void *tapdata);
 void	 draw_tap_listeners(bool draw_all);
@@ -119,5 +146,33 @@ void	 tap_push_packet(struct dissect *);
 
 /* Flags of all listeners ORed, for the dissection to know its work. */
 unsigned tap_listener_flags(void);
+
+/* Refilling: see "Refilling" above. */
+enum tap_refill_state {
+	TAP_REFILL_NONE,		/* live */
+	TAP_REFILL_PENDING,		/* reset, waiting for the next pass */
+	TAP_REFILL_FILLING,		/* being fed the past */
+};
+
+/* Resets the listener and makes it pending; false if there is none. */
+bool	 tap_listener_refill(void *tapdata);
+/* The same for every listener. */
+void	 tap_refill_all(void);
+/* A counter that every request bumps. */
+unsigned tap_refill_requests(void);
+/* The dispatching thread: pending listeners become filling; how many. */
+int	 tap_refill_begin(void);
+/* Feeds the packet just dissected to the filling listeners only. */
+void	 tap_push_packet_refill(struct dissect *);
+/*
+ * The filling listeners become live, their counts covering the packets
+ * from since_ns (0: all of them, from the first) with skipped packets
+ * missing (the history could not give them).  Between two packets.
+ */
+void	 tap_refill_end(int64_t since_ns, uint64_t skipped);
+/* The listener's state, and what its last refill covered (since_ns 0 and
+ * skipped 0 when it has every packet, or was never refilled). */
+enum tap_refill_state tap_listener_refill_state(void *tapdata,
+	    int64_t *since_ns, uint64_t *skipped);
 
 #endif

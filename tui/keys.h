@@ -66,6 +66,8 @@ enum keys_action {
 	KA_VIEW,		/* rows active now, or all */
 	KA_PAUSE,
 	KA_DELAY,		/* the interval: +1 longer (slower), -1 shorter */
+	KA_REPLAY_PAUSE,	/* pause or resume a replay's reading */
+	KA_SPEED,		/* a replay's speed: arg +1 faster, -1 slower */
 	KA_REDRAW,
 	KA_BACK,		/* close the menu, the help or the prompt */
 	KA_CHOOSE,		/* the menu's entry */

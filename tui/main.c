@@ -68,6 +68,9 @@
 #include "tui/tui.h"
 
 #define EXIT_USAGE	2
+#define HISTORY_DEFAULT_MIB	64
+#define HISTORY_MAX_MIB		65536
+#define HISTORY_UNSET		G_MININT64
 
 static const char *const default_panels[] = {
 	"summary", "protocols", "conv.ip", "conv.tcp", "endpoints.ip", NULL
@@ -96,6 +99,7 @@ struct options {
 	double		 delay;
 	double		 speed;
 	gboolean	 speed_given;
+	gint64		 history_mib;	/* HISTORY_UNSET: not given */
 	gboolean	 version;
 };
 
@@ -103,6 +107,7 @@ static struct options opt = {
 	.max_rows = PANEL_MAX_ROWS_DEFAULT,
 	.delay = 1.0,
 	.speed = 0.0,
+	.history_mib = HISTORY_UNSET,
 };
 
 /* --speed, remembering that it was given: it only goes with -r. */
@@ -167,6 +172,10 @@ static GOptionEntry entries[] = {
 	    "Screen refresh interval in seconds (default 1)", "S" },
 	{ "speed", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_speed,
 	    "Replay pace for -r: 1 real time, 0 as fast as possible", "X" },
+	{ "history", 0, 0, G_OPTION_ARG_INT64, &opt.history_mib,
+	    "Live or from a pipe, keep the last MIB MiB of packets, to fill "
+	    "a panel added or refiltered with the recent past (default 64, "
+	    "0 for none)", "MIB" },
 	{ "list-panels", 0, 0, G_OPTION_ARG_NONE, &opt.list_panels,
 	    "List the panels and exit", NULL },
 	{ "list-fields", 0, 0, G_OPTION_ARG_NONE, &opt.list_fields,
@@ -243,6 +252,11 @@ check_options(void)
 	    strcmp(opt.interval_mode, "cumulative") != 0 &&
 	    strcmp(opt.interval_mode, "delta") != 0)
 		die_usage("--interval-mode must be cumulative or delta");
+	if (opt.history_mib != HISTORY_UNSET && opt.batch)
+		die_usage("--history goes with the interface, not --batch");
+	if (opt.history_mib != HISTORY_UNSET && (opt.history_mib < 0 ||
+	    opt.history_mib > HISTORY_MAX_MIB))
+		die_usage("--history must be 0 to %d MiB", HISTORY_MAX_MIB);
 	if (opt.speed_given && opt.file == NULL)
 		die_usage("--speed paces the replay of a file (-r); a live "
 		    "capture cannot be paced");
@@ -652,6 +666,12 @@ main(int argc, char **argv)
 	co.duration = opt.duration;
 	co.speed = opt.batch ? 0 : opt.speed;
 	co.interrupted = stop_signal_pending;
+	/* The interface fills a new or changed panel with the past: a file
+	 * is read again, a live capture or a pipe keeps a history. */
+	co.refill = !opt.batch;
+	if (!opt.batch)
+		co.history_bytes = (size_t)(opt.history_mib != HISTORY_UNSET ?
+		    opt.history_mib : HISTORY_DEFAULT_MIB) * 1024 * 1024;
 
 	/* Before any thread exists, so that every thread inherits the mask. */
 	sigemptyset(&sigs);

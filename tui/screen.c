@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/dissect.h"
@@ -165,12 +166,71 @@ safe(const char *s)
 
 /* ---- status ---- */
 
+/* A moment of capture time in local time: "2013-05-02 22:20:33", or only
+ * the time of day. */
+static void
+local_time(char *buf, size_t n, int64_t ns, bool date)
+{
+	int64_t sec = ns / 1000000000LL;
+	time_t tt;
+	struct tm tm;
+
+	if (ns < 0 && sec * 1000000000LL != ns)
+		sec--;
+	tt = (time_t)sec;
+	if (localtime_r(&tt, &tm) == NULL || strftime(buf, n,
+	    date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm) == 0)
+		snprintf(buf, n, "?");
+}
+
+/* A length of time as a person says it: "40 s", "3 min", "2 h 05 min",
+ * "3 days". */
+static void
+span_text(char *buf, size_t n, double s)
+{
+	if (!(s >= 0))
+		s = 0;
+	if (s < 60)
+		snprintf(buf, n, "%.0f s", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%d min", (int)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, n, "%d h %02d min", (int)(s / 3600),
+		    (int)(s / 60) % 60);
+	else
+		snprintf(buf, n, "%.0f days", (double)(int64_t)(s / 86400));
+}
+
+/* A file's reading: the capture time being replayed and the speed. */
+static void
+replay_text(const struct capture *c, char *buf, size_t n)
+{
+	int64_t now = capture_now_ns(c);
+	double speed = capture_speed(c);
+	char when[64] = "", sp[32];
+
+	if (now != 0)
+		local_time(when, sizeof(when), now, true);
+	if (speed > 0)
+		snprintf(sp, sizeof(sp), "%gx", speed);
+	else
+		snprintf(sp, sizeof(sp), "max speed");
+	if (capture_paused(c))
+		snprintf(buf, n, "replay paused%s%s (%s)", when[0] != '\0' ?
+		    " at " : "", when, sp);
+	else if (speed > 0)
+		snprintf(buf, n, "replaying at %s%s%s", sp, when[0] != '\0' ?
+		    ": " : "", when);
+	else
+		snprintf(buf, n, "reading file%s%s", when[0] != '\0' ?
+		    ": " : "", when);
+}
+
 static const char *
 state_text(const struct tui *t, char *buf, size_t n)
 {
 	const struct capture *c = t->cap;
 	enum capture_state st = capture_get_state(c);
-	double speed = capture_options(c)->speed;
 	bool live = capture_is_live(c);
 	char *e;
 
@@ -178,10 +238,8 @@ state_text(const struct tui *t, char *buf, size_t n)
 	case CAPTURE_RUNNING:
 		if (live)
 			snprintf(buf, n, "capturing");
-		else if (speed > 0)
-			snprintf(buf, n, "replaying at %gx", speed);
 		else
-			snprintf(buf, n, "reading file");
+			replay_text(c, buf, n);
 		break;
 	case CAPTURE_FINISHED:
 		snprintf(buf, n, live ? "finished" : "file finished");
@@ -217,13 +275,66 @@ elapsed_s(const struct tui *t)
 	return ((double)(end - t->start_ms) / 1000);
 }
 
+/* How far the refill under way is, in percent (99 at most until it is
+ * done), or -1 when there is none. */
+static int
+refill_percent(const struct tui *t)
+{
+	uint64_t done, total;
+
+	if (!capture_refill_progress(t->cap, &done, &total))
+		return (-1);
+	if (total == 0)
+		return (0);
+	return ((int)MIN(99, done * 100 / total));
+}
+
+/* The status segment of the panels refilling: "refilling conv.tcp 45%",
+ * or NULL when none is.  g_free it. */
+static char *
+refill_status(const struct tui *t)
+{
+	const char *name = NULL;
+	int filling = 0, waiting = 0, pct;
+	GString *s;
+	guint i;
+
+	for (i = 0; i < t->views->len; i++) {
+		struct tview *v = g_ptr_array_index(t->views, i);
+
+		switch (tap_listener_refill_state(v->panel, NULL, NULL)) {
+		case TAP_REFILL_FILLING:
+			filling++;
+			name = v->panel->cls->name;
+			break;
+		case TAP_REFILL_PENDING:
+			waiting++;
+			break;
+		case TAP_REFILL_NONE:
+			break;
+		}
+	}
+	if (filling + waiting == 0)
+		return (NULL);
+	s = g_string_new(NULL);
+	pct = MAX(refill_percent(t), 0);
+	if (filling == 1)
+		g_string_printf(s, "refilling %s %d%%", name, pct);
+	else if (filling > 1)
+		g_string_printf(s, "refilling %d panels %d%%", filling, pct);
+	if (waiting > 0)
+		g_string_append_printf(s, "%s%d waiting to refill",
+		    s->len > 0 ? ", " : "", waiting);
+	return (g_string_free(s, FALSE));
+}
+
 static void
 draw_status(struct tui *t)
 {
 	const char *bpfopt = capture_options(t->cap)->bpf;
 	char state[512], el[32], refresh[32];
 	char *src, *bpf = NULL, *dfl = NULL, *bpfl = NULL, *bpfs = NULL;
-	char *dfll = NULL, *dfls = NULL, *left, *right;
+	char *dfll = NULL, *dfls = NULL, *left, *right, *refill;
 	struct fmt_seg seg[8];
 	int n = 0, rw;
 
@@ -245,6 +356,8 @@ draw_status(struct tui *t)
 		dfls = g_strdup_printf("-Y %s", dfl);
 		seg[n++] = (struct fmt_seg){ dfll, dfls, 60 };
 	}
+	if ((refill = refill_status(t)) != NULL)
+		seg[n++] = (struct fmt_seg){ refill, NULL, 95 };
 	seg[n++] = (struct fmt_seg){ refresh, NULL, 20 };
 	right = g_strdup_printf(" %s  %s ", el, state);
 	rw = MIN(fmt_width(right), COLS);
@@ -261,6 +374,7 @@ draw_status(struct tui *t)
 	g_free(dfl);
 	g_free(dfll);
 	g_free(dfls);
+	g_free(refill);
 }
 
 /*
@@ -482,12 +596,53 @@ has_path(const struct panel_class *cls)
 	return (false);
 }
 
+/*
+ * What the panel's counts cover, when it is not every packet: "refilling
+ * 45%" while they are being counted again, and after a refill from the
+ * history that no longer reached the first packet, how far back it went,
+ * "since 14:02:11, 3 min", and the packets it could not give.  NULL when
+ * there is nothing to say.  g_free it.
+ */
+static char *
+coverage_text(const struct tui *t, struct tview *v)
+{
+	int64_t since;
+	uint64_t skipped;
+	char when[32], span[32], cnt[FMT_NUM_MAX];
+	GString *s;
+
+	switch (tap_listener_refill_state(v->panel, &since, &skipped)) {
+	case TAP_REFILL_FILLING:
+		return (g_strdup_printf("refilling %d%%",
+		    MAX(refill_percent(t), 0)));
+	case TAP_REFILL_PENDING:
+		return (g_strdup("waiting to refill"));
+	case TAP_REFILL_NONE:
+		break;
+	}
+	if (since == 0 && skipped == 0)
+		return (NULL);
+	s = g_string_new(NULL);
+	if (since != 0) {
+		local_time(when, sizeof(when), since, false);
+		span_text(span, sizeof(span),
+		    (double)(capture_now_ns(t->cap) - since) / 1e9);
+		g_string_printf(s, "since %s, %s", when, span);
+	}
+	if (skipped != 0) {
+		fmt_count(cnt, sizeof(cnt), skipped);
+		g_string_append_printf(s, "%s%s packets missing",
+		    s->len > 0 ? ", " : "", cnt);
+	}
+	return (g_string_free(s, FALSE));
+}
+
 static void
 draw_title(struct tui *t)
 {
 	struct tview *v;
 	char *title, *filter = NULL, *fshort = NULL, *rows, *sort = NULL;
-	char *line;
+	char *line, *cover;
 	struct fmt_seg seg[6];
 	int n = 0;
 
@@ -530,6 +685,8 @@ draw_title(struct tui *t)
 		g_free(r);
 	}
 	seg[n++] = (struct fmt_seg){ rows, NULL, 60 };
+	if ((cover = coverage_text(t, v)) != NULL)
+		seg[n++] = (struct fmt_seg){ cover, NULL, 97 };
 	if (v->sort_col >= 0) {
 		char *ti = fmt_col_title(&v->panel->cls->cols[v->sort_col],
 		    t->bits);
@@ -556,6 +713,7 @@ draw_title(struct tui *t)
 	g_free(fshort);
 	g_free(rows);
 	g_free(sort);
+	g_free(cover);
 }
 
 static bool
@@ -886,7 +1044,9 @@ static const char *const help_head[] = {
 
 static const char *const help_foot[] = {
 	"",
-	"A changed filter restarts the counts of the panels it applies to.",
+	"A new panel, or a new filter, is counted from the start of a file",
+	"(or from the history, --history, of a live capture or a pipe);",
+	"r on a file counts the panel again, live it restarts from zero.",
 	"Rates are in capture time: the rows' over the last 2, 10 and 40 s,",
 	"the status line's now over 2 s and on average over the capture.",
 	"v: \"now\" lists the rows active in 40 s (idle for 10 s: dim),",

@@ -158,6 +158,8 @@ struct tui {
 	int64_t		 start_ms, end_ms, next_tick;
 	double		 pps, bps;
 	enum capture_state last_state;
+	int64_t		 last_tick;
+	bool		 refilling;	/* a panel was refilling at last look */
 };
 
 /* Picks the attributes for colour or monochrome. */

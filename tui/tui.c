@@ -16,6 +16,13 @@
  * signal, the terminal going away (POLLHUP, EOF or EIO on it), exit()
  * anywhere, and a crash.  Which key does what is keys.c's table; this
  * file carries the actions out.
+ *
+ * A panel added, given a new filter (or a new global filter), or reset
+ * on a file is refilled when the capture can (capture.h): its listener
+ * is made pending and the capture thread is woken; it feeds the panel
+ * the past between live packets while this thread goes on answering
+ * keys.  While a refill is under way the ticks come every REFILL_TICK_MS,
+ * so the panel is seen filling, and one comes as soon as it is done.
  */
 #include <errno.h>
 #include <langinfo.h>
@@ -42,6 +49,7 @@
 #define CHECK_MS	150	/* the prompt's check waits for a pause */
 #define DELAY_MIN	0.1
 #define DELAY_MAX	3600.0
+#define REFILL_TICK_MS	250	/* ticks while a panel refills */
 
 /*
  * GLib's warnings, from any thread, would scribble over the screen: while
@@ -120,6 +128,54 @@ message(struct tui *t, bool err, const char *fmt, ...)
 	t->msg_err = err;
 	t->msg_until = mono_ms() + MSG_MS;
 	t->dirty = true;
+}
+
+/* ---- refilling ---- */
+
+/*
+ * The panel's counts start again: from the past, fed again by the
+ * capture thread, when the capture can read it again (true), else from
+ * zero.  with_history says whether a history may serve: a reset passes
+ * false, so that live or on a pipe it starts from zero (what a reset is
+ * for there), and only a file's panel is counted again.
+ */
+static bool
+panel_recount(struct tui *t, struct panel *p, bool with_history)
+{
+	enum capture_refill from = capture_refill_from(t->cap);
+
+	if ((from == CAPTURE_REFILL_FILE || (from == CAPTURE_REFILL_HISTORY &&
+	    with_history)) && tap_listener_refill(p)) {
+		capture_refill_kick(t->cap);
+		return (true);
+	}
+	reset_tap_listener(p);
+	return (false);
+}
+
+/* Where a refill reads from, for the messages. */
+static const char *
+refill_whence(const struct tui *t)
+{
+	return (capture_refill_from(t->cap) == CAPTURE_REFILL_FILE ?
+	    "refilling from the start of the file" :
+	    "refilling from the history");
+}
+
+/* Is any open panel waiting for or under a refill? */
+static bool
+any_refilling(const struct tui *t)
+{
+	guint i;
+
+	for (i = 0; i < t->views->len; i++) {
+		struct tview *v = g_ptr_array_index(t->views, i);
+
+		if (tap_listener_refill_state(v->panel, NULL, NULL) !=
+		    TAP_REFILL_NONE)
+			return (true);
+	}
+	return (false);
 }
 
 /* ---- views ---- */
@@ -300,6 +356,7 @@ tick(struct tui *t)
 		t->end_ms = now;
 	if (!t->paused && (v = active_view(t)) != NULL)
 		view_refresh(t, v);
+	t->last_tick = now;
 	t->next_tick = now + (int64_t)(t->delay * 1000);
 	t->dirty = true;
 }
@@ -448,6 +505,7 @@ prompt_apply(struct tui *t)
 	char *text = g_strstrip(g_strdup(typed)), *e = NULL;
 	struct tview *v = active_view(t);
 	struct panel *p;
+	bool refilled;
 	int col, len;
 
 	if (!prompt_check_filter(text, &e, &col, &len)) {
@@ -463,14 +521,15 @@ prompt_apply(struct tui *t)
 			prompt_error(pr, e, PROMPT_NO_PLACE, 0);
 			goto out;
 		}
-		/* Counts under two filters would add up to nothing. */
-		reset_tap_listener(v->panel);
+		/* Counts under two filters would add up to nothing: they
+		 * start again, from the past if it can be read again. */
+		refilled = panel_recount(t, v->panel, true);
 		view_refresh(t, v);
 		view_forget_widths(v);
 		v->scroll = 0;
-		message(t, false, "%s: %s; its counts restart",
-		    v->panel->cls->name, text[0] != '\0' ? "filter applied" :
-		    "filter removed");
+		message(t, false, "%s: %s; %s", v->panel->cls->name,
+		    text[0] != '\0' ? "filter applied" : "filter removed",
+		    refilled ? refill_whence(t) : "its counts restart");
 		break;
 	case PROMPT_GLOBAL:
 		if (strcmp(text, t->global_filter) == 0)
@@ -481,11 +540,17 @@ prompt_apply(struct tui *t)
 		}
 		g_free(t->global_filter);
 		t->global_filter = g_strdup(text);
-		reset_tap_listeners();
+		refilled = capture_refill_from(t->cap) != CAPTURE_REFILL_NONE;
+		if (refilled) {
+			tap_refill_all();
+			capture_refill_kick(t->cap);
+		} else
+			reset_tap_listeners();
 		if (v != NULL)
 			view_refresh(t, v);
-		message(t, false, "global filter %s; all counts restart",
-		    text[0] != '\0' ? "applied" : "removed");
+		message(t, false, "global filter %s; %s",
+		    text[0] != '\0' ? "applied" : "removed", refilled ?
+		    refill_whence(t) : "all counts restart");
 		break;
 	case PROMPT_NEW:
 		if ((p = panel_open(pr->cls->name, text, t->max_rows, &e)) ==
@@ -495,11 +560,16 @@ prompt_apply(struct tui *t)
 			    PROMPT_NO_PLACE, 0);
 			goto out;
 		}
+		/* A packet or two may have come in since it was opened:
+		 * the refill's reset clears them. */
+		refilled = capture_refill_from(t->cap) != CAPTURE_REFILL_NONE &&
+		    panel_recount(t, p, true);
 		g_ptr_array_add(t->panels, p);
 		g_ptr_array_add(t->views, view_new(t, p));
 		activate(t, (int)t->views->len - 1);
-		message(t, false, "added panel %u: %s", t->views->len,
-		    p->cls->name);
+		message(t, false, "added panel %u: %s%s%s", t->views->len,
+		    p->cls->name, refilled ? ", " : "",
+		    refilled ? refill_whence(t) : "");
 		break;
 	}
 	history_add(&t->hist, text);
@@ -736,13 +806,94 @@ toggle_pause(struct tui *t, struct tview *v)
 	    "p resumes" : "display resumed");
 }
 
+/* A file's panel is counted again from the file (it would otherwise
+ * stay empty); a live one starts from zero. */
 static void
 reset_active(struct tui *t, struct tview *v)
 {
-	reset_tap_listener(v->panel);
+	bool refilled = panel_recount(t, v->panel, false);
+
 	view_refresh(t, v);
 	view_forget_widths(v);
-	message(t, false, "%s reset", v->panel->cls->name);
+	message(t, false, "%s reset%s%s", v->panel->cls->name,
+	    refilled ? ", " : "", refilled ? refill_whence(t) : "");
+}
+
+/* ---- replay controls ---- */
+
+/* Is there a reading to control?  Says why not. */
+static bool
+replay_controllable(struct tui *t)
+{
+	if (capture_is_live(t->cap)) {
+		message(t, true, "a live capture cannot be paused or paced: "
+		    "p pauses the display");
+		return (false);
+	}
+	if (capture_get_state(t->cap) != CAPTURE_RUNNING) {
+		message(t, true, "the reading has ended");
+		return (false);
+	}
+	return (true);
+}
+
+static void
+toggle_replay_pause(struct tui *t)
+{
+	bool p;
+
+	if (!replay_controllable(t))
+		return;
+	p = !capture_paused(t->cap);
+	(void)capture_set_paused(t->cap, p);
+	t->next_tick = 0;
+	message(t, false, p ? "reading paused: P resumes" : "reading resumed");
+}
+
+/* The replay's speeds, slowest first; 0 is as fast as possible, past the
+ * last. */
+static const double speed_steps[] = { 0.1, 0.25, 0.5, 1, 2, 4, 10, 100 };
+
+static void
+change_speed(struct tui *t, int dir)
+{
+	double cur, next = -1;
+	int i, n = (int)G_N_ELEMENTS(speed_steps);
+
+	if (!replay_controllable(t))
+		return;
+	cur = capture_speed(t->cap);
+	if (dir > 0) {
+		if (cur <= 0) {
+			message(t, false, "already as fast as possible");
+			return;
+		}
+		next = 0;
+		for (i = 0; i < n; i++)
+			if (speed_steps[i] > cur * (1 + 1e-9)) {
+				next = speed_steps[i];
+				break;
+			}
+	} else {
+		if (cur <= 0)
+			next = speed_steps[n - 1];
+		else
+			for (i = n - 1; i >= 0; i--)
+				if (speed_steps[i] < cur * (1 - 1e-9)) {
+					next = speed_steps[i];
+					break;
+				}
+		if (next < 0) {
+			message(t, false, "already at the slowest, %gx", cur);
+			return;
+		}
+	}
+	(void)capture_set_speed(t->cap, next);
+	t->next_tick = 0;
+	if (next > 0)
+		message(t, false, "replay at %gx", next);
+	else
+		message(t, false, "replay as fast as possible");
 }
 
 static void
@@ -842,6 +993,12 @@ run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 		break;
 	case KA_DELAY:
 		change_delay(t, b->arg);
+		break;
+	case KA_REPLAY_PAUSE:
+		toggle_replay_pause(t);
+		break;
+	case KA_SPEED:
+		change_speed(t, b->arg);
 		break;
 	case KA_REDRAW:
 		clearok(curscr, TRUE);
@@ -951,6 +1108,7 @@ run_loop(struct tui *t, const sigset_t *waitset)
 	enum capture_state st;
 	int64_t now, wait;
 	unsigned seen = 0;
+	bool refilling;
 	char *warn;
 	int n;
 
@@ -983,6 +1141,14 @@ run_loop(struct tui *t, const sigset_t *waitset)
 			t->last_state = st;
 			t->next_tick = 0;
 		}
+		/* A refill is seen filling, and its end at once. */
+		refilling = any_refilling(t);
+		if (refilling)
+			t->next_tick = MIN(t->next_tick, t->last_tick +
+			    REFILL_TICK_MS);
+		else if (t->refilling)
+			t->next_tick = 0;
+		t->refilling = refilling;
 		if (mono_ms() >= t->next_tick)
 			tick(t);
 		if ((warn = glog_newest(&seen)) != NULL) {
