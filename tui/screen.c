@@ -1053,6 +1053,152 @@ static const char *const help_foot[] = {
 	"\"all\" every row.",
 };
 
+/* A help line is a heading when it does not start with a space. */
+static attr_t
+help_attr(const struct tui *t, const char *s, bool first)
+{
+	return (first || (s[0] != ' ' && s[0] != '\0') ? t->attr[AT_TITLE] :
+	    A_NORMAL);
+}
+
+/* Where a key line's description starts ("  Tab \u2192    next panel"),
+ * for its continuation lines to line up under it; 0 for other text. */
+static int
+help_indent(const char *s)
+{
+	const char *p = s + strspn(s, " ");
+
+	if (p == s || (p = strstr(p, "  ")) == NULL)
+		return (0);
+	while (*p == ' ')
+		p++;
+	return (fmt_width(s) - fmt_width(p));
+}
+
+/* Adds s to out, wrapped at spaces to width columns. */
+static void
+help_wrap(GPtrArray *out, const char *s, int width)
+{
+	int indent = help_indent(s), total = fmt_width(s), from = 0, w, cut;
+	char *piece, *sp;
+
+	if (total <= width || indent >= width / 2) {
+		g_ptr_array_add(out, g_strdup(s));
+		return;
+	}
+	while (from < total) {
+		w = from == 0 ? width : width - indent;
+		piece = fmt_slice(s, from, w);
+		cut = fmt_width(piece);
+		/* Break at the last space, unless the rest fits. */
+		if (from + cut < total && (sp = strrchr(piece, ' ')) != NULL &&
+		    sp > piece) {
+			*sp = '\0';
+			cut = fmt_width(piece) + 1;
+		}
+		if (from == 0)
+			g_ptr_array_add(out, piece);
+		else {
+			g_ptr_array_add(out, g_strdup_printf("%*s%s", indent, "",
+			    piece + strspn(piece, " ")));
+			g_free(piece);
+		}
+		from += cut;
+	}
+}
+
+/*
+ * Places the wrapped help text from line `from` on into ncols columns of
+ * rows lines, a section (a run of lines between blank lines) never split
+ * unless it is taller than a column; a blank line at the top of a column
+ * is dropped.  at_col[i] is -1 for a line not shown.  Returns whether
+ * every line from `from` on found a place.
+ */
+static bool
+help_layout(GPtrArray *text, int from, int rows, int ncols, int *at_col,
+    int *at_y)
+{
+	int n = (int)text->len, col = 0, y = 0, i, j, len;
+
+	for (i = 0; i < n; i++)
+		at_col[i] = -1;
+	for (i = from; i < n && col < ncols;) {
+		const char *s = g_ptr_array_index(text, i);
+
+		if (s[0] == '\0') {
+			if (y > 0 && y < rows) {
+				at_col[i] = col;
+				at_y[i] = y++;
+			}
+			i++;
+			continue;
+		}
+		for (len = 0; i + len < n && ((const char *)
+		    g_ptr_array_index(text, i + len))[0] != '\0'; len++)
+			;
+		if (y > 0 && y + len > rows) {
+			col++;
+			y = 0;
+			continue;
+		}
+		for (j = 0; j < len; j++) {
+			if (y >= rows) {
+				col++;
+				y = 0;
+			}
+			if (col >= ncols)
+				return (false);
+			at_col[i + j] = col;
+			at_y[i + j] = y++;
+		}
+		i += len;
+	}
+	return (i >= n);
+}
+
+/*
+ * The help in two or more columns, lines wrapped to a column's width,
+ * from the t->help_scroll'th line of the wrapped text: scrolling moves by
+ * lines, and goes no further than the first line from which the rest
+ * fits.  Returns false, drawing nothing, when the screen is too narrow
+ * for two columns.
+ */
+static bool
+draw_help_columns(struct tui *t, GPtrArray *lines, int rows)
+{
+	GPtrArray *text;
+	int ncols, colw, n, i, last;
+	int *at_col, *at_y;
+	guint k;
+
+	ncols = (COLS - 2 + 3) / (48 + 3);
+	if (ncols < 2)
+		return (false);
+	colw = (COLS - 2 + 3) / ncols - 3;
+	text = g_ptr_array_new_with_free_func(g_free);
+	for (k = 0; k < lines->len; k++)
+		help_wrap(text, g_ptr_array_index(lines, k), colw);
+	n = (int)text->len;
+	at_col = g_new(int, (gsize)MAX(n, 1));
+	at_y = g_new(int, (gsize)MAX(n, 1));
+	for (last = 0; last < n - 1; last++)
+		if (help_layout(text, last, rows, ncols, at_col, at_y))
+			break;
+	t->help_scroll = CLAMP(t->help_scroll, 0, last);
+	(void)help_layout(text, t->help_scroll, rows, ncols, at_col, at_y);
+	for (i = t->help_scroll; i < n; i++) {
+		const char *s = g_ptr_array_index(text, i);
+
+		if (at_col[i] >= 0 && s[0] != '\0')
+			put(t, at_y[i], 1 + at_col[i] * (colw + 3), colw, s,
+			    help_attr(t, s, i == 0));
+	}
+	g_free(at_col);
+	g_free(at_y);
+	g_ptr_array_free(text, TRUE);
+	return (true);
+}
+
 static void
 draw_help(struct tui *t)
 {
@@ -1068,13 +1214,15 @@ draw_help(struct tui *t)
 	for (i = 0; i < G_N_ELEMENTS(help_foot); i++)
 		g_ptr_array_add(text, (char *)help_foot[i]);
 	n = (int)text->len;
-	t->help_scroll = CLAMP(t->help_scroll, 0, MAX(n - rows, 0));
-	for (y = 0; y < rows && t->help_scroll + y < n; y++) {
-		const char *s = g_ptr_array_index(text, t->help_scroll + y);
+	if (n <= rows || !draw_help_columns(t, text, rows)) {
+		t->help_scroll = CLAMP(t->help_scroll, 0, MAX(n - rows, 0));
+		for (y = 0; y < rows && t->help_scroll + y < n; y++) {
+			const char *s = g_ptr_array_index(text,
+			    t->help_scroll + y);
 
-		put(t, y, 1, COLS - 2, s, y + t->help_scroll == 0 ||
-		    (s[0] != ' ' && s[0] != '\0') ? t->attr[AT_TITLE] :
-		    A_NORMAL);
+			put(t, y, 1, COLS - 2, s, help_attr(t, s,
+			    y + t->help_scroll == 0));
+		}
 	}
 	g_ptr_array_free(text, TRUE);
 	g_ptr_array_unref(keys);
