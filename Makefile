@@ -79,6 +79,7 @@ test-tsan: deps-test
 	    SANFLAGS="-fsanitize=thread" build-tsan/check_taptop
 	CK_RUN_SUITE=tap_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
 	CK_RUN_SUITE=rate_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
+	CK_RUN_SUITE=names_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
 
 fuzz: deps-test
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)

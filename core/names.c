@@ -720,7 +720,7 @@ jobs_start(struct names_resolver *r, int64_t now)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	while (r->qlen > 0 && r->ninflight < r->o.parallel &&
-	    r->nabandoned < r->o.parallel) {
+	    r->ninflight + r->nabandoned < 2 * r->o.parallel) {
 		j = g_new0(struct job, 1);
 		j->r = r;
 		j->addr = r->queue[r->qhead];
