@@ -20,6 +20,10 @@
  * panel changed; with --interval-mode delta every panel is drawn and reset
  * at each end, and every count of a line is that interval's.
  *
+ * Names (core/names.h) are set up before any thread starts: the hosts file
+ * and the listener that learns names from the traffic, and with --resolve
+ * the resolver, the only part of taptop that ever looks a name up.
+ *
  * Signals are blocked in every thread and taken here with sigtimedwait, so
  * no handler runs at an arbitrary point of the capture thread.
  *

@@ -8,7 +8,9 @@
  * that.  The screen is drawn whole each time (erase, draw, refresh) and
  * curses sends only what changed, so a resize or a mode change needs no
  * bookkeeping of what is on the glass.  The key hints and the help's
- * list of keys are made from keys.c's table, as the dispatch is.
+ * list of keys are made from keys.c's table, as the dispatch is.  The
+ * selected row is drawn in reverse video with a ">" in the margin, which
+ * reads without attributes too (and in a screen capture).
  */
 #include <inttypes.h>
 #include <stdio.h>

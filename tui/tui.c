@@ -16,6 +16,12 @@
  * signal, the terminal going away (POLLHUP, EOF or EIO on it), exit()
  * anywhere, and a crash.  Which key does what is keys.c's table; this
  * file carries the actions out.
+ *
+ * Each table has a selected row, which the movement keys move and every
+ * new table or sort finds again by its key cells (below); Enter and G
+ * drill into it with the filter its panel class makes for it (panel.h).
+ * Names (n, N) are only a way of showing cells: nothing here waits for
+ * one, and a lookup is asked for only with --resolve (core/names.h).
  */
 #include <errno.h>
 #include <langinfo.h>
