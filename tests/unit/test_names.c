@@ -656,7 +656,7 @@ START_TEST(resolver_timeout_and_bounds)
 		wait_idle(r, &st);
 	}
 	for (i = 1; i <= 10; i++) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof(want), "host-%d", i);
 		ck_assert_str_eq(name_of(n, v4(10, 2, 2, (uint8_t)i)), want);
