@@ -237,7 +237,7 @@ names_add(struct names *n, const struct address *addr, const char *name,
 	struct name_entry *e;
 	enum names_result r;
 	const char *head;
-	bool too_long;
+	bool too_long = false;
 
 	if ((unsigned)src >= NAMES_SRC_N || !addr_key(addr, &key) ||
 	    name_check(name, len, &too_long) == NAMES_REFUSED) {
@@ -290,7 +290,7 @@ names_add_alias(struct names *n, const char *alias, size_t alias_len,
 	char al[NAMES_NAME_MAX + 1], tg[NAMES_NAME_MAX + 1];
 	struct alias_entry *a;
 	enum names_result r;
-	bool too_long;
+	bool too_long = false;
 
 	if ((unsigned)src >= NAMES_SRC_N ||
 	    name_check(alias, alias_len, &too_long) == NAMES_REFUSED ||
