@@ -41,6 +41,15 @@ struct panel_class {
 	/* Copies the state into p->table, which the caller has just
 	 * cleared; called under the listener lock. */
 	void	 (*draw)(void *state, struct panel *p);
+	/*
+	 * Drill-down: the display filter that selects the packets of row
+	 * `row` of a table this class drew (in any order, any sort), as a
+	 * person would type it.  g_free it.  NULL when the row cannot be
+	 * named so; a class without the hook (summary) has no row filters.
+	 * Reads the row's cells by column key, never by position.
+	 */
+	char	*(*row_filter)(const struct panel_class *,
+		    const struct table *, int row);
 };
 
 struct panel {
@@ -74,6 +83,17 @@ const struct panel_class *panel_class_at(int i);
 struct panel *panel_open(const char *name, const char *filter,
 	    size_t max_rows, char **err);
 void	 panel_close(struct panel *);
+
+/* The row filter of a class's table (the hook above), or NULL. */
+static inline char *
+panel_row_filter(const struct panel_class *cls, const struct table *t,
+    int row)
+{
+	if (cls == NULL || cls->row_filter == NULL || t == NULL || row < 0 ||
+	    row >= t->nrows)
+		return (NULL);
+	return (cls->row_filter(cls, t, row));
+}
 
 /* Compiles first; on error the old filter stays and the message is
  * returned (g_free it). */

@@ -72,10 +72,12 @@ ratehist_add(struct ratehist *rh, int64_t ts_ns, uint64_t bytes)
 		atomic_store_explicit(&b->bytes, 0, memory_order_relaxed);
 		atomic_store_explicit(&b->sec, s, memory_order_release);
 	}
+	/* Packets, then bytes with release: a reader that sees a packet's
+	 * bytes sees the packet. */
 	atomic_store_explicit(&b->packets, atomic_load_explicit(&b->packets,
 	    memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_store_explicit(&b->bytes, atomic_load_explicit(&b->bytes,
-	    memory_order_relaxed) + bytes, memory_order_relaxed);
+	    memory_order_relaxed) + bytes, memory_order_release);
 }
 
 bool
@@ -94,8 +96,11 @@ ratehist_second(const struct ratehist *rh, int64_t sec, uint64_t *packets,
 	    sec <= newest - RATEHIST_SECONDS ||
 	    atomic_load_explicit(&b->sec, memory_order_acquire) != sec)
 		return (false);
+	/* Bytes first (acquire), then packets: never bytes of a packet
+	 * not counted.  Packets may run ahead of bytes by as many as the
+	 * writer added between the two loads. */
+	n = atomic_load_explicit(&b->bytes, memory_order_acquire);
 	p = atomic_load_explicit(&b->packets, memory_order_relaxed);
-	n = atomic_load_explicit(&b->bytes, memory_order_relaxed);
 	/* The read side: the counts are the second's if the tag held. */
 	atomic_thread_fence(memory_order_acquire);
 	if (atomic_load_explicit(&b->sec, memory_order_relaxed) != sec)

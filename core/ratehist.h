@@ -15,8 +15,9 @@
  * second and sets it after; a reader keeps what it read only if the tag
  * was the second it wanted before and after.  All fields are atomics
  * (relaxed, ordered by fences), so a reader never waits and never retries,
- * and ThreadSanitizer sees no race.  A reader may see a packet counted in
- * packets and not yet in bytes; nothing worse.
+ * and ThreadSanitizer sees no race.  A reader never sees the bytes of a
+ * packet it does not count; it may see packets whose bytes are not in yet
+ * (those the writer added while it read), nothing worse.
  *
  * Adding costs a few stores and no allocation.  A packet whose timestamp
  * goes back (capture files are not always in order) counts in its own

@@ -21,6 +21,7 @@
 
 #include <glib.h>
 
+#include "names.h"
 #include "proto.h"
 #include "report.h"
 
@@ -307,10 +308,48 @@ cell_utf8(const struct table_col *col, const union cell *c)
 	return (g_strdup(""));
 }
 
-static char *
-cell_text(const struct table_col *col, const union cell *c, bool ascii)
+/* A name for an address or port cell, when the flags ask for names and
+ * one is known; NULL otherwise.  Not escaped.  The transport, for ports,
+ * is the panel's tap (tcp, udp). */
+static const char *
+cell_name(const struct panel *p, const struct table_col *col,
+    const union cell *c, unsigned flags, char buf[NAMES_NAME_MAX + 1])
 {
-	return (text_str(cell_utf8(col, c), ascii));
+	if ((flags & REPORT_NAMES) && col->type == COL_ADDR)
+		return (names_lookup(names_global(), &c->addr, buf, NULL) ?
+		    buf : NULL);
+	if ((flags & REPORT_PORT_NAMES) && col->type == COL_PORT)
+		return (names_service((unsigned)c->u, p->cls->tap));
+	return (NULL);
+}
+
+/* Does the column get a name beside it in JSON (REPORT_*NAMES)? */
+static bool
+col_named(const struct table_col *col, unsigned flags)
+{
+	return (((flags & REPORT_NAMES) && col->type == COL_ADDR) ||
+	    ((flags & REPORT_PORT_NAMES) && col->type == COL_PORT));
+}
+
+/* The JSON key of a column's name: "a" gives "a_name", "a_port"
+ * "a_port_name", and an endpoint's "address" plain "name". */
+static char *
+name_key(const char *key)
+{
+	if (strcmp(key, "address") == 0)
+		return (g_strdup("name"));
+	return (g_strdup_printf("%s_name", key));
+}
+
+static char *
+cell_text(const struct panel *p, const struct table_col *col,
+    const union cell *c, unsigned flags)
+{
+	char buf[NAMES_NAME_MAX + 1];
+	const char *name = cell_name(p, col, c, flags, buf);
+
+	return (text_str(name != NULL ? term_escape(name, strlen(name)) :
+	    cell_utf8(col, c), (flags & REPORT_ASCII) != 0));
 }
 
 static int
@@ -355,8 +394,9 @@ append_line(GString *out, char **cells, const struct table *t,
 
 static void
 text_table(GString *out, const struct panel *p, const struct table *t,
-    bool ascii)
+    unsigned flags)
 {
+	bool ascii = (flags & REPORT_ASCII) != 0;
 	char **cells, **other = NULL, **titles, *s;
 	int *width, r, c, nc = t->ncols, fcol, bcol;
 
@@ -378,7 +418,8 @@ text_table(GString *out, const struct panel *p, const struct table *t,
 	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < nc; c++) {
-			s = cell_text(&t->cols[c], &table_row(t, r)[c], ascii);
+			s = cell_text(p, &t->cols[c], &table_row(t, r)[c],
+			    flags);
 			cells[r * nc + c] = s;
 			width[c] = MAX(width[c], text_width(s));
 		}
@@ -473,7 +514,7 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			continue;
 		if (out->len > 0 || wrote)
 			g_string_append_c(out, '\n');
-		text_table(out, panels[i], tables[i], ascii);
+		text_table(out, panels[i], tables[i], flags);
 		fwrite(out->str, 1, out->len, fp);	/* as the JSON */
 		g_string_truncate(out, 0);
 		wrote = true;
@@ -533,9 +574,27 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 	}
 }
 
+/* ,"KEY_name":"name" (or null) after a named column's value. */
+static void
+json_name(GString *out, const struct panel *p, const struct table_col *col,
+    const union cell *c, unsigned flags)
+{
+	char buf[NAMES_NAME_MAX + 1], *k = name_key(col->key);
+	const char *name = cell_name(p, col, c, flags, buf);
+
+	g_string_append_c(out, ',');
+	json_string(out, k);
+	g_string_append_c(out, ':');
+	if (name != NULL)
+		json_string(out, name);
+	else
+		g_string_append(out, "null");
+	g_free(k);
+}
+
 static void
 json_panel(GString *out, const struct panel *p, const struct table *t,
-    const char *nl)
+    unsigned flags, const char *nl)
 {
 	int r, c;
 
@@ -548,6 +607,13 @@ json_panel(GString *out, const struct panel *p, const struct table *t,
 		if (c > 0)
 			g_string_append_c(out, ',');
 		json_string(out, t->cols[c].key);
+		if (col_named(&t->cols[c], flags)) {
+			char *k = name_key(t->cols[c].key);
+
+			g_string_append_c(out, ',');
+			json_string(out, k);
+			g_free(k);
+		}
 	}
 	g_string_append(out, "],\"rows\":[");
 	for (r = 0; r < t->nrows; r++) {
@@ -563,6 +629,8 @@ json_panel(GString *out, const struct panel *p, const struct table *t,
 			json_string(out, t->cols[c].key);
 			g_string_append_c(out, ':');
 			json_cell(out, &t->cols[c], &row[c]);
+			if (col_named(&t->cols[c], flags))
+				json_name(out, p, &t->cols[c], &row[c], flags);
 		}
 		g_string_append_c(out, '}');
 	}
@@ -619,7 +687,7 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 			g_string_append(out, nl);
 		}
 		first = false;
-		json_panel(out, panels[i], tables[i], nl);
+		json_panel(out, panels[i], tables[i], flags, nl);
 		/* Out panel by panel: the text of 20,000 rows is megabytes,
 		 * and need not be held for every panel at once. */
 		fwrite(out->str, 1, out->len, fp);

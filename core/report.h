@@ -35,6 +35,14 @@
  * With REPORT_LINE the object is on one line (NDJSON); otherwise each row
  * and each panel starts a line.
  *
+ * Names (core/names.h): with REPORT_NAMES every address column K is
+ * followed, in "columns" and in each row, by K_name ("a_name", "b_name";
+ * an endpoint's "address" by "name"): the address's name in the table
+ * names_global(), or null when it has none.  REPORT_PORT_NAMES does the
+ * same for port columns ("a_port_name", "port_name") with the service
+ * names of the panel's transport.  The text shows the name in place of
+ * the address or port, when there is one.
+ *
  * Text: a header (the snapshot's time for --interval, the source, the
  * filters when set, the counts, the limits when one was hit), then each
  * panel: its title, its filter when set, the column titles and the rows,
@@ -73,6 +81,8 @@ struct report_capture {
 
 #define REPORT_ASCII	0x1	/* text: ASCII only (above) */
 #define REPORT_LINE	0x2	/* JSON: the object on one line */
+#define REPORT_NAMES	0x4	/* addresses' names (below) */
+#define REPORT_PORT_NAMES 0x8	/* ports' service names (below) */
 
 void	 report_text(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);

@@ -583,7 +583,8 @@ draw_tap_listener_if_changed(void *tapdata)
 static bool
 listener_matches(const struct tap_listener *l, const struct dissect *edt)
 {
-	if (global_filter != NULL && !dfilter_apply(global_filter, edt))
+	if (global_filter != NULL && !(l->flags & TL_IGNORE_GLOBAL_FILTER) &&
+	    !dfilter_apply(global_filter, edt))
 		return (false);
 	return (l->filter == NULL || dfilter_apply(l->filter, edt));
 }

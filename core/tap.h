@@ -91,6 +91,9 @@
 #define TL_REQUIRES_NOTHING		0x0
 #define TL_REQUIRES_PROTO_TREE		0x1
 #define TL_REQUIRES_ERROR_PACKET	0x4
+/* Not a Wireshark flag: the global display filter does not apply to this
+ * listener (the name table learns from every packet, core/names.h). */
+#define TL_IGNORE_GLOBAL_FILTER		0x8
 
 typedef enum {
 	TAP_PACKET_DONT_REDRAW,		/* nothing changed worth drawing */

@@ -286,6 +286,76 @@ conv_draw(void *state, struct panel *p)
 	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
 }
 
+/* The field that holds an address of this type, in either direction. */
+static const char *
+addr_field(const struct address *a)
+{
+	switch (a->type) {
+	case AT_ETHER:
+		return ("eth.addr");
+	case AT_IPv4:
+		return ("ip.addr");
+	case AT_IPv6:
+		return ("ipv6.addr");
+	}
+	return (NULL);
+}
+
+/* " && " between terms. */
+static void
+term_sep(GString *f)
+{
+	if (f->len > 0)
+		g_string_append(f, " && ");
+}
+
+bool
+conv_filter_addr(GString *f, const struct table *t, int row, const char *key)
+{
+	const union cell *r = table_row(t, row);
+	char text[ADDR_STRLEN];
+	const char *field;
+	int c = table_col_index(t, key);
+
+	if (r == NULL || c < 0 || t->cols[c].type != COL_ADDR ||
+	    (field = addr_field(&r[c].addr)) == NULL)
+		return (false);
+	term_sep(f);
+	g_string_append_printf(f, "%s==%s", field,
+	    address_to_str(&r[c].addr, text));
+	return (true);
+}
+
+bool
+conv_filter_port(GString *f, const struct panel_class *cls,
+    const struct table *t, int row, const char *key)
+{
+	const union cell *r = table_row(t, row);
+	int c = table_col_index(t, key);
+
+	if (r == NULL || c < 0 || t->cols[c].type != COL_PORT ||
+	    cls->tap == NULL)
+		return (false);
+	term_sep(f);
+	g_string_append_printf(f, "%s.port==%" G_GUINT64_FORMAT, cls->tap,
+	    r[c].u);
+	return (true);
+}
+
+char *
+conv_row_filter(const struct panel_class *cls, const struct table *t, int row)
+{
+	GString *f = g_string_new(NULL);
+	bool ok;
+
+	ok = conv_filter_addr(f, t, row, "a") &&
+	    conv_filter_addr(f, t, row, "b");
+	if (ok && (cls->opts & CONV_OPT_PORTS))
+		ok = conv_filter_port(f, cls, t, row, "a_port") &&
+		    conv_filter_port(f, cls, t, row, "b_port");
+	return (g_string_free(f, !ok));
+}
+
 /* The classes, in the order of list.def. */
 
 /* Every Ethernet header, inner ones (VXLAN) included. */

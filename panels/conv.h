@@ -35,6 +35,10 @@
 #ifndef TAPTOP_PANELS_CONV_H
 #define TAPTOP_PANELS_CONV_H
 
+#include <stdbool.h>
+
+#include <glib.h>
+
 #include "core/panel.h"
 
 /* panel_class.opts */
@@ -64,7 +68,8 @@ extern const struct table_col conv_cols_port[CONV_NCOLS_PORT];
 	.destroy = conv_destroy,		\
 	.reset = conv_reset,			\
 	.packet = conv_packet,			\
-	.draw = conv_draw
+	.draw = conv_draw,			\
+	.row_filter = conv_row_filter
 
 void	*conv_create(struct panel *);
 void	 conv_destroy(void *state);
@@ -72,5 +77,27 @@ void	 conv_reset(void *state);
 tap_packet_status conv_packet(void *state, struct packet_info *,
 	    struct dissect *, const void *data);
 void	 conv_draw(void *state, struct panel *);
+
+/*
+ * A row's filter: each address with its own type's field (ip.addr,
+ * ipv6.addr, eth.addr: a TCP row may be IPv4 or IPv6), then each port
+ * with the class's tap's (tcp.port, udp.port), all ANDed:
+ * "ip.addr==10.0.0.1 && ip.addr==10.0.0.2 && tcp.port==443 &&
+ * tcp.port==51234".  Both directions match, as the row counts both.
+ */
+char	*conv_row_filter(const struct panel_class *, const struct table *,
+	    int row);
+
+/*
+ * Filter terms, shared with the endpoints: the address in column key of
+ * the row with its type's field ("ip.addr==10.0.0.1"), or the port with
+ * the class's tap's ("tcp.port==443"), appended to f after " && " unless
+ * f is empty.  false, f unchanged, when the cell is missing or no field
+ * names it.
+ */
+bool	 conv_filter_addr(GString *f, const struct table *, int row,
+	    const char *key);
+bool	 conv_filter_port(GString *f, const struct panel_class *,
+	    const struct table *, int row, const char *key);
 
 #endif

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "core/flowtab.h"
+#include "conv.h"
 #include "dissectors/taps.h"
 #include "endpoints.h"
 
@@ -173,6 +174,19 @@ endpoints_draw(void *state, struct panel *p)
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
 	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
+}
+
+char *
+endpoints_row_filter(const struct panel_class *cls, const struct table *t,
+    int row)
+{
+	GString *f = g_string_new(NULL);
+	bool ok;
+
+	ok = conv_filter_addr(f, t, row, "address");
+	if (ok && (cls->opts & ENDPOINTS_OPT_PORTS))
+		ok = conv_filter_port(f, cls, t, row, "port");
+	return (g_string_free(f, !ok));
 }
 
 /* The classes, in the order of list.def. */

@@ -42,7 +42,8 @@ extern const struct table_col endpoints_cols_port[ENDPOINTS_NCOLS_PORT];
 	.destroy = endpoints_destroy,		\
 	.reset = endpoints_reset,		\
 	.packet = endpoints_packet,		\
-	.draw = endpoints_draw
+	.draw = endpoints_draw,			\
+	.row_filter = endpoints_row_filter
 
 void	*endpoints_create(struct panel *);
 void	 endpoints_destroy(void *state);
@@ -50,5 +51,10 @@ void	 endpoints_reset(void *state);
 tap_packet_status endpoints_packet(void *state, struct packet_info *,
 	    struct dissect *, const void *data);
 void	 endpoints_draw(void *state, struct panel *);
+
+/* A row's filter: "ip.addr==10.0.0.1", and "&& tcp.port==443" for the
+ * classes with ports (conv_filter_addr, conv_filter_port). */
+char	*endpoints_row_filter(const struct panel_class *,
+	    const struct table *, int row);
 
 #endif

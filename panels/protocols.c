@@ -46,6 +46,7 @@
 #include "core/flowtab.h"
 #include "core/packet.h"
 #include "core/panel.h"
+#include "core/proto.h"
 
 #define PROTOCOLS_NODES_MAX	4096
 
@@ -282,6 +283,28 @@ protocols_draw(void *state, struct panel *p)
 	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
 }
 
+/*
+ * A row's filter: the path's last protocol, which every packet counted in
+ * the row has ("dns" for eth>ip>udp>dns).  It also matches that protocol
+ * on another path (inside a tunnel, in an ICMP error): the ANDed path
+ * would not tell those apart either.
+ */
+static char *
+protocols_row_filter(const struct panel_class *cls, const struct table *t,
+    int row)
+{
+	const union cell *r = table_row(t, row);
+	int c = table_col_index(t, "path");
+	const char *name;
+
+	(void)cls;
+	if (r == NULL || c < 0 || r[c].path == NULL || r[c].path->n == 0)
+		return (NULL);
+	name = proto_name(r[c].path->proto[MIN(r[c].path->n,
+	    TABLE_PATH_MAX) - 1]);
+	return (name != NULL ? g_strdup(name) : NULL);
+}
+
 const struct panel_class panel_protocols = {
 	.name = "protocols",
 	.title = "Protocol Hierarchy",
@@ -294,4 +317,5 @@ const struct panel_class panel_protocols = {
 	.reset = protocols_reset,
 	.packet = protocols_packet,
 	.draw = protocols_draw,
+	.row_filter = protocols_row_filter,
 };

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "core/names.h"
 #include "core/proto.h"
 #include "core/report.h"
 #include "tui/fmt.h"
@@ -342,6 +343,26 @@ fmt_row_cell(const struct table *t, int row, int col, bool bits)
 	    !row_counted(t, row)))
 		return (g_strdup("\u2014"));
 	return (fmt_cell(&t->cols[col], c, bits));
+}
+
+char *
+fmt_row_cell_named(const struct table *t, int row, int col, bool bits,
+    const struct fmt_names *nm)
+{
+	const union cell *c = &table_row(t, row)[col];
+	char name[NAMES_NAME_MAX + 1];
+	const char *svc;
+
+	if (nm != NULL && nm->addrs && t->cols[col].type == COL_ADDR) {
+		if (names_lookup(names_global(), &c->addr, name, NULL))
+			return (term_escape(name, strlen(name)));
+		if (nm->request)
+			names_wanted(&c->addr);
+	}
+	if (nm != NULL && nm->ports && t->cols[col].type == COL_PORT &&
+	    (svc = names_service((unsigned)c->u, nm->transport)) != NULL)
+		return (term_escape(svc, strlen(svc)));
+	return (fmt_row_cell(t, row, col, bits));
 }
 
 char *

@@ -77,6 +77,29 @@ char	*fmt_cell(const struct table_col *, const union cell *, bool bits);
 char	*fmt_row_cell(const struct table *, int row, int col, bool bits);
 
 /*
+ * How addresses and ports are shown: as names when asked and known.
+ * transport ("tcp", "udp", the panel class's tap) says whose service
+ * names a port takes.  With request, an address shown without a name is
+ * handed to the resolver (names_wanted: nothing happens without
+ * --resolve); the interface asks only for the rows on screen.
+ */
+struct fmt_names {
+	bool		 addrs;
+	bool		 ports;
+	bool		 request;
+	const char	*transport;
+};
+
+/*
+ * fmt_row_cell, with an address cell shown as its name (core/names.h)
+ * and a port as its service name when nm says so and one is known;
+ * escaped for the terminal, as a name may come from a packet.  nm NULL:
+ * fmt_row_cell.  g_free the result.
+ */
+char	*fmt_row_cell_named(const struct table *, int row, int col, bool bits,
+	    const struct fmt_names *nm);
+
+/*
  * A column's title in the unit its cells are shown in: with bits, a byte
  * or rate column's "Bytes" reads "Bits" ("Bytes A→B" is "Bits A→B"), and
  * one with no "Bytes" in its title gets " (bits)".  g_free the result.

@@ -64,6 +64,10 @@ enum keys_action {
 	KA_SORT_REVERSE,
 	KA_BITS,
 	KA_VIEW,		/* rows active now, or all */
+	KA_DRILL,		/* a new panel on the selected row */
+	KA_DRILL_GLOBAL,	/* the selected row's filter as the global one */
+	KA_NAMES,		/* addresses as names */
+	KA_PORT_NAMES,		/* ports as service names */
 	KA_PAUSE,
 	KA_DELAY,		/* the interval: +1 longer (slower), -1 shorter */
 	KA_REPLAY_PAUSE,	/* pause or resume a replay's reading */

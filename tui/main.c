@@ -20,6 +20,10 @@
  * panel changed; with --interval-mode delta every panel is drawn and reset
  * at each end, and every count of a line is that interval's.
  *
+ * Names (core/names.h) are set up before any thread starts: the hosts file
+ * and the listener that learns names from the traffic, and with --resolve
+ * the resolver, the only part of taptop that ever looks a name up.
+ *
  * Signals are blocked in every thread and taken here with sigtimedwait, so
  * no handler runs at an arbitrary point of the capture thread.
  *
@@ -60,6 +64,7 @@
 #include "core/clock.h"
 #include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
+#include "core/names.h"
 #include "core/panel.h"
 #include "core/proto.h"
 #include "core/report.h"
@@ -94,6 +99,9 @@ struct options {
 	gboolean	 list_panels;
 	gboolean	 list_fields;
 	gboolean	 list_keys;
+	gboolean	 names;
+	gboolean	 port_names;
+	gboolean	 resolve;
 	gint64		 max_rows;
 	char		*dfilter;
 	double		 delay;
@@ -176,6 +184,15 @@ static GOptionEntry entries[] = {
 	    "Live or from a pipe, keep the last MIB MiB of packets, to fill "
 	    "a panel added or refiltered with the recent past (default 64, "
 	    "0 for none)", "MIB" },
+	{ "names", 0, 0, G_OPTION_ARG_NONE, &opt.names,
+	    "Show addresses by name where one is known (the hosts file, names "
+	    "seen in the traffic); JSON adds a_name, b_name, name", NULL },
+	{ "port-names", 0, 0, G_OPTION_ARG_NONE, &opt.port_names,
+	    "Show ports by service name (/etc/services); JSON adds "
+	    "a_port_name, b_port_name, port_name", NULL },
+	{ "resolve", 0, 0, G_OPTION_ARG_NONE, &opt.resolve,
+	    "Look addresses without a name up in reverse DNS, which sends "
+	    "packets (implies --names)", NULL },
 	{ "list-panels", 0, 0, G_OPTION_ARG_NONE, &opt.list_panels,
 	    "List the panels and exit", NULL },
 	{ "list-fields", 0, 0, G_OPTION_ARG_NONE, &opt.list_fields,
@@ -313,6 +330,8 @@ struct batch {
 	struct table		**last;		/* each panel's last snapshot */
 	bool			 delta;
 	unsigned		 flags;		/* REPORT_* */
+	const sigset_t		*sigs;		/* what ends a wait */
+	bool			 last_report;	/* the one after the capture */
 	bool			 printed;	/* a snapshot went out */
 	struct report_capture	 prev;		/* delta: counts at the last */
 };
@@ -374,6 +393,76 @@ ns_to_s(int64_t ns)
 	return ((double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9);
 }
 
+/* Waits up to ms for a terminating signal; returns it, or 0. */
+static int
+wait_signal(const sigset_t *set, long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	int sig;
+
+	sig = sigtimedwait(set, NULL, &ts);
+	return (sig > 0 ? sig : 0);
+}
+
+/* The signals that end taptop, for the waits that take no signal set. */
+static bool
+is_stop_signal(int sig)
+{
+	return (sig == SIGINT || sig == SIGTERM || sig == SIGHUP);
+}
+
+/*
+ * --resolve: asks for the names of the addresses in the tables that have
+ * none.  With wait (the last report, on the main thread once the capture
+ * thread is joined), waits for the answers, as long
+ * as lookups are pending and at most RESOLVE_WAIT_MS in all, taking the
+ * stop signals between slices of 50 ms (a stop signal ends the wait: the
+ * report goes out with the names it has).  An --interval snapshot never
+ * waits (the capture thread prints most): it shows the names known so
+ * far.
+ */
+#define RESOLVE_WAIT_MS	(5 * NAMES_RESOLVE_TIMEOUT_MS)
+
+static void
+resolve_tables(struct batch *b, bool wait)
+{
+	struct names_resolver *r = names_global_resolver();
+	struct names_resolver_stats st;
+	char name[NAMES_NAME_MAX + 1];
+	const struct table *t;
+	int64_t until;
+	guint i;
+	int row, c, sig;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < b->panels->len; i++) {
+		if ((t = b->last[i]) == NULL)
+			continue;
+		for (c = 0; c < t->ncols; c++) {
+			if (t->cols[c].type != COL_ADDR)
+				continue;
+			for (row = 0; row < t->nrows; row++) {
+				const struct address *a =
+				    &table_row(t, row)[c].addr;
+
+				if (!names_lookup(names_global(), a, name,
+				    NULL))
+					(void)names_resolve(r, a);
+			}
+		}
+	}
+	until = mono_ms() + RESOLVE_WAIT_MS;
+	while (wait && mono_ms() < until) {
+		names_resolver_stats(r, &st);
+		if (st.pending == 0)
+			break;
+		sig = wait_signal(b->sigs, 50);
+		if (sig != 0 && is_stop_signal(sig))
+			break;
+	}
+}
+
 /* Prints a snapshot of every panel.  With timed (--interval), iv is its
  * interval, NULL when none began (a file without packets).  Called by one
  * thread at a time (the top of the file). */
@@ -411,6 +500,7 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 			b->last[i] = t;
 		}
 	}
+	resolve_tables(b, b->last_report);
 	fill_report(b->cap, &rc);
 	if (b->delta)
 		counts_delta(b, &rc);
@@ -442,24 +532,6 @@ static void
 on_interval(void *arg, const struct capture_interval *iv)
 {
 	print_report(arg, true, iv);
-}
-
-/* Waits up to ms for a terminating signal; returns it, or 0. */
-static int
-wait_signal(const sigset_t *set, long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	int sig;
-
-	sig = sigtimedwait(set, NULL, &ts);
-	return (sig > 0 ? sig : 0);
-}
-
-/* The signals that end taptop, for the waits that take no signal set. */
-static bool
-is_stop_signal(int sig)
-{
-	return (sig == SIGINT || sig == SIGTERM || sig == SIGHUP);
 }
 
 /* capture_open's interruption: a stop signal is waiting to be taken. */
@@ -537,6 +609,56 @@ wake_main(void *arg)
 	pthread_kill(*(pthread_t *)arg, SIGUSR1);
 }
 
+/*
+ * Names, before any thread starts: the hosts file and the listener that
+ * learns names from the traffic, in the interface always (n may turn
+ * names on at any time), in batch mode only with --names; the resolver
+ * only with --resolve, so that nothing is ever looked up without it.
+ */
+static bool names_on;
+
+static void
+names_setup(void)
+{
+	struct names_resolver *r;
+	char *err = NULL;
+
+	if (opt.resolve)
+		opt.names = TRUE;
+	if (opt.batch && !opt.names)
+		return;
+	/* A missing /etc/hosts is no error; a missing file named in
+	 * TAPTOP_HOSTS is worth a word. */
+	if (names_load_hosts(names_global(), names_hosts_path(), &err) < 0 &&
+	    getenv("TAPTOP_HOSTS") != NULL)
+		fprintf(stderr, "taptop: TAPTOP_HOSTS: %s\n", err);
+	g_free(err);
+	if ((err = names_listen(names_global())) != NULL) {
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+	names_on = true;
+	if (!opt.resolve)
+		return;
+	if ((r = names_resolver_new(names_global(), NULL, &err)) == NULL) {
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+	names_set_global_resolver(r);
+}
+
+/* After every thread that reads names is done. */
+static void
+names_teardown(void)
+{
+	struct names_resolver *r = names_global_resolver();
+
+	names_set_global_resolver(NULL);
+	names_resolver_free(r);
+	if (names_on)
+		names_unlisten(names_global());
+}
+
 static int
 run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 {
@@ -555,6 +677,11 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 	/* Text follows the locale; JSON is UTF-8 whatever it is. */
 	if (opt.json && opt.interval > 0)
 		b.flags |= REPORT_LINE;
+	if (opt.names)
+		b.flags |= REPORT_NAMES;
+	if (opt.port_names)
+		b.flags |= REPORT_PORT_NAMES;
+	b.sigs = sigs;
 	if (!opt.json && !locale_is_utf8())
 		b.flags |= REPORT_ASCII;
 	self = pthread_self();
@@ -571,6 +698,7 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 		capture_interval_tick(c);
 	}
 	capture_join(c);
+	b.last_report = true;
 	if (opt.interval > 0)
 		print_report(&b, true, capture_interval_last(c, &iv) ? &iv :
 		    NULL);
@@ -654,6 +782,7 @@ main(int argc, char **argv)
 	    != NULL)
 		die_usage("bad display filter: %s", err);
 	panels = open_panels();
+	names_setup();
 
 	capture_opts_init(&co);
 	co.iface = opt.iface;
@@ -695,11 +824,14 @@ main(int argc, char **argv)
 			.delay = opt.delay,
 			.max_rows = (size_t)opt.max_rows,
 			.dfilter = opt.dfilter,
+			.names = opt.names,
+			.port_names = opt.port_names,
 		};
 
 		rc = tui_run(cap, panels, &sigs, &to);
 	}
 	capture_close(cap);
+	names_teardown();
 	for (i = 0; i < panels->len; i++)
 		panel_close(g_ptr_array_index(panels, i));
 	g_ptr_array_free(panels, TRUE);

@@ -8,7 +8,9 @@
  * that.  The screen is drawn whole each time (erase, draw, refresh) and
  * curses sends only what changed, so a resize or a mode change needs no
  * bookkeeping of what is on the glass.  The key hints and the help's
- * list of keys are made from keys.c's table, as the dispatch is.
+ * list of keys are made from keys.c's table, as the dispatch is.  The
+ * selected row is drawn in reverse video with a ">" in the margin, which
+ * reads without attributes too (and in a screen capture).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -808,6 +810,18 @@ path_prefix(const struct tui *t, const struct table *tb, char **tree,
 	return (fmt_path_indent(&table_row(tb, row)[col]));
 }
 
+/* A cell as the view shows it: addresses and ports as names when n and
+ * N say so; request asks the resolver for the names of rows on screen. */
+static char *
+view_cell(const struct tui *t, const struct tview *v, const struct table *tb,
+    int row, int col, bool request)
+{
+	struct fmt_names nm = { t->names, t->port_names, request,
+	    v->panel->cls->tap };
+
+	return (fmt_row_cell_named(tb, row, col, t->bits, &nm));
+}
+
 /* Widens the columns to fit rows [from, to). */
 static void
 measure(const struct tui *t, struct tview *v, const struct table *tb,
@@ -817,7 +831,7 @@ measure(const struct tui *t, struct tview *v, const struct table *tb,
 
 	for (r = from; r < to; r++) {
 		for (c = 0; c < tb->ncols; c++) {
-			char *s = fmt_row_cell(tb, r, c, t->bits);
+			char *s = view_cell(t, v, tb, r, c, false);
 
 			w = fmt_width(s);
 			g_free(s);
@@ -853,6 +867,11 @@ draw_table(struct tui *t)
 	folded = tb->folded_rows > 0 || tb->folded_frames > 0;
 	total = tb->nrows + (folded ? 1 : 0);
 	v->scroll = CLAMP(v->scroll, 0, MAX(total - body, 0));
+	/* The selection stays in view at any size (tui.c moves it). */
+	if (v->sel >= v->scroll + body)
+		v->scroll = v->sel - body + 1;
+	if (v->sel < v->scroll)
+		v->scroll = MAX(v->sel, 0);
 	if (v->nwidth != tb->ncols) {
 		g_free(v->width);
 		v->width = g_new0(int, (size_t)tb->ncols);
@@ -889,7 +908,7 @@ draw_table(struct tui *t)
 	for (y = 0; y < body && v->scroll + y < tb->nrows; y++) {
 		cells[y] = g_new0(char *, (size_t)tb->ncols);
 		for (c = 0; c < tb->ncols; c++) {
-			char *s = fmt_row_cell(tb, v->scroll + y, c, t->bits);
+			char *s = view_cell(t, v, tb, v->scroll + y, c, true);
 
 			int pw = 0;
 
@@ -939,13 +958,20 @@ draw_table(struct tui *t)
 	/* The rows, then the folded "other" line after the last. */
 	for (y = 0; y < body; y++) {
 		int row = v->scroll + y, ys = SCREEN_TOP + y;
+		/* The selected row: reverse video, and a marker in the
+		 * margin that reads without attributes too; only where a
+		 * row leads somewhere (a panel with no drill-down, such as
+		 * the summary, still scrolls, unmarked). */
+		bool hi = row == v->sel && v->panel->cls->row_filter != NULL;
+		attr_t ra = hi ? t->attr[AT_SEL] : A_NORMAL;
 
 		if (row < tb->nrows) {
 			/* "now": a row with nothing in 10 s is dim, and
 			 * marked for terminals that do not dim. */
-			attr_t ra = A_NORMAL;
-
-			if (v->now && idlecol >= 0 &&
+			if (hi) {
+				fill(ys, ra);
+				put(t, ys, 0, 1, ">", ra | A_BOLD);
+			} else if (v->now && idlecol >= 0 &&
 			    !(table_row(tb, row)[idlecol].d > 0)) {
 				ra = t->attr[AT_IDLE];
 				put(t, ys, 0, 1, t->utf8 ? "\u00b7" : ".", ra);
@@ -957,7 +983,7 @@ draw_table(struct tui *t)
 					char *pre = path_prefix(t, tb, tree, c,
 					    row);
 					int pw = put(t, ys, l.x[c], l.w[c], pre,
-					    t->attr[AT_TREE] | ra);
+					    hi ? ra : t->attr[AT_TREE] | ra);
 
 					put(t, ys, l.x[c] + pw, l.w[c] - pw,
 					    cells[y][c], ra);
@@ -1241,8 +1267,9 @@ draw_menu(struct tui *t)
 	t->menu_sel = CLAMP(t->menu_sel, 0, MAX(n - 1, 0));
 	for (y = SCREEN_TOP - 1; y < LINES - 1; y++)
 		fill(y, A_NORMAL);
-	put(t, SCREEN_TOP - 1, 1, COLS - 2, "Add a panel: choose its type",
-	    t->attr[AT_TITLE]);
+	put(t, SCREEN_TOP - 1, 1, COLS - 2, t->drill != NULL ?
+	    "A panel on the selected row: choose its type (its filter next)" :
+	    "Add a panel: choose its type", t->attr[AT_TITLE]);
 	body -= 1;
 	first = MAX(0, t->menu_sel - body + 1);
 	for (i = first, y = SCREEN_TOP; i < n && y < LINES - 1; i++, y++) {

@@ -48,6 +48,11 @@ struct tview {
 	int		 sort_col;	/* -1: the drawn (tree) order */
 	bool		 sort_desc;
 	int		 scroll;	/* first row shown */
+	/* The selected row of shown, and a copy of its cells (one row,
+	 * NULL with none) by which it is found again in the next table,
+	 * wherever it went (tui.c). */
+	int		 sel;
+	struct table	*selkey;
 	int		 hcol;		/* scrollable columns skipped */
 	int		*width;		/* per column; grows, never shrinks */
 	int		 nwidth;
@@ -138,6 +143,10 @@ struct tui {
 	attr_t		 attr[AT_N];
 	bool		 paused;
 	bool		 bits;		/* byte columns in bits */
+	bool		 names;		/* addresses as names (n) */
+	bool		 port_names;	/* ports as service names (N) */
+	char		*drill;		/* the row's filter, for the menu's
+					 * choice then the prompt (Enter) */
 	bool		 quit;
 	bool		 dirty;		/* draw at the next turn of the loop */
 

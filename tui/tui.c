@@ -23,6 +23,12 @@
  * the past between live packets while this thread goes on answering
  * keys.  While a refill is under way the ticks come every REFILL_TICK_MS,
  * so the panel is seen filling, and one comes as soon as it is done.
+ *
+ * Each table has a selected row, which the movement keys move and every
+ * new table or sort finds again by its key cells (below); Enter and G
+ * drill into it with the filter its panel class makes for it (panel.h).
+ * Names (n, N) are only a way of showing cells: nothing here waits for
+ * one, and a lookup is asked for only with --resolve (core/names.h).
  */
 #include <errno.h>
 #include <langinfo.h>
@@ -37,6 +43,7 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/names.h"
 #include "core/tap.h"
 #include "tui/fmt.h"
 #include "tui/keys.h"
@@ -231,6 +238,7 @@ static void
 view_free(struct tview *v)
 {
 	view_free_tables(v);
+	table_free(v->selkey);
 	g_free(v->width);
 	g_free(v);
 }
@@ -254,10 +262,126 @@ row_active(const struct table *tb, const union cell *row, void *arg)
 	return (c < 0 || row[c].d > 0);
 }
 
+/* ---- the selection ---- */
+
+/*
+ * A row is known by its key cells, those that say which row it is and
+ * not how much it counted: addresses, ports, protocol paths, text.  The
+ * selection is a row index into shown, plus a copy of that row's cells
+ * (selkey), so that after a refresh, a sort or a change of rank it is
+ * found again by its key rather than left at a screen position.  A table
+ * without key cells (the summary) keeps the index.
+ */
+static bool
+col_is_key(enum col_type type)
+{
+	return (type == COL_ADDR || type == COL_PORT || type == COL_PATH ||
+	    type == COL_TEXT);
+}
+
+/* Rows the view scrolls through: the table's and the "other" line. */
+static int
+view_total(const struct tview *v)
+{
+	if (v->shown == NULL)
+		return (0);
+	return (v->shown->nrows + (v->shown->folded_rows > 0 ||
+	    v->shown->folded_frames > 0 ? 1 : 0));
+}
+
+/* Copies the selected row's cells (text and paths too) into selkey. */
+static void
+sel_remember(struct tview *v)
+{
+	const struct table *tb = v->shown;
+	union cell *k;
+	int c;
+
+	table_free(v->selkey);
+	v->selkey = NULL;
+	if (tb == NULL || v->sel < 0 || v->sel >= tb->nrows)
+		return;
+	v->selkey = table_new(tb->cols, tb->ncols);
+	k = table_add_row(v->selkey);
+	memcpy(k, table_row(tb, v->sel), sizeof(*k) * (size_t)tb->ncols);
+	for (c = 0; c < tb->ncols; c++)
+		if (tb->cols[c].type == COL_TEXT)
+			k[c].text = g_strdup(k[c].text);
+		else if (tb->cols[c].type == COL_PATH && k[c].path != NULL)
+			k[c].path = g_memdup2(k[c].path, sizeof(*k[c].path));
+}
+
+/* The remembered row in shown: of the rows with its key, the nearest to
+ * where it was (TCP streams of one address and port pair share a key);
+ * -1 when it is gone or the table has no key cells. */
+static int
+sel_find(const struct tview *v)
+{
+	const struct table *tb = v->shown;
+	const union cell *k, *row;
+	int r, c, best = -1, nkey = 0;
+
+	if (tb == NULL || v->selkey == NULL || v->selkey->cols != tb->cols)
+		return (-1);
+	k = table_row(v->selkey, 0);
+	for (c = 0; c < tb->ncols; c++)
+		nkey += col_is_key(tb->cols[c].type);
+	for (r = 0; r < tb->nrows && nkey > 0; r++) {
+		row = table_row(tb, r);
+		for (c = 0; c < tb->ncols; c++)
+			if (col_is_key(tb->cols[c].type) &&
+			    table_cell_cmp(tb->cols[c].type, &row[c], &k[c]) !=
+			    0)
+				break;
+		if (c == tb->ncols && (best < 0 ||
+		    abs(r - v->sel) < abs(best - v->sel)))
+			best = r;
+	}
+	return (best);
+}
+
+/* Keeps the selection on a row and the view around it. */
+static void
+view_follow(struct tview *v)
+{
+	int body = screen_body_rows();
+	int n = v->shown != NULL ? v->shown->nrows : 0;
+
+	v->sel = n > 0 ? CLAMP(v->sel, 0, n - 1) : 0;
+	if (v->sel < v->scroll)
+		v->scroll = v->sel;
+	else if (v->sel >= v->scroll + body)
+		v->scroll = v->sel - body + 1;
+	v->scroll = CLAMP(v->scroll, 0, MAX(view_total(v) - body, 0));
+}
+
+static void
+view_select(struct tui *t, struct tview *v, int sel)
+{
+	v->sel = sel;
+	view_follow(v);
+	sel_remember(v);
+	t->dirty = true;
+}
+
+/* After a new table or a new order: the selected row, wherever it went;
+ * if it is gone, whatever row is now where it was. */
+static void
+view_reselect(struct tview *v)
+{
+	int r = sel_find(v);
+
+	if (r >= 0)
+		v->sel = r;
+	view_follow(v);
+	sel_remember(v);
+}
+
 /*
  * The shown table from raw: raw itself in the class's order, else a
  * copy, sorted and, in "now", without the rows idle for 40 s (raw stays,
- * so the tree order and the other view can come back while paused).
+ * so the tree order and the other view can come back while paused).  The
+ * selection follows its row.
  */
 static void
 view_sort(struct tview *v)
@@ -278,6 +402,7 @@ view_sort(struct tview *v)
 		v->shown = table_dup(v->raw);
 	if (resort)
 		table_sort(v->shown, v->sort_col, v->sort_desc);
+	view_reselect(v);
 }
 
 /* A view with a table takes a new one only if the panel has one (or its
@@ -307,22 +432,6 @@ active_view(struct tui *t)
 		return (NULL);
 	t->active = CLAMP(t->active, 0, (int)t->views->len - 1);
 	return (g_ptr_array_index(t->views, t->active));
-}
-
-/* Rows the active table can scroll through. */
-static void
-view_scroll(struct tui *t, int delta, bool absolute)
-{
-	struct tview *v = active_view(t);
-	int total, body = screen_body_rows();
-
-	if (v == NULL || v->shown == NULL)
-		return;
-	total = v->shown->nrows + (v->shown->folded_rows > 0 ||
-	    v->shown->folded_frames > 0 ? 1 : 0);
-	v->scroll = absolute ? delta : v->scroll + delta;
-	v->scroll = CLAMP(v->scroll, 0, MAX(total - body, 0));
-	t->dirty = true;
 }
 
 static void
@@ -494,6 +603,36 @@ prompt_error(struct tprompt *pr, char *msg, int col, int len)
 	pr->check_at = 0;
 }
 
+/* Makes text (compiled already, or refused here) the global filter;
+ * NULL, or the compiler's message (g_free it). */
+static char *
+apply_global(struct tui *t, const char *text)
+{
+	struct tview *v = active_view(t);
+	bool refilled;
+	char *e;
+
+	if (strcmp(text, t->global_filter) == 0)
+		return (NULL);
+	if ((e = set_tap_global_dfilter(text)) != NULL)
+		return (e);
+	g_free(t->global_filter);
+	t->global_filter = g_strdup(text);
+	/* Every panel counts again: from the past if it can be read again. */
+	refilled = capture_refill_from(t->cap) != CAPTURE_REFILL_NONE;
+	if (refilled) {
+		tap_refill_all();
+		capture_refill_kick(t->cap);
+	} else
+		reset_tap_listeners();
+	if (v != NULL)
+		view_refresh(t, v);
+	message(t, false, "global filter %s; %s",
+	    text[0] != '\0' ? "applied" : "removed", refilled ?
+	    refill_whence(t) : "all counts restart");
+	return (NULL);
+}
+
 /* Enter: check, then apply; a refused filter keeps the prompt open with
  * the message and a caret under the place it is about. */
 static void
@@ -527,30 +666,16 @@ prompt_apply(struct tui *t)
 		view_refresh(t, v);
 		view_forget_widths(v);
 		v->scroll = 0;
+		view_select(t, v, 0);
 		message(t, false, "%s: %s; %s", v->panel->cls->name,
 		    text[0] != '\0' ? "filter applied" : "filter removed",
 		    refilled ? refill_whence(t) : "its counts restart");
 		break;
 	case PROMPT_GLOBAL:
-		if (strcmp(text, t->global_filter) == 0)
-			break;
-		if ((e = set_tap_global_dfilter(text)) != NULL) {
+		if ((e = apply_global(t, text)) != NULL) {
 			prompt_error(pr, e, PROMPT_NO_PLACE, 0);
 			goto out;
 		}
-		g_free(t->global_filter);
-		t->global_filter = g_strdup(text);
-		refilled = capture_refill_from(t->cap) != CAPTURE_REFILL_NONE;
-		if (refilled) {
-			tap_refill_all();
-			capture_refill_kick(t->cap);
-		} else
-			reset_tap_listeners();
-		if (v != NULL)
-			view_refresh(t, v);
-		message(t, false, "global filter %s; %s",
-		    text[0] != '\0' ? "applied" : "removed", refilled ?
-		    refill_whence(t) : "all counts restart");
 		break;
 	case PROMPT_NEW:
 		if ((p = panel_open(pr->cls->name, text, t->max_rows, &e)) ==
@@ -678,7 +803,10 @@ menu_choose(struct tui *t)
 	int n = class_count();
 
 	t->menu_sel = CLAMP(t->menu_sel, 0, n - 1);
-	prompt_open(t, PROMPT_NEW, panel_class_at(t->menu_sel), "");
+	prompt_open(t, PROMPT_NEW, panel_class_at(t->menu_sel),
+	    t->drill != NULL ? t->drill : "");
+	g_free(t->drill);
+	t->drill = NULL;
 }
 
 /* A letter in the menu: the next type whose name starts with it. */
@@ -705,16 +833,24 @@ menu_jump(struct tui *t, wint_t ch, bool fn)
 static void
 go_move(struct tui *t, enum keys_action unit, int dir)
 {
+	struct tview *v;
 	int n, page;
 
 	switch (t->mode) {
 	case MODE_TABLE:
+		if ((v = active_view(t)) == NULL || v->shown == NULL)
+			break;
 		page = screen_body_rows();
-		if (unit == KA_ENDS)
-			view_scroll(t, dir < 0 ? 0 : G_MAXINT / 2, true);
-		else
-			view_scroll(t, unit == KA_PAGE ? dir * page : dir,
-			    false);
+		if (unit == KA_ENDS) {
+			/* End shows the "other" line under the last row. */
+			v->scroll = dir < 0 ? 0 : view_total(v) - page;
+			view_select(t, v, dir < 0 ? 0 : v->shown->nrows - 1);
+		} else if (unit == KA_PAGE) {
+			/* The page turns under the selection. */
+			v->scroll += dir * page;
+			view_select(t, v, v->sel + dir * page);
+		} else
+			view_select(t, v, v->sel + dir);
 		break;
 	case MODE_MENU:
 		n = class_count();
@@ -741,10 +877,113 @@ go_move(struct tui *t, enum keys_action unit, int dir)
 static void
 go_back(struct tui *t)
 {
+	g_free(t->drill);
+	t->drill = NULL;
 	if (t->mode == MODE_PROMPT)
 		prompt_close(t);
 	else
 		t->mode = MODE_TABLE;
+}
+
+/* ---- drill-down ---- */
+
+/*
+ * The filter of the packets the selected row counted: the class's row
+ * filter, ANDed with the panel's own filter when it has one (the global
+ * one applies to every panel anyway).  NULL, with a message, when there
+ * is none.  g_free it.
+ */
+static char *
+selected_filter(struct tui *t, struct tview *v)
+{
+	char *f, *both;
+
+	if (v == NULL || v->shown == NULL || v->shown->nrows == 0) {
+		message(t, true, "no row to drill into");
+		return (NULL);
+	}
+	if (v->panel->cls->row_filter == NULL) {
+		message(t, true, "%s rows have no filter to drill into",
+		    v->panel->cls->name);
+		return (NULL);
+	}
+	if ((f = panel_row_filter(v->panel->cls, v->shown, v->sel)) == NULL) {
+		message(t, true, "this row has no filter to drill into");
+		return (NULL);
+	}
+	if (v->panel->filter[0] == '\0')
+		return (f);
+	both = g_strdup_printf("(%s) && %s", v->panel->filter, f);
+	g_free(f);
+	return (both);
+}
+
+/* Enter on a row: the choice of the new panel's type, starting on the
+ * row's own, then its prompt with the row's filter typed. */
+static void
+drill(struct tui *t, struct tview *v)
+{
+	char *f = selected_filter(t, v);
+	int i;
+
+	if (f == NULL)
+		return;
+	g_free(t->drill);
+	t->drill = f;
+	for (i = 0; panel_class_at(i) != NULL; i++)
+		if (panel_class_at(i) == v->panel->cls)
+			t->menu_sel = i;
+	t->mode = MODE_MENU;
+}
+
+/* G: the row's filter as the global one, as Y and Enter would make it. */
+static void
+drill_global(struct tui *t, struct tview *v)
+{
+	char *f = selected_filter(t, v), *e, *nl;
+
+	if (f == NULL)
+		return;
+	if (strcmp(f, t->global_filter) == 0)
+		message(t, false, "that is the global filter already");
+	else if ((e = apply_global(t, f)) != NULL) {
+		if ((nl = strchr(e, '\n')) != NULL)
+			*nl = '\0';
+		message(t, true, "%s", e);
+		g_free(e);
+	} else {
+		history_add(&t->hist, f);
+		(void)history_save(&t->hist, t->hist_path);
+	}
+	g_free(f);
+}
+
+/* n and N: every view is measured again, names being wider. */
+static void
+toggle_names(struct tui *t, bool ports)
+{
+	struct names_stats st;
+	bool on;
+	guint i;
+
+	if (ports)
+		on = t->port_names = !t->port_names;
+	else
+		on = t->names = !t->names;
+	for (i = 0; i < t->views->len; i++)
+		view_forget_widths(g_ptr_array_index(t->views, i));
+	if (ports) {
+		message(t, false, on ? "ports as service names" :
+		    "ports as numbers");
+		return;
+	}
+	names_stats(names_global(), &st);
+	if (!on)
+		message(t, false, "addresses as numbers");
+	else if (st.entries == 0 && names_global_resolver() == NULL)
+		message(t, false, "addresses as names: none known yet");
+	else
+		message(t, false, "addresses as names, where known");
 }
 
 static void
@@ -946,6 +1185,8 @@ run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 		activate(t, t->active + b->arg);
 		break;
 	case KA_ADD:
+		g_free(t->drill);
+		t->drill = NULL;
 		t->mode = MODE_MENU;
 		break;
 	case KA_CLOSE:
@@ -987,6 +1228,18 @@ run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 		break;
 	case KA_VIEW:
 		toggle_view(t, v);
+		break;
+	case KA_DRILL:
+		drill(t, v);
+		break;
+	case KA_DRILL_GLOBAL:
+		drill_global(t, v);
+		break;
+	case KA_NAMES:
+		toggle_names(t, false);
+		break;
+	case KA_PORT_NAMES:
+		toggle_names(t, true);
 		break;
 	case KA_PAUSE:
 		toggle_pause(t, v);
@@ -1193,6 +1446,8 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	t.delay = CLAMP(o->delay, DELAY_MIN, DELAY_MAX);
 	t.max_rows = o->max_rows;
 	t.global_filter = g_strdup(o->dfilter != NULL ? o->dfilter : "");
+	t.names = o->names;
+	t.port_names = o->port_names;
 	t.typed = g_string_new(NULL);
 	setlocale(LC_ALL, "");
 	/* Numbers in filters are C numbers, whatever the user's locale. */
@@ -1256,6 +1511,7 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	history_free(&t.hist);
 	g_free(t.hist_path);
 	g_free(t.global_filter);
+	g_free(t.drill);
 	g_string_free(t.typed, TRUE);
 	g_free(t.msg);
 	return (rc);

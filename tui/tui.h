@@ -16,6 +16,8 @@ struct tui_opts {
 	double		 delay;		/* -d: seconds between refreshes */
 	size_t		 max_rows;	/* --max-rows, for panels added here */
 	const char	*dfilter;	/* -Y as given (already set), or NULL */
+	bool		 names;		/* --names: addresses as names at start */
+	bool		 port_names;	/* --port-names */
 };
 
 /*

@@ -122,7 +122,7 @@ check "replay: the title says \"now\"" \
 check "replay: sorted by the 2 s rate" "sorted by Bytes/s 2s ▼"
 check "replay: 2 of the 3 conversations are active" "2 of 3 rows"
 check "replay: X, sending, on the first row, not dim" \
-    "^ 10\.0\.1\.1 +10\.0\.1\.2 +[0-9.]+ kB/s"
+    "^[ >]10\.0\.1\.1 +10\.0\.1\.2 +[0-9.]+ kB/s"
 check "replay: Y, idle for 20 s, marked" \
     "^·10\.0\.1\.3 +10\.0\.1\.4 +0 B/s +0 B/s +[0-9.]+ kB/s"
 if screen | grep -q "10\.0\.1\.5"; then
@@ -153,7 +153,7 @@ for r in json.load(sys.stdin)["panels"][0]["rows"]:
     if r["a"] == "10.0.1.1":
         print(r["rate_2s"])
 ')
-got=$(screen | awk '$1 == "10.0.1.1" { print $3, $4; exit }')
+got=$(screen | sed 's/^>/ /' | awk '$1 == "10.0.1.1" { print $3, $4; exit }')
 if python3 - "$want" "$got" <<'PY'
 import sys
 want = float(sys.argv[1])
@@ -179,13 +179,13 @@ check "v again: now" "view: now \(active in 40 s\)"
 check "v again: Y marked again" "^·10\.0\.1\.3"
 keys b
 check "b: the rates' titles in bits" "▼ Bits/s 2s +Bits/s 10s +Bits/s 40s"
-check "b: the rates in bits" "^ 10\.0\.1\.1 +10\.0\.1\.2 +[0-9.]+ kb/s"
+check "b: the rates in bits" "^[ >]10\.0\.1\.1 +10\.0\.1\.2 +[0-9.]+ kb/s"
 keys b
 keys 2
 check "protocols: now, in tree order" \
     "Protocol Hierarchy .* tree order .* view: now"
 check "protocols: shares, bits/s" "% Frames +Frames +% Bytes +Bytes +Bits/s"
-check "protocols: eth is all of it" "^ eth +100\.0% "
+check "protocols: eth is all of it" "^[ >]eth +100\.0% "
 keys 3
 check "summary: no view in the title" "Summary \(summary\)"
 keys v

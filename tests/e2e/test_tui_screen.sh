@@ -267,7 +267,7 @@ head -c 24 "$pcap" >"$tmp/empty.pcap"
 start empty 120 30 -r "$tmp/empty.pcap"
 check "an empty capture" "file finished"
 check "no packet: start and duration unknown, not 0.000" \
-    "^ +0 +0 B +— +— *$"
+    "^[ >] *0 +0 B +— +— *$"
 check_gone "and no 0.000 anywhere" "0\.000"
 keys q
 check "q quits" "EXITED 0"

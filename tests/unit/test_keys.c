@@ -188,7 +188,13 @@ static const struct {
 	{ KC_TABLE, '-', false, KA_DELAY, 1 },
 	{ KC_TABLE, '_', false, KA_DELAY, 1 },
 	{ KC_TABLE, 12, false, KA_REDRAW, 0 },
-	{ KC_TABLE, '\r', false, -1, 0 },
+	{ KC_TABLE, '\r', false, KA_DRILL, 0 },
+	{ KC_TABLE, '\n', false, KA_DRILL, 0 },
+	{ KC_TABLE, KEY_ENTER, true, KA_DRILL, 0 },
+	{ KC_TABLE, 'G', false, KA_DRILL_GLOBAL, 0 },
+	{ KC_TABLE, 'g', false, -1, 0 },
+	{ KC_TABLE, 'n', false, KA_NAMES, 0 },
+	{ KC_TABLE, 'N', false, KA_PORT_NAMES, 0 },
 	{ KC_TABLE, 27, false, -1, 0 },
 	{ KC_PROMPT, '\r', false, KA_APPLY, 0 },
 	{ KC_PROMPT, '\n', false, KA_APPLY, 0 },
@@ -259,8 +265,9 @@ START_TEST(hints)
 
 	/* In the table's order, all of them when there is room. */
 	ck_assert_str_eq(wide, "?:help  1-9,Tab:panel  a:add  x:close  "
-	    "/:filter  Y:global filter  r:reset  s/S:sort  b:bits  "
-	    "v:now/all  p:pause  +/-:refresh faster/slower  q:quit");
+	    "/:filter  Y:global filter  r:reset  Enter:drill  G:row global  "
+	    "s/S:sort  b:bits  v:now/all  n/N:names  p:pause  "
+	    "+/-:refresh faster/slower  q:quit");
 	/* The most important first when there is not. */
 	ck_assert_int_le(fmt_width(narrow), 40);
 	ck_assert(g_str_has_prefix(narrow, "?:help  "));
