@@ -10,6 +10,7 @@
  * a panel is freed, whether it was closed from the curses thread or
  * removed from inside a callback.
  */
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -26,6 +27,10 @@ static const struct panel_class *const all_panels[] = {
 #undef PANEL
 	NULL
 };
+
+/* panel_set_interval's: read by panel_open, on the threads that open
+ * panels, which set it first (main.c, before any). */
+static int64_t time_interval_ns = PANEL_INTERVAL_DEFAULT_NS;
 
 const struct panel_class *
 panel_class_find(const char *name)
@@ -76,6 +81,7 @@ panel_draw(void *tapdata)
 	table_clear(p->table);
 	if (p->cls->draw != NULL)
 		p->cls->draw(p->state, p);
+	p->drawn_clock = p->clock;
 	p->drawn++;
 }
 
@@ -112,6 +118,8 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 	p->cls = cls;
 	p->filter = g_strdup(filter != NULL ? filter : "");
 	p->max_rows = max_rows > 0 ? max_rows : PANEL_MAX_ROWS_DEFAULT;
+	p->interval_ns = time_interval_ns;
+	p->clock.since_ns = p->drawn_clock.since_ns = INT64_MIN;
 	p->table = table_new(cls->cols, cls->ncols);
 	p->state = cls->create != NULL ? cls->create(p) : NULL;
 	/* The state exists before the listener does: packets may arrive as
@@ -148,6 +156,22 @@ panel_set_filter(struct panel *p, const char *filter)
 	return (e);
 }
 
+void
+panel_set_interval(double seconds)
+{
+	/* As capture.c rounds --interval, so that the io panel's rows and
+	 * the snapshots' intervals end together. */
+	time_interval_ns = seconds > 0 ? MAX(llround(CLAMP(seconds, 0.001,
+	    1e6) * 1e9), 1) : PANEL_INTERVAL_DEFAULT_NS;
+}
+
+void
+panel_set_clock(struct panel *p, int64_t now_ns, int64_t since_ns)
+{
+	p->clock.now_ns = now_ns;
+	p->clock.since_ns = since_ns;
+}
+
 /* Takes the drawn table rather than copy it: only the drawing thread
  * touches p->table, and the next draw refills a fresh one. */
 static struct table *
@@ -172,7 +196,15 @@ panel_snapshot(struct panel *p)
 struct table *
 panel_snapshot_if_changed(struct panel *p)
 {
-	(void)draw_tap_listener_if_changed(p);
+	const struct panel_clock *c = &p->clock, *d = &p->drawn_clock;
+
+	/* A time series' rows reach the clock: time passing with no packet
+	 * adds empty ones. */
+	if ((p->cls->show & PANEL_CHART) && (c->now_ns != d->now_ns ||
+	    c->since_ns != d->since_ns))
+		draw_tap_listener(p);
+	else
+		(void)draw_tap_listener_if_changed(p);
 	/* Drawn by that or by anyone since the last take: p->table is new. */
 	if (p->drawn == p->taken)
 		return (NULL);

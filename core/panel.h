@@ -18,6 +18,23 @@
 
 #define PANEL_MAX_ROWS_DEFAULT	20000
 
+/*
+ * A time series: one row per interval of capture time, in time order,
+ * with its start ("start", COL_TIME, seconds since the first packet) and
+ * rates per second (COL_PER_S).  The interface draws it as a chart, not
+ * as a table; batch mode prints the table.
+ */
+#define PANEL_CHART		0x1
+
+/* The intervals a time series cuts when --interval does not say. */
+#define PANEL_INTERVAL_DEFAULT_NS	1000000000LL
+
+/* The capture time a panel is drawn at (panel_set_clock). */
+struct panel_clock {
+	int64_t		 now_ns;
+	int64_t		 since_ns;
+};
+
 struct panel;
 
 struct panel_class {
@@ -28,6 +45,8 @@ struct panel_class {
 	const struct table_col	*cols;
 	int			 ncols;
 	const char		*default_sort;	/* column key, descending */
+	unsigned		 show;		/* PANEL_CHART: how the
+						 * interface draws it */
 	unsigned		 opts;		/* the class's own: lets one
 						 * engine serve several classes
 						 * (conv.*, endpoints.*) */
@@ -48,11 +67,17 @@ struct panel {
 	void			*state;
 	struct table		*table;		/* filled by draw */
 	size_t			 max_rows;	/* cap on rows kept */
+	int64_t			 interval_ns;	/* a time series' interval,
+						 * from panel_set_interval */
 	/* Draws so far, and the count when table was last taken by a
 	 * snapshot: equal when table holds nothing new.  The drawing
 	 * thread's, as table is. */
 	unsigned		 drawn;
 	unsigned		 taken;
+	/* The capture time the panel is drawn at (panel_set_clock), and
+	 * the clock of its last draw.  The drawing thread's, as table is. */
+	struct panel_clock	 clock;
+	struct panel_clock	 drawn_clock;
 };
 
 /* The registry: panels/list.def, in order. */
@@ -72,6 +97,24 @@ void	 panel_close(struct panel *);
 char	*panel_set_filter(struct panel *, const char *filter);
 
 /*
+ * The interval of the time series opened from now on (PANEL_CHART: the
+ * io panel), in seconds: --interval in batch mode, so that its rows are
+ * the snapshots' intervals; PANEL_INTERVAL_DEFAULT_NS when never set or
+ * set to 0.  A panel keeps the interval it was opened with.
+ */
+void	 panel_set_interval(double seconds);
+
+/*
+ * Sets the capture time the next draws are at: now (live, the clock; a
+ * replay, the replayed time; a file read at full speed, its last packet;
+ * batch --interval, the interval's end) and the capture's first packet
+ * (INT64_MIN: none yet).  A time series draws its rows up to now, empty
+ * ones included, and is drawn again when the clock moved.  Only from the
+ * thread that draws.
+ */
+void	 panel_set_clock(struct panel *, int64_t now_ns, int64_t since_ns);
+
+/*
  * Draws the panel (draw_tap_listener) and returns its table sorted the
  * class's way: by default_sort descending, stable, or in the drawn order
  * when the class has none (protocols: tree order).  The table is handed
@@ -84,7 +127,8 @@ struct table *panel_snapshot(struct panel *);
 /*
  * The same, but only if there is something new: when the panel's
  * listener needs no draw (tap.h: no packet changed its state, no reset,
- * no new filter) and nothing has drawn it since the last snapshot, it
+ * no new filter), nothing has drawn it since the last snapshot and, for
+ * a time series, the clock has not moved since its last draw, it
  * returns NULL having drawn, copied and sorted nothing, and the caller
  * keeps the table it took last time, which is still current.  A tick over
  * idle panels so costs a lock and a test each.

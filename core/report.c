@@ -152,7 +152,7 @@ static bool
 col_numeric(enum col_type type)
 {
 	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
-	    type == COL_TIME || type == COL_EPOCH);
+	    type == COL_TIME || type == COL_EPOCH || type == COL_PER_S);
 }
 
 /* "—", the mark of a value that is not there. */
@@ -250,7 +250,7 @@ text_str(char *s, bool ascii)
 static char *
 cell_utf8(const struct table_col *col, const union cell *c)
 {
-	char addr[ADDR_STRLEN];
+	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE];
 	GString *s;
 	const char *name;
 	int i;
@@ -260,6 +260,10 @@ cell_utf8(const struct table_col *col, const union cell *c)
 	case COL_BYTES:
 	case COL_PORT:
 		return (g_strdup_printf("%" PRIu64, c->u));
+	case COL_PER_S:
+		/* One decimal reads well; the JSON has six. */
+		return (g_strdup(g_ascii_formatd(num, sizeof(num), "%.1f",
+		    isfinite(c->d) ? c->d : 0)));
 	case COL_TIME:
 		s = g_string_new(NULL);
 		append_double(s, c->d);
@@ -483,6 +487,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 	case COL_PORT:
 		g_string_append_printf(out, "%" PRIu64, c->u);
 		break;
+	case COL_PER_S:
 	case COL_TIME:
 	case COL_EPOCH:
 		append_double(out, c->d);

@@ -372,13 +372,20 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 {
 	const struct table *const *tables =
 	    (const struct table *const *)b->last;
+	struct capture_counters cn;
 	struct report_capture rc;
 	struct panel *p;
 	struct table *t;
+	int64_t now;
 	guint i;
 
+	/* Rates are taken at the end of the interval, or of the data. */
+	capture_counters(b->cap, &cn);
+	now = timed && iv != NULL ? iv->end_ns : capture_now_ns(b->cap);
 	for (i = 0; i < b->panels->len; i++) {
 		p = g_ptr_array_index(b->panels, i);
+		panel_set_clock(p, now, cn.packets > 0 ? cn.first_ns :
+		    INT64_MIN);
 		if (b->delta) {
 			t = panel_snapshot(p);
 			reset_tap_listener(p);
@@ -632,6 +639,8 @@ main(int argc, char **argv)
 	if (opt.dfilter != NULL && (err = set_tap_global_dfilter(opt.dfilter))
 	    != NULL)
 		die_usage("bad display filter: %s", err);
+	/* The io panel's rows are the snapshots' intervals. */
+	panel_set_interval(opt.interval);
 	panels = open_panels();
 
 	capture_opts_init(&co);
