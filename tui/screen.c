@@ -941,7 +941,8 @@ draw_chart(struct tui *t)
 	if (v->raw == NULL || !chart_lay_out(COLS, height, &l))
 		return;
 	capture_counters(t->cap, &cn);
-	if (cn.packets > 0 && len > 0) {
+	/* Paused, the chart stays as its table was taken. */
+	if (cn.packets > 0 && len > 0 && !t->paused) {
 		h = capture_now_ns(t->cap) - cn.first_ns;
 		k_end = h > 0 ? (h - 1) / len : 0;
 	}

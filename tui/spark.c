@@ -143,8 +143,9 @@ chart_columns(const struct table *t, int64_t interval_ns, int64_t k_end,
 		k0 = llround(table_row(t, 0)[cs].d / len_s);
 		k_last = k0 + t->nrows - 1;
 	} else if (k_end >= 0) {
-		k0 = k_end;
-		k_last = k_end - 1;
+		/* Nothing counted yet: empty intervals from the first. */
+		k0 = 0;
+		k_last = -1;
 	} else
 		return (0);
 	k_last = MAX(k_last, k_end);
@@ -200,7 +201,7 @@ chart_axis(const double *starts, int n, int w, bool utf8, char **rule,
 {
 	GString *r = g_string_new(NULL), *lb = g_string_new(NULL);
 	char num[32];
-	int i, len, at = 0;	/* labels: columns written so far */
+	int i, len, at = 0;	/* labels: columns written */
 
 	for (i = 0; i < w; i++) {
 		bool tick = i % CHART_TICK == 0 && i < n;
@@ -209,7 +210,8 @@ chart_axis(const double *starts, int n, int w, bool utf8, char **rule,
 			g_string_append(r, tick ? "\u252c" : "\u2500");
 		else
 			g_string_append_c(r, tick ? '+' : '-');
-		if (!tick || i < at)
+		/* A blank at least between two labels. */
+		if (!tick || (at > 0 && i <= at))
 			continue;
 		if (starts[i] == floor(starts[i]) && fabs(starts[i]) < 1e15)
 			snprintf(num, sizeof(num), "%.0fs", starts[i]);
@@ -223,7 +225,7 @@ chart_axis(const double *starts, int n, int w, bool utf8, char **rule,
 			at++;
 		}
 		g_string_append(lb, num);
-		at += len + 1;		/* a blank before the next */
+		at += len;
 	}
 	*rule = g_string_free(r, FALSE);
 	*labels = g_string_free(lb, FALSE);

@@ -80,7 +80,8 @@ bool	 chart_lay_out(int width, int height, struct chart_layout *);
  * "packets_per_s", "bits_per_s", rows in time order, one per interval of
  * interval_ns): the last w intervals up to the later of its last row and
  * interval k_end (the one the capture's clock is in, or -1), intervals
- * past its rows being 0.  Fills starts (seconds), pps and bps, and
+ * past its rows being 0 (all of them, from interval 0, for a table with
+ * no rows).  Fills starts (seconds), pps and bps, and
  * returns how many, at most w (fewer when the table spans fewer: the
  * chart then starts at the left).
  */
