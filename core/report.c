@@ -371,8 +371,10 @@ text_table(GString *out, const struct panel *p, const struct table *t,
 		if (fcol < 0)
 			fcol = table_col_index(t, "packets");
 		bcol = table_col_index(t, "bytes");
-		other[0] = g_strdup_printf("other (~%" PRIu64 " %s)",
-		    t->folded_rows, t->folded_rows == 1 ? "row" : "rows");
+		/* "~" for an estimate; an io panel's count is exact. */
+		other[0] = g_strdup_printf("other (%s%" PRIu64 " %s)",
+		    t->folded_rows_estimated ? "~" : "", t->folded_rows,
+		    t->folded_rows == 1 ? "row" : "rows");
 		if (fcol > 0)
 			other[fcol] = g_strdup_printf("%" PRIu64,
 			    t->folded_frames);
