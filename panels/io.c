@@ -165,7 +165,7 @@ static void
 io_draw(void *state, struct panel *p)
 {
 	struct io *io = state;
-	const struct panel_clock *ck = &p->clock;
+	int64_t now = p->clock.now_ns, since = p->clock.since_ns;
 	struct table *t = p->table;
 	int64_t top, first, k, h;
 	uint64_t frames, bytes;
@@ -173,10 +173,12 @@ io_draw(void *state, struct panel *p)
 	struct io_slot *s;
 
 	top = io->any ? io->cur : io->lo - 1;
-	if (ck->since_ns != INT64_MIN) {
-		/* The rows whose start the clock has passed. */
-		if (__builtin_sub_overflow(ck->now_ns, ck->since_ns, &h))
-			h = ck->now_ns > 0 ? INT64_MAX : 0;
+	if (since != INT64_MIN) {
+		/* The rows whose start the clock has passed (the span
+		 * saturates: times are clamped to +-9e18 ns, not their
+		 * difference). */
+		if (__builtin_sub_overflow(now, since, &h))
+			h = now > 0 ? INT64_MAX : 0;
 		h = MAX(h, 0);
 		if (h > 0)
 			top = MAX(top, (h - 1) / io->len);
