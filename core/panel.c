@@ -10,6 +10,7 @@
  * a panel is freed, whether it was closed from the curses thread or
  * removed from inside a callback.
  */
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -26,6 +27,10 @@ static const struct panel_class *const all_panels[] = {
 #undef PANEL
 	NULL
 };
+
+/* panel_set_interval's: read by panel_open, on the threads that open
+ * panels, which set it first (main.c, before any). */
+static int64_t time_interval_ns = PANEL_INTERVAL_DEFAULT_NS;
 
 const struct panel_class *
 panel_class_find(const char *name)
@@ -114,6 +119,7 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 	p->cls = cls;
 	p->filter = g_strdup(filter != NULL ? filter : "");
 	p->max_rows = max_rows > 0 ? max_rows : PANEL_MAX_ROWS_DEFAULT;
+	p->interval_ns = time_interval_ns;
 	p->clock.since_ns = p->drawn_clock.since_ns = INT64_MIN;
 	p->quiet_after_ns = INT64_MIN;
 	p->table = table_new(cls->cols, cls->ncols);
@@ -152,6 +158,22 @@ panel_set_filter(struct panel *p, const char *filter)
 	return (e);
 }
 
+void
+panel_set_interval(double seconds)
+{
+	/* As capture.c rounds --interval, so that the io panel's rows and
+	 * the snapshots' intervals end together. */
+	time_interval_ns = seconds > 0 ? MAX(llround(CLAMP(seconds, 0.001,
+	    1e6) * 1e9), 1) : PANEL_INTERVAL_DEFAULT_NS;
+}
+
+void
+panel_set_clock(struct panel *p, int64_t now_ns, int64_t since_ns)
+{
+	p->clock.now_ns = now_ns;
+	p->clock.since_ns = since_ns;
+}
+
 /* Takes the drawn table rather than copy it: only the drawing thread
  * touches p->table, and the next draw refills a fresh one. */
 static struct table *
@@ -173,22 +195,17 @@ panel_snapshot(struct panel *p)
 	return (take(p));
 }
 
-void
-panel_set_clock(struct panel *p, int64_t now_ns, int64_t since_ns)
-{
-	p->clock.now_ns = now_ns;
-	p->clock.since_ns = since_ns;
-}
-
 struct table *
 panel_snapshot_if_changed(struct panel *p)
 {
 	const struct rowrate_clock *c = &p->clock, *d = &p->drawn_clock;
+	bool moved = c->now_ns != d->now_ns || c->since_ns != d->since_ns;
 
-	/* Rates move with the clock, until the last draw found them all 0
-	 * for good. */
-	if ((c->now_ns != d->now_ns || c->since_ns != d->since_ns) &&
-	    MIN(c->now_ns, d->now_ns) < p->quiet_after_ns)
+	/* When the clock moved: rates move with it, until the last draw
+	 * found them all 0 for good; a time series' rows reach it (time
+	 * passing with no packet adds empty ones). */
+	if (moved && ((p->cls->show & PANEL_CHART) ||
+	    MIN(c->now_ns, d->now_ns) < p->quiet_after_ns))
 		draw_tap_listener(p);
 	else
 		(void)draw_tap_listener_if_changed(p);

@@ -19,6 +19,17 @@
 
 #define PANEL_MAX_ROWS_DEFAULT	20000
 
+/*
+ * A time series: one row per interval of capture time, in time order,
+ * with its start ("start", COL_TIME, seconds since the first packet) and
+ * rates per second (COL_PER_S).  The interface draws it as a chart, not
+ * as a table; batch mode prints the table.
+ */
+#define PANEL_CHART		0x1
+
+/* The intervals a time series cuts when --interval does not say. */
+#define PANEL_INTERVAL_DEFAULT_NS	1000000000LL
+
 struct panel;
 
 struct panel_class {
@@ -29,6 +40,8 @@ struct panel_class {
 	const struct table_col	*cols;
 	int			 ncols;
 	const char		*default_sort;	/* column key, descending */
+	unsigned		 show;		/* PANEL_CHART: how the
+						 * interface draws it */
 	unsigned		 opts;		/* the class's own: lets one
 						 * engine serve several classes
 						 * (conv.*, endpoints.*) */
@@ -58,13 +71,15 @@ struct panel {
 	void			*state;
 	struct table		*table;		/* filled by draw */
 	size_t			 max_rows;	/* cap on rows kept */
+	int64_t			 interval_ns;	/* a time series' interval,
+						 * from panel_set_interval */
 	/* Draws so far, and the count when table was last taken by a
 	 * snapshot: equal when table holds nothing new.  The drawing
 	 * thread's, as table is. */
 	unsigned		 drawn;
 	unsigned		 taken;
-	/* The capture time the rates are drawn at (panel_set_clock), the
-	 * clock of the last draw, and when every rate of the panel is 0
+	/* The capture time the panel is drawn at (panel_set_clock), the
+	 * clock of its last draw, and when every rate of the panel is 0
 	 * until another packet comes (set by draw; INT64_MIN: now, or a
 	 * class without rates).  The drawing thread's, as table is. */
 	struct rowrate_clock	 clock;
@@ -100,11 +115,20 @@ panel_row_filter(const struct panel_class *cls, const struct table *t,
 char	*panel_set_filter(struct panel *, const char *filter);
 
 /*
- * Sets the capture time the next draws compute rates at: now (live, the
- * clock; a replay, the replayed time; a file read at full speed, its last
- * packet; batch --interval, the interval's end) and the capture's first
- * packet, where windows are cut (INT64_MIN: nowhere).  A panel whose clock
- * was never set draws its rates at the epoch's start: all 0.  Only from
+ * The interval of the time series opened from now on (PANEL_CHART: the
+ * io panel), in seconds: --interval in batch mode, so that its rows are
+ * the snapshots' intervals; PANEL_INTERVAL_DEFAULT_NS when never set or
+ * set to 0.  A panel keeps the interval it was opened with.
+ */
+void	 panel_set_interval(double seconds);
+
+/*
+ * Sets the capture time the next draws are at: now (live, the clock; a
+ * replay, the replayed time; a file read at full speed, its last packet;
+ * batch --interval, the interval's end) and the capture's first packet,
+ * where rate windows are cut (INT64_MIN: none yet, nowhere).  A panel
+ * whose clock was never set draws its rates at the epoch's start: all 0.
+ * A time series draws its rows up to now, empty ones included.  Only from
  * the thread that draws.
  */
 void	 panel_set_clock(struct panel *, int64_t now_ns, int64_t since_ns);
@@ -122,9 +146,10 @@ struct table *panel_snapshot(struct panel *);
 /*
  * The same, but only if there is something new: when the panel's
  * listener needs no draw (tap.h: no packet changed its state, no reset,
- * no new filter), nothing has drawn it since the last snapshot, and its
+ * no new filter), nothing has drawn it since the last snapshot, its
  * rates are as they were (the clock has not moved, or every rate was
- * already 0 at the last draw and stays so), it returns NULL having drawn,
+ * already 0 at the last draw and stays so) and, for a time series, the
+ * clock has not moved since its last draw, it returns NULL having drawn,
  * copied and sorted nothing, and the caller keeps the table it took last
  * time, which is still current.  A tick over idle panels so costs a lock
  * and a test each (a panel whose last packet is more than 41 s of capture

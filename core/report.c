@@ -167,7 +167,8 @@ col_numeric(enum col_type type)
 {
 	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
 	    type == COL_TIME || type == COL_EPOCH || type == COL_RATE ||
-	    type == COL_BITRATE || type == COL_PERCENT);
+	    type == COL_BITRATE || type == COL_PERCENT ||
+	    type == COL_PER_S);
 }
 
 /* "—", the mark of a value that is not there. */
@@ -265,7 +266,7 @@ text_str(char *s, bool ascii)
 static char *
 cell_utf8(const struct table_col *col, const union cell *c)
 {
-	char addr[ADDR_STRLEN];
+	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE];
 	GString *s;
 	const char *name;
 	int i;
@@ -275,6 +276,10 @@ cell_utf8(const struct table_col *col, const union cell *c)
 	case COL_BYTES:
 	case COL_PORT:
 		return (g_strdup_printf("%" PRIu64, c->u));
+	case COL_PER_S:
+		/* One decimal reads well; the JSON has six. */
+		return (g_strdup(g_ascii_formatd(num, sizeof(num), "%.1f",
+		    isfinite(c->d) ? c->d : 0)));
 	case COL_TIME:
 		s = g_string_new(NULL);
 		append_double(s, c->d);
@@ -429,8 +434,10 @@ text_table(GString *out, const struct panel *p, const struct table *t,
 		if (fcol < 0)
 			fcol = table_col_index(t, "packets");
 		bcol = table_col_index(t, "bytes");
-		other[0] = g_strdup_printf("other (~%" PRIu64 " %s)",
-		    t->folded_rows, t->folded_rows == 1 ? "row" : "rows");
+		/* "~" for an estimate; an io panel's count is exact. */
+		other[0] = g_strdup_printf("other (%s%" PRIu64 " %s)",
+		    t->folded_rows_estimated ? "~" : "", t->folded_rows,
+		    t->folded_rows == 1 ? "row" : "rows");
 		if (fcol > 0)
 			other[fcol] = g_strdup_printf("%" PRIu64,
 			    t->folded_frames);
@@ -548,6 +555,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 	case COL_PORT:
 		g_string_append_printf(out, "%" PRIu64, c->u);
 		break;
+	case COL_PER_S:
 	case COL_TIME:
 	case COL_EPOCH:
 	case COL_RATE:

@@ -125,6 +125,7 @@ table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
 	case COL_BYTES:
 	case COL_PORT:
 		return (a->u < b->u ? -1 : a->u > b->u);
+	case COL_PER_S:
 	case COL_TIME:
 	case COL_EPOCH:
 	case COL_RATE:

@@ -34,6 +34,9 @@ enum col_type {
 	COL_ADDR,		/* struct address */
 	COL_PATH,		/* protocol path (owned, g_malloc'd) */
 	COL_TEXT,		/* text (owned, g_malloc'd) */
+	COL_PER_S,		/* a count per second, as a double (the
+				 * column's title says of what: packets,
+				 * bits) */
 };
 
 struct table_col {

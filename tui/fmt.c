@@ -238,7 +238,8 @@ fmt_col_numeric(enum col_type t)
 {
 	return (t == COL_UINT || t == COL_BYTES || t == COL_PORT ||
 	    t == COL_TIME || t == COL_EPOCH || t == COL_RATE ||
-	    t == COL_BITRATE || t == COL_PERCENT);
+	    t == COL_BITRATE || t == COL_PERCENT ||
+	    t == COL_PER_S);
 }
 
 /* A moment (COL_EPOCH) in local time, to the second, as a person reads a
@@ -283,6 +284,9 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 		return (g_strdup(buf));
 	case COL_PORT:
 		return (g_strdup_printf("%" PRIu64, c->u));
+	case COL_PER_S:
+		fmt_rate(buf, sizeof(buf), c->d);
+		return (g_strdup_printf("%s/s", buf));
 	case COL_TIME:
 		return (fmt_time(c->d));
 	case COL_EPOCH:

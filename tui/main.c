@@ -781,6 +781,8 @@ main(int argc, char **argv)
 	if (opt.dfilter != NULL && (err = set_tap_global_dfilter(opt.dfilter))
 	    != NULL)
 		die_usage("bad display filter: %s", err);
+	/* The io panel's rows are the snapshots' intervals. */
+	panel_set_interval(opt.interval);
 	panels = open_panels();
 	names_setup();
 

@@ -23,6 +23,7 @@
 #include "tui/fmt.h"
 #include "tui/keys.h"
 #include "tui/screen.h"
+#include "tui/spark.h"
 
 #define COL_GAP		2
 #define COL_TEXT_MAX	40	/* widest address, text or path column */
@@ -428,6 +429,32 @@ counters_drops(bool live, const struct capture_counters *cn, char **lng,
 	*shrt = g_strdup("");
 }
 
+/*
+ * The sparkline of the capture's bits/s, a cell a second up to now (the
+ * capture clock, so a replay shows the traffic's own seconds), and its
+ * scale: "▁▃█▅ max 12.3 Mb/s".  NULL when cells is 0.
+ */
+#define SPARK_LABEL_W	13	/* "max 12.3 Mb/s" */
+
+static char *
+spark_text(const struct tui *t, const struct capture_counters *cn, int cells)
+{
+	double v[SPARK_MAX_CELLS];
+	char max[FMT_NUM_MAX], *c, *s;
+
+	if (cells <= 0)
+		return (NULL);
+	cells = MIN(cells, SPARK_MAX_CELLS);
+	spark_history(capture_ratehist(t->cap), capture_now_ns(t->cap),
+	    cn->packets > 0 ? cn->first_ns : INT64_MIN,
+	    capture_get_state(t->cap) != CAPTURE_RUNNING, cells, v);
+	fmt_bps(max, sizeof(max), spark_max(v, cells));
+	c = spark_cells(v, cells, 0, t->utf8);
+	s = g_strdup_printf("%s max %s", c, max);
+	g_free(c);
+	return (s);
+}
+
 static void
 draw_counters(struct tui *t)
 {
@@ -436,10 +463,10 @@ draw_counters(struct tui *t)
 	uint64_t pk, by;
 	uint64_t mal = dissect_malformed_count(-1);
 	char pks[32], pps[32], apps[32], bps[32], abps[32], mals[32];
-	char *s[10], *line, *lim, *lims;
+	char *s[10], *line, *lim, *lims, *all, *spark;
 	struct fmt_seg seg[6];
 	double span, avg_p, avg_b;
-	int n = 0, i;
+	int n = 0, i, cells, sw;
 
 	capture_counters(t->cap, &cn);
 	pk = cn.packets;
@@ -475,9 +502,20 @@ draw_counters(struct tui *t)
 	    live ? 70 : 5 };
 	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
 	seg[n++] = (struct fmt_seg){ lim, lims, 65 };
-	line = fmt_segments(seg, n, "  ", COLS - 2);
+	/* The sparkline on the right: a minute or more when the counters
+	 * keep their short forms, what is left at 80 columns. */
+	all = fmt_segments(seg, n, "  ", G_MAXINT / 2);
+	cells = spark_width(COLS - 2, SPARK_LABEL_W, fmt_width(s[1]) +
+	    fmt_width(s[3]) + fmt_width(s[5]) + 4, fmt_width(all));
+	spark = spark_text(t, &cn, cells);
+	sw = spark != NULL ? fmt_width(spark) : 0;
+	line = fmt_segments(seg, n, "  ", COLS - 2 - (sw > 0 ? sw + 2 : 0));
 	fill(1, t->attr[AT_STATUS]);
 	put(t, 1, 1, COLS - 2, line, t->attr[AT_STATUS]);
+	if (spark != NULL)
+		put(t, 1, COLS - 1 - sw, sw, spark, t->attr[AT_STATUS_HI]);
+	g_free(spark);
+	g_free(all);
 	g_free(line);
 	for (i = 0; i < 10; i++)
 		g_free(s[i]);
@@ -1041,6 +1079,114 @@ draw_table(struct tui *t)
 	g_free(l.w);
 }
 
+/* ---- the chart of a time series (the io panel) ---- */
+
+static bool
+chart_shown(const struct tui *t)
+{
+	const struct tview *v;
+
+	if (t->views->len == 0)
+		return (false);
+	v = g_ptr_array_index(t->views, CLAMP(t->active, 0,
+	    (int)t->views->len - 1));
+	return ((v->panel->cls->show & PANEL_CHART) != 0);
+}
+
+/* One plot: its title, then its rows of bars with the scale on the
+ * left (the top row's value at the top, 0 at the bottom). */
+static int
+draw_plot(struct tui *t, int y, int h, const char *what, const double *v,
+    int n, int w, bool bits)
+{
+	char max[FMT_NUM_MAX + 4], last[FMT_NUM_MAX + 4], top[FMT_NUM_MAX];
+	double m = spark_max(v, n);
+	char *title, *gut;
+	GPtrArray *bars;
+	int r;
+
+	if (bits) {
+		fmt_bps(max, sizeof(max), m);
+		fmt_bps(last, sizeof(last), n > 0 ? v[n - 1] : 0);
+	} else {
+		fmt_rate(top, sizeof(top), m);
+		snprintf(max, sizeof(max), "%s/s", top);
+		fmt_rate(top, sizeof(top), n > 0 ? v[n - 1] : 0);
+		snprintf(last, sizeof(last), "%s/s", top);
+	}
+	/* The scale's top, in the plot's unit without its name. */
+	fmt_rate(top, sizeof(top), m);
+	fill(y, t->attr[AT_HEADER]);
+	title = g_strdup_printf("%s   max %s   last %s", what, max, last);
+	put(t, y, 1, COLS - 2, title, t->attr[AT_HEADER]);
+	g_free(title);
+	bars = chart_bars(v, n, w, h, m, t->utf8);
+	for (r = 0; r < h; r++) {
+		gut = g_strdup_printf("%*s %s", CHART_GUTTER - 2,
+		    r == 0 && m > 0 ? top : r == h - 1 ? "0" : "",
+		    t->utf8 ? "│" : "|");
+		put(t, y + 1 + r, 0, CHART_GUTTER, gut, A_NORMAL);
+		put(t, y + 1 + r, CHART_GUTTER, w,
+		    g_ptr_array_index(bars, r), A_NORMAL);
+		g_free(gut);
+	}
+	g_ptr_array_unref(bars);
+	return (y + 1 + h);
+}
+
+/*
+ * The io panel: bits/s above, packets/s below, one column an interval,
+ * the newest on the right, and the time axis under them.  The columns run
+ * to the interval the capture clock is in, so a quiet filter still moves.
+ */
+static void
+draw_chart(struct tui *t)
+{
+	struct tview *v = g_ptr_array_index(t->views, t->active);
+	int height = LINES - SCREEN_TOP - SCREEN_BOTTOM + 1;
+	int64_t len = v->panel->interval_ns, k_end = -1, h;
+	struct capture_counters cn;
+	struct chart_layout l;
+	double *starts, *pps, *bps;
+	char *rule, *labels, *corner;
+	int n, y = SCREEN_TOP - 1;
+
+	if (v->raw == NULL || !chart_lay_out(COLS, height, &l))
+		return;
+	capture_counters(t->cap, &cn);
+	/* Paused, the chart stays as its table was taken. */
+	if (cn.packets > 0 && len > 0 && !t->paused) {
+		h = capture_now_ns(t->cap) - cn.first_ns;
+		k_end = h > 0 ? (h - 1) / len : 0;
+	}
+	starts = g_new0(double, (size_t)l.plot_w);
+	pps = g_new0(double, (size_t)l.plot_w);
+	bps = g_new0(double, (size_t)l.plot_w);
+	n = chart_columns(v->raw, len, k_end, l.plot_w, starts, pps, bps);
+	if (n == 0)
+		put(t, SCREEN_TOP, 1, COLS - 2, v->panel->filter[0] != '\0' ?
+		    "(no intervals yet: nothing has matched the filter)" :
+		    "(no intervals yet)", t->attr[AT_EMPTY]);
+	else {
+		y = draw_plot(t, y, l.h[0], "Bits/s", bps, n, l.plot_w, true);
+		if (l.plots == 2)
+			y = draw_plot(t, y, l.h[1], "Packets/s", pps, n,
+			    l.plot_w, false);
+		chart_axis(starts, n, l.plot_w, t->utf8, &rule, &labels);
+		corner = g_strdup_printf("%*s%s", CHART_GUTTER - 1, "",
+		    t->utf8 ? "└" : "+");
+		put(t, y, 0, CHART_GUTTER, corner, A_NORMAL);
+		put(t, y, CHART_GUTTER, l.plot_w, rule, A_NORMAL);
+		put(t, y + 1, CHART_GUTTER, l.plot_w, labels, A_NORMAL);
+		g_free(corner);
+		g_free(rule);
+		g_free(labels);
+	}
+	g_free(starts);
+	g_free(pps);
+	g_free(bps);
+}
+
 /* ---- the hint line, help and menu ---- */
 
 static void
@@ -1457,6 +1603,8 @@ screen_draw(struct tui *t)
 		draw_title(t);
 		if (t->mode == MODE_MENU)
 			draw_menu(t);
+		else if (chart_shown(t))
+			draw_chart(t);
 		else
 			draw_table(t);
 		if (t->mode == MODE_PROMPT)

@@ -129,7 +129,8 @@ def tui(pcap, tmp, fails):
             # A server of its own per case: a new session right after
             # kill-server can race the old server's exit.
             sock[0] = os.path.join(tmp, "tmux-%s.sock" % name)
-            tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "30",
+            # Wide enough for the long forms beside the sparkline.
+            tmux("new-session", "-d", "-s", "t", "-x", "220", "-y", "30",
                  "env", "LC_ALL=C.UTF-8", "LANG=C.UTF-8", TAPTOP, "-r",
                  pcap, *args)
             screen = wait("file finished")

@@ -73,7 +73,7 @@ cat >"$tmp/run.sh" <<'EOF'
 echo "EXITED $?"
 exec sleep 600
 EOF
-T new-session -d -s "$S" -x 160 -y 30 env LC_ALL=C.UTF-8 LANG=C.UTF-8 \
+T new-session -d -s "$S" -x 220 -y 30 env LC_ALL=C.UTF-8 LANG=C.UTF-8 \
     DIR="$tmp" sh "$tmp/run.sh" "$taptop" -i lo -f "udp dst port $port" \
     -c 500 -d 0.5 --panel summary
 
@@ -87,7 +87,8 @@ if wait_for "^ 500 packets"; then
 else
 	fail "no \"500 packets\""
 fi
-# The drop segment, as the kernel's share, in its long form (160 columns).
+# The drop segment, as the kernel's share, in its long form (220 columns:
+# room for every segment's long form beside the sparkline).
 l2=$(line 2)
 if echo "$l2" | grep -Eq "kernel drops [0-9.]+% \([0-9.]+[kMG]? packets?\)"
 then

@@ -68,7 +68,7 @@ check "file: q" "EXITED 0"
 
 start paced -- -r "$pcap" --speed 4 --panel conv.tcp --panel summary
 check "paced: replaying" "replaying at 4x"
-wait_for "^ [1-9][0-9.]*k? packets" >/dev/null
+wait_for "^ [1-9][0-9.]*k? (packets|pkts)" >/dev/null
 add conv.tcp ""
 check "paced: a panel added during the replay" "3 conv.tcp"
 add summary ""
@@ -106,7 +106,7 @@ PY
 echo "exec python3 '$tmp/writer.py' '$pcap' $half '$tmp/go'" >"$tmp/pipe.sh"
 
 start pipe PIPE_FROM="$tmp/pipe.sh" -- -r - --panel conv.tcp --panel summary
-check "pipe: the first $half packets" "^ 2.00k packets"
+check "pipe: the first $half packets" "^ 2.00k (packets|pkts)"
 add conv.tcp ""
 check "pipe: a panel added while the pipe is quiet" "3 conv.tcp"
 same "pipe: from the history it equals one open from the start" 1 3
@@ -140,7 +140,7 @@ keys q
 start ctl -- -r "$pcap" --speed 1 --panel summary
 check "ctl: replaying at 1x, with the time replayed" \
 	"replaying at 1x: 2013-05-0[12] [0-9:]{8}"
-wait_for "^ [1-9][0-9.]*k? packets" >/dev/null
+wait_for "^ [1-9][0-9.]*k? (packets|pkts)" >/dev/null
 keys P
 check "ctl: P pauses the reading" "replay paused at 2013-05-0[12] [0-9:]{8} \(1x\)"
 a=$(line 2 | awk '{ print $1 }')
@@ -153,7 +153,7 @@ else
 fi
 keys P
 check "ctl: P resumes" "replaying at 1x"
-if wait_gone "^ $a packets"; then
+if wait_gone "^ $a (packets|pkts)"; then
 	pass "ctl: resumed, the packet count moves on from $a"
 else
 	fail "ctl: resumed, the packet count stays at $a"

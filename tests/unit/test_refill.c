@@ -343,6 +343,7 @@ row_text(const struct table *t, int r)
 		case COL_RATE:
 		case COL_BITRATE:
 		case COL_PERCENT:
+		case COL_PER_S:
 			g_string_append_printf(s, "%.9f|", x->d);
 			break;
 		case COL_ADDR:
