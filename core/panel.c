@@ -102,6 +102,28 @@ panel_finish(void *tapdata)
 	panel_free(tapdata);
 }
 
+/* A composite: its parts, no listener of its own. */
+static struct panel *
+composite_open(const struct panel_class *cls, const char *filter,
+    size_t max_rows, char **err)
+{
+	struct panel *p = g_new0(struct panel, 1);
+	int i;
+
+	p->cls = cls;
+	p->filter = g_strdup(filter != NULL ? filter : "");
+	p->max_rows = max_rows;
+	for (i = 0; cls->parts[i] != NULL && i < PANEL_PARTS_MAX; i++) {
+		p->part[i] = panel_open(cls->parts[i], filter, max_rows, err);
+		if (p->part[i] == NULL) {
+			panel_close(p);
+			return (NULL);
+		}
+		p->nparts = i + 1;
+	}
+	return (p);
+}
+
 struct panel *
 panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 {
@@ -115,6 +137,8 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 			    "\"%s\".", name != NULL ? name : "");
 		return (NULL);
 	}
+	if (cls->parts != NULL)
+		return (composite_open(cls, filter, max_rows, err));
 	p = g_new0(struct panel, 1);
 	p->cls = cls;
 	p->filter = g_strdup(filter != NULL ? filter : "");
@@ -142,14 +166,31 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 void
 panel_close(struct panel *p)
 {
-	if (p != NULL)
+	int i;
+
+	if (p == NULL)
+		return;
+	if (p->cls->parts == NULL) {
 		remove_tap_listener(p);
+		return;
+	}
+	for (i = 0; i < p->nparts; i++)
+		panel_close(p->part[i]);
+	g_free(p->filter);
+	g_free(p);
 }
 
 char *
 panel_set_filter(struct panel *p, const char *filter)
 {
-	char *e = set_tap_dfilter(p, filter);
+	char *e = NULL;
+	int i;
+
+	/* The parts take the same text: all compile or none does. */
+	if (p->cls->parts == NULL)
+		e = set_tap_dfilter(p, filter);
+	for (i = 0; i < p->nparts && e == NULL; i++)
+		e = panel_set_filter(p->part[i], filter);
 
 	if (e == NULL) {
 		g_free(p->filter);

@@ -6,6 +6,12 @@
  * state and the table that draw() fills.  Opening registers its tap
  * listener with the panel's filter; closing removes it (finish frees).
  * Several panels of one class, each with its own filter, can be open.
+ *
+ * A composite class (parts != NULL: the overview) is a set of panels
+ * shown together: opening it opens each part, an ordinary panel, with the
+ * composite's filter; it has no listener, state or table of its own.
+ * Closing it and setting its filter act on every part.  Whoever shows it
+ * shows its parts (batch mode lists them as panels of their own).
  */
 #ifndef TAPTOP_PANEL_H
 #define TAPTOP_PANEL_H
@@ -30,6 +36,8 @@
 /* The intervals a time series cuts when --interval does not say. */
 #define PANEL_INTERVAL_DEFAULT_NS	1000000000LL
 
+#define PANEL_PARTS_MAX		4	/* panels in a composite */
+
 struct panel;
 
 struct panel_class {
@@ -45,6 +53,8 @@ struct panel_class {
 	unsigned		 opts;		/* the class's own: lets one
 						 * engine serve several classes
 						 * (conv.*, endpoints.*) */
+	const char *const	*parts;		/* a composite's part classes,
+						 * NULL-ended; NULL: not one */
 
 	void	*(*create)(struct panel *);
 	void	 (*destroy)(void *state);
@@ -68,6 +78,8 @@ struct panel_class {
 struct panel {
 	const struct panel_class *cls;
 	char			*filter;	/* as typed, "" for none */
+	struct panel		*part[PANEL_PARTS_MAX];	/* a composite's */
+	int			 nparts;
 	void			*state;
 	struct table		*table;		/* filled by draw */
 	size_t			 max_rows;	/* cap on rows kept */
@@ -92,8 +104,9 @@ const struct panel_class *panel_class_find(const char *name);
 const struct panel_class *panel_class_at(int i);
 
 /*
- * Opens a panel and registers its listener.  Returns NULL and sets *err
- * (g_free it) on an unknown name or a bad filter.
+ * Opens a panel and registers its listener (a composite: its parts).
+ * Returns NULL and sets *err (g_free it) on an unknown name or a bad
+ * filter.
  */
 struct panel *panel_open(const char *name, const char *filter,
 	    size_t max_rows, char **err);

@@ -56,6 +56,9 @@
 #define IP_FLAG_MF	0x1
 
 static int proto_ip = -1, tap_ip = -1;
+/* "host": every IPv4 and IPv6 header, for the panels that list both
+ * (taps.h); registered here, queued by ipv6.c too. */
+int tap_host = -1;
 static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
     hf_ip_dsfield_dscp = -1, hf_ip_dsfield_ecn = -1, hf_ip_len = -1,
     hf_ip_id = -1, hf_ip_flags = -1, hf_ip_flags_rb = -1,
@@ -141,7 +144,7 @@ ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 {
 	struct ip_tap *t;
 
-	if (!tap_listened(tap_ip) ||
+	if ((!tap_listened(tap_ip) && !tap_listened(tap_host)) ||
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) == NULL)
 		return;
 	t->conv.src = *src;
@@ -153,7 +156,17 @@ ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 	t->frag_offset = (uint16_t)(frag * 8);
 	t->more_frags = (flags & IP_FLAG_MF) != 0;
 	t->version = 4;
-	tap_queue_packet(tap_ip, pinfo, t);
+	/* A queue entry only for a tap that is listened to. */
+	if (tap_listened(tap_ip))
+		tap_queue_packet(tap_ip, pinfo, t);
+	if (tap_listened(tap_host))
+		tap_queue_packet(tap_host, pinfo, t);
+}
+
+static void
+ip_init(void)
+{
+	tap_host = register_tap(TAP_HOST);
 }
 
 static enum dissect_result
@@ -275,5 +288,6 @@ const struct dissector dissector_ip = {
 	.fields = ip_fields,
 	.tap = "ip",
 	.tap_id = &tap_ip,
+	.init = ip_init,
 	.dissect = ip_dissect,
 };

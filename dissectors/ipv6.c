@@ -297,7 +297,7 @@ ipv6_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 {
 	struct ip_tap *t;
 
-	if (!tap_listened(tap_ipv6) ||
+	if ((!tap_listened(tap_ipv6) && !tap_listened(tap_host)) ||
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) == NULL)
 		return;
 	t->conv.src = *src;
@@ -309,7 +309,11 @@ ipv6_tap_queue(struct packet_info *pinfo, struct dissect *edt,
 	t->frag_offset = frag;
 	t->more_frags = more;
 	t->version = 6;
-	tap_queue_packet(tap_ipv6, pinfo, t);
+	/* A queue entry only for a tap that is listened to. */
+	if (tap_listened(tap_ipv6))
+		tap_queue_packet(tap_ipv6, pinfo, t);
+	if (tap_listened(tap_host))
+		tap_queue_packet(tap_host, pinfo, t);
 }
 
 static const struct dissector *

@@ -51,6 +51,12 @@ struct ip_tap {
 	uint8_t		version;	/* 4 or 6 */
 };
 
+/* "host" (TAP_HOST): the same records as "ip" and "ipv6", for both, so
+ * that a panel lists IPv4 and IPv6 addresses together.  Registered by
+ * ip.c. */
+#define TAP_HOST	"host"
+extern int tap_host;
+
 /* "tcp": one per TCP header; addresses are those of the enclosing IP,
  * conv.seq is the raw tcp.seq. */
 struct tcp_tap {

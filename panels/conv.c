@@ -381,6 +381,14 @@ const struct panel_class panel_conv_ipv6 = {
 	CONV_BY_ADDR,
 };
 
+/* IPv4 and IPv6 in one list (the overview's); not in Wireshark. */
+const struct panel_class panel_conv_host = {
+	.name = "conv.host",
+	.title = "IP Conversations (IPv4 and IPv6)",
+	.tap = "host",
+	CONV_BY_ADDR,
+};
+
 /* One row per stream, split on port reuse as conv.h describes. */
 const struct panel_class panel_conv_tcp = {
 	.name = "conv.tcp",

@@ -213,6 +213,14 @@ const struct panel_class panel_endpoints_ipv6 = {
 	ENDPOINTS_BY_ADDR,
 };
 
+/* IPv4 and IPv6 in one list (the overview's); not in Wireshark. */
+const struct panel_class panel_endpoints_host = {
+	.name = "endpoints.host",
+	.title = "Hosts (IPv4 and IPv6)",
+	.tap = "host",
+	ENDPOINTS_BY_ADDR,
+};
+
 /* Not split by stream: an endpoint is an address and port. */
 const struct panel_class panel_endpoints_tcp = {
 	.name = "endpoints.tcp",

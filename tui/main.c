@@ -81,6 +81,12 @@ static const char *const default_panels[] = {
 	"summary", "protocols", "conv.ip", "conv.tcp", "endpoints.ip", NULL
 };
 
+/* The interface opens on the overview, then the panels above. */
+static const char *const default_tui_panels[] = {
+	"overview", "summary", "protocols", "conv.ip", "conv.tcp",
+	"endpoints.ip", NULL
+};
+
 struct options {
 	char		*iface;
 	char		*file;
@@ -306,19 +312,43 @@ open_panel_spec(const char *spec)
 	return (p);
 }
 
+/* Batch mode prints tables: a composite (the overview) is its parts, each
+ * a panel of its own with the composite's filter. */
+static void
+add_panel_spec(GPtrArray *panels, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char *name = colon != NULL ? g_strndup(spec, (gsize)(colon - spec)) :
+	    g_strdup(spec);
+	const struct panel_class *cls = panel_class_find(name);
+	char *part;
+	int i;
+
+	if (opt.batch && cls != NULL && cls->parts != NULL)
+		for (i = 0; cls->parts[i] != NULL; i++) {
+			part = g_strconcat(cls->parts[i], colon, NULL);
+			g_ptr_array_add(panels, open_panel_spec(part));
+			g_free(part);
+		}
+	else
+		g_ptr_array_add(panels, open_panel_spec(spec));
+	g_free(name);
+}
+
 static GPtrArray *
 open_panels(void)
 {
+	const char *const *defaults = opt.batch ? default_panels :
+	    default_tui_panels;
 	GPtrArray *panels = g_ptr_array_new();
 	int i;
 
 	if (opt.panels != NULL && opt.panels[0] != NULL)
 		for (i = 0; opt.panels[i] != NULL; i++)
-			g_ptr_array_add(panels, open_panel_spec(opt.panels[i]));
+			add_panel_spec(panels, opt.panels[i]);
 	else
-		for (i = 0; default_panels[i] != NULL; i++)
-			g_ptr_array_add(panels,
-			    open_panel_spec(default_panels[i]));
+		for (i = 0; defaults[i] != NULL; i++)
+			add_panel_spec(panels, defaults[i]);
 	return (panels);
 }
 

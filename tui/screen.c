@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "core/dissect.h"
+#include "core/proto.h"
 #include "core/report.h"
 #include "tui/fmt.h"
 #include "tui/keys.h"
@@ -651,7 +652,9 @@ coverage_text(const struct tui *t, struct tview *v)
 	char when[32], span[32], cnt[FMT_NUM_MAX];
 	GString *s;
 
-	switch (tap_listener_refill_state(v->panel, &since, &skipped)) {
+	/* A composite's parts refill together: the first tells. */
+	switch (tap_listener_refill_state(v->nparts > 0 ? v->part[0]->panel :
+	    v->panel, &since, &skipped)) {
 	case TAP_REFILL_FILLING:
 		return (g_strdup_printf("refilling %d%%",
 		    MAX(refill_percent(t), 0)));
@@ -700,7 +703,8 @@ draw_title(struct tui *t)
 		 * (and the view's name, which stays). */
 		cut = fmt_fit(f, MAX(COLS - 2 -
 		    fmt_width(v->panel->cls->title) - 3 - 8 -
-		    (v->rate_col >= 0 ? 3 + 9 : 0), 8), !t->utf8);
+		    (v->rate_col >= 0 || v->nparts > 0 ? 3 + 9 : 0), 8),
+		    !t->utf8);
 		filter = g_strdup_printf("filter: %s", f);
 		fshort = g_strdup_printf("filter: %s", cut);
 		g_free(cut);
@@ -724,10 +728,13 @@ draw_title(struct tui *t)
 		    v->shown->folded_rows);
 		g_free(r);
 	}
-	seg[n++] = (struct fmt_seg){ rows, NULL, 60 };
+	if (v->nparts == 0)
+		seg[n++] = (struct fmt_seg){ rows, NULL, 60 };
 	if ((cover = coverage_text(t, v)) != NULL)
 		seg[n++] = (struct fmt_seg){ cover, NULL, 97 };
-	if (v->sort_col >= 0) {
+	if (v->nparts > 0)
+		sort = NULL;	/* each list says its order */
+	else if (v->sort_col >= 0) {
 		char *ti = fmt_col_title(&v->panel->cls->cols[v->sort_col],
 		    t->bits);
 
@@ -737,8 +744,9 @@ draw_title(struct tui *t)
 	} else
 		sort = g_strdup(has_path(v->panel->cls) ? "tree order" :
 		    "panel's order");
-	seg[n++] = (struct fmt_seg){ sort, NULL, 50 };
-	if (v->rate_col >= 0)
+	if (sort != NULL)
+		seg[n++] = (struct fmt_seg){ sort, NULL, 50 };
+	if (v->rate_col >= 0 || v->nparts > 0)
 		seg[n++] = v->now ?
 		    (struct fmt_seg){ "view: now (active in 40 s)", "view: now",
 		    98 } :
@@ -1187,6 +1195,347 @@ draw_chart(struct tui *t)
 	g_free(bps);
 }
 
+/* ---- the overview ---- */
+
+#define OV_RATE_W	12	/* a rate column, its gap included */
+#define OV_TOTAL_W	10	/* the total column, its gap included */
+#define OV_NAME_MIN	15	/* the address column, at least */
+#define OV_MIX_CELL	16	/* a protocol of the mix: "tcp    82.1%" */
+
+/*
+ * The overview's lines, top to bottom: the chart of the traffic (a title
+ * line and chart_h rows of bars), the top hosts (a heading and `hosts`
+ * rows), the top conversations (a heading and `convs` rows), the protocol
+ * mix (a heading and `mix` lines).  At 80x24 that is 2 rows of chart, 6
+ * hosts, 6 conversations and 2 lines of protocols; a taller screen gives
+ * the lists most of what it adds.  What does not fit goes: the chart
+ * first, then the mix.
+ */
+struct ov_layout {
+	int	 chart_h, hosts, convs, mix;
+};
+
+static void
+ov_lay_out(int height, struct ov_layout *l)
+{
+	int rest;
+
+	l->chart_h = height >= 36 ? 4 : height >= 28 ? 3 : 2;
+	l->mix = height >= 30 ? 3 : 2;
+	for (;;) {
+		rest = height - (l->chart_h > 0 ? 1 + l->chart_h : 0) - 2 -
+		    (l->mix > 0 ? 1 + l->mix : 0);
+		if (rest >= 4 || (l->chart_h == 0 && l->mix == 0))
+			break;
+		if (l->chart_h > 0)
+			l->chart_h = 0;
+		else
+			l->mix = 0;
+	}
+	rest = MAX(rest, 0);
+	l->hosts = rest / 2;
+	l->convs = rest - l->hosts;
+}
+
+static bool
+overview_shown(const struct tui *t)
+{
+	const struct tview *v;
+
+	if (t->views->len == 0)
+		return (false);
+	v = g_ptr_array_index(t->views, CLAMP(t->active, 0,
+	    (int)t->views->len - 1));
+	return (v->nparts > 0);
+}
+
+/* The rate and total columns that fit beside a name of OV_NAME_MIN:
+ * 2 s, 10 s, 40 s and the total, the 10 s and 40 s ones going first. */
+static int
+ov_ncols(void)
+{
+	int avail = COLS - 2 - OV_NAME_MIN;
+
+	if (avail >= 3 * OV_RATE_W + OV_TOTAL_W)
+		return (4);
+	if (avail >= OV_RATE_W + OV_TOTAL_W)
+		return (2);
+	return (1);
+}
+
+/* The columns of a list, by key: rate_2s, rate_10s, rate_40s, bytes. */
+static const char *const ov_keys[] = {
+	"rate_2s", "rate_10s", "rate_40s", "bytes"
+};
+
+static const char *
+ov_key(int i, int ncols)
+{
+	/* With 2 columns: the 2 s rate and the total. */
+	return (ncols == 4 ? ov_keys[i] : i == 0 ? ov_keys[0] : ov_keys[3]);
+}
+
+static int
+ov_col_w(int i, int ncols)
+{
+	return (strcmp(ov_key(i, ncols), "bytes") == 0 ? OV_TOTAL_W :
+	    OV_RATE_W);
+}
+
+/* An address cut in its middle, where an IPv6 address says least (its
+ * network on the left, its host on the right); a name (not ASCII) is cut
+ * at its end.  g_free it. */
+static char *
+ov_fit(const char *s, int w, bool ascii)
+{
+	size_t n = strlen(s);
+	int left;
+
+	if (fmt_width(s) <= w)
+		return (g_strdup(s));
+	if (w < 5 || !g_str_is_ascii(s))
+		return (fmt_fit(s, w, ascii));
+	left = (w - 1) / 2;
+	return (g_strdup_printf("%.*s%s%s", left, s, ascii ? "~" : "\u2026",
+	    s + n - (size_t)(w - 1 - left)));
+}
+
+/* The name of row r: an address, or a conversation's two. */
+static char *
+ov_name(const struct tui *t, const struct tview *pv, int r, int w)
+{
+	const struct table *tb = pv->shown;
+	int a = table_col_index(tb, "address"), b, half;
+	char *x, *y, *fx, *fy, *s;
+
+	if (a >= 0) {
+		x = view_cell(t, pv, tb, r, a, true);
+		s = ov_fit(x, w, !t->utf8);
+		g_free(x);
+		return (s);
+	}
+	a = table_col_index(tb, "a");
+	b = table_col_index(tb, "b");
+	if (a < 0 || b < 0)
+		return (g_strdup(""));
+	x = view_cell(t, pv, tb, r, a, true);
+	y = view_cell(t, pv, tb, r, b, true);
+	/* Each address gets half the room, so that both show. */
+	half = MAX((w - 3) / 2, 4);
+	fx = fmt_width(x) + fmt_width(y) + 3 <= w ? g_strdup(x) :
+	    ov_fit(x, fmt_width(y) + 3 <= w - half ? w - 3 - fmt_width(y) :
+	    half, !t->utf8);
+	fy = ov_fit(y, MAX(w - 3 - fmt_width(fx), 4), !t->utf8);
+	s = g_strdup_printf("%s %s %s", fx, t->utf8 ? "\u2194" : "-", fy);
+	g_free(x);
+	g_free(y);
+	g_free(fx);
+	g_free(fy);
+	return (s);
+}
+
+/* One list of the overview: its heading (what, then the columns' titles
+ * over their columns), then its first n rows; returns the next line. */
+static int
+ov_list(struct tui *t, struct tview *ov, int part, int y, int n,
+    const char *what)
+{
+	struct tview *pv = ov->part[part];
+	const struct table *tb = pv->shown;
+	int ncols = ov_ncols(), namew, x, i, c, r, rows;
+	char *head, *s;
+
+	namew = COLS - 2;
+	for (i = 0; i < ncols; i++)
+		namew -= ov_col_w(i, ncols);
+	fill(y, t->attr[AT_HEADER]);
+	head = g_strdup_printf("%s%s", what, pv->now ? " now" : " (all)");
+	put(t, y, 1, namew, head, t->attr[AT_HEADER]);
+	g_free(head);
+	x = 1 + namew;
+	for (i = 0; i < ncols; i++) {
+		c = tb != NULL ? table_col_index(tb, ov_key(i, ncols)) : -1;
+		s = c >= 0 ? fmt_col_title(&tb->cols[c], t->bits) :
+		    g_strdup("");
+		put_col(t, y, x, ov_col_w(i, ncols), s,
+		    t->attr[c == pv->sort_col ? AT_HEADER_SORT : AT_HEADER],
+		    true);
+		g_free(s);
+		x += ov_col_w(i, ncols);
+	}
+	y++;
+	rows = tb != NULL ? MIN(tb->nrows, n) : 0;
+	pv->rows_shown = n;
+	if (rows == 0 && n > 0)
+		put(t, y, 3, COLS - 4, pv->now ?
+		    "(nothing in the last 40 s)" : "(nothing yet)",
+		    t->attr[AT_EMPTY]);
+	for (r = 0; r < rows; r++) {
+		bool hi = ov->focus == part && r == pv->sel;
+		int idle = table_col_index(tb, "rate_10s");
+		attr_t ra = A_NORMAL;
+
+		if (hi) {
+			ra = t->attr[AT_SEL];
+			fill(y + r, ra);
+			put(t, y + r, 0, 1, ">", ra | A_BOLD);
+		} else if (pv->now && idle >= 0 &&
+		    !(table_row(tb, r)[idle].d > 0))
+			ra = t->attr[AT_IDLE];
+		s = ov_name(t, pv, r, namew - 1);
+		put(t, y + r, 1, namew - 1, s, ra);
+		g_free(s);
+		x = 1 + namew;
+		for (i = 0; i < ncols; i++) {
+			c = table_col_index(tb, ov_key(i, ncols));
+			s = c >= 0 ? view_cell(t, pv, tb, r, c, false) :
+			    g_strdup("");
+			put_col(t, y + r, x, ov_col_w(i, ncols), s, ra, true);
+			g_free(s);
+			x += ov_col_w(i, ncols);
+		}
+	}
+	return (y + n);
+}
+
+struct ov_share {
+	const char	*name;		/* the proto's, static */
+	double		 v;
+};
+
+static gint
+ov_share_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct ov_share *x = a, *y = b;
+
+	if (x->v != y->v)
+		return (x->v < y->v ? 1 : -1);
+	return (strcmp(x->name, y->name));
+}
+
+/*
+ * The protocol mix: each protocol above the link layer with its share of
+ * the bytes (in "now", of the last 10 s), largest first, as many as the
+ * lines hold.  A protocol is counted once per packet even where it nests
+ * in itself (IP in IP), and once across the branches of the tree it is
+ * in (tcp under ip and under ipv6): the shares of a protocol and of
+ * another one beside it can add up to more than 100%, never one alone.
+ */
+static void
+ov_mix(struct tui *t, struct tview *ov, int part, int y, int n)
+{
+	const struct tview *pv = ov->part[part];
+	const struct table *tb = pv->raw;
+	int pc, vc, r, i, cells, per, x;
+	GHashTable *sum;
+	GArray *sh;
+	GHashTableIter it;
+	gpointer k, val;
+	double total = 0;
+	char pct[FMT_NUM_MAX + 2], *s;
+	bool now = ov->now;
+
+	fill(y, t->attr[AT_HEADER]);
+	put(t, y, 1, COLS - 2, now ? "Protocols now: share of the bytes of "
+	    "the last 10 s" : "Protocols: share of all bytes",
+	    t->attr[AT_HEADER]);
+	if (tb == NULL || (pc = table_col_index(tb, "path")) < 0 ||
+	    (vc = table_col_index(tb, now ? "rate_10s" : "bytes")) < 0)
+		return;
+	sum = g_hash_table_new(g_str_hash, g_str_equal);
+	for (r = 0; r < tb->nrows; r++) {
+		const union cell *row = table_row(tb, r);
+		const struct cell_path *path = row[pc].path;
+		double v = now ? row[vc].d : (double)row[vc].u;
+		const char *name;
+		double *acc;
+
+		if (path == NULL || path->n == 0)
+			continue;
+		if (path->n == 1) {
+			total += v;
+			continue;
+		}
+		for (i = 0; i < path->n - 1; i++)
+			if (path->proto[i] == path->proto[path->n - 1])
+				break;
+		if (i < path->n - 1)
+			continue;	/* nested in itself */
+		name = proto_name(path->proto[path->n - 1]);
+		if (name == NULL)
+			continue;
+		if ((acc = g_hash_table_lookup(sum, name)) == NULL) {
+			acc = g_new0(double, 1);
+			g_hash_table_insert(sum, (gpointer)name, acc);
+		}
+		*acc += v;
+	}
+	sh = g_array_new(FALSE, FALSE, sizeof(struct ov_share));
+	g_hash_table_iter_init(&it, sum);
+	while (g_hash_table_iter_next(&it, &k, &val)) {
+		struct ov_share e = { k, *(double *)val };
+
+		if (e.v > 0)
+			g_array_append_val(sh, e);
+		g_free(val);
+	}
+	g_hash_table_destroy(sum);
+	g_array_sort(sh, ov_share_cmp);
+	per = MAX((COLS - 2) / OV_MIX_CELL, 1);
+	cells = MIN((int)sh->len, per * n);
+	if (cells == 0)
+		put(t, y + 1, 3, COLS - 4, now ? "(nothing in the last 10 s)" :
+		    "(nothing yet)", t->attr[AT_EMPTY]);
+	for (i = 0; i < cells; i++) {
+		struct ov_share *e = &g_array_index(sh, struct ov_share, i);
+
+		fmt_percent(pct, sizeof(pct), total > 0 ? 100 * e->v / total :
+		    0);
+		x = 1 + (i % per) * OV_MIX_CELL;
+		s = safe(e->name);
+		put(t, y + 1 + i / per, x, OV_MIX_CELL - 8, s, A_BOLD);
+		g_free(s);
+		put_col(t, y + 1 + i / per, x + OV_MIX_CELL - 8, 7, pct,
+		    A_NORMAL, true);
+	}
+	g_array_free(sh, TRUE);
+}
+
+/*
+ * The first screen: what is going on, at a glance.  The traffic of the
+ * last minutes (bits/s, a column a second of capture time), the hosts
+ * and the conversations that are busiest now (IPv4 and IPv6 together),
+ * and what the bytes are made of.  Enter and G drill into the selected
+ * host or conversation, as in their own panels.
+ */
+static void
+draw_overview(struct tui *t)
+{
+	struct tview *v = g_ptr_array_index(t->views, t->active);
+	int y = SCREEN_TOP - 1, height = LINES - SCREEN_TOP - SCREEN_BOTTOM + 1;
+	struct capture_counters cn;
+	struct ov_layout l;
+	double hist[SPARK_MAX_CELLS];
+	int w, i;
+
+	ov_lay_out(height, &l);
+	if (l.chart_h > 0) {
+		capture_counters(t->cap, &cn);
+		w = MIN(COLS - CHART_GUTTER - 1, SPARK_MAX_CELLS);
+		spark_history(capture_ratehist(t->cap), capture_now_ns(t->cap),
+		    cn.packets > 0 ? cn.first_ns : INT64_MIN,
+		    capture_get_state(t->cap) != CAPTURE_RUNNING, w, hist);
+		y = draw_plot(t, y, l.chart_h, "Traffic, bits/s, a column a "
+		    "second", hist, w, w, true);
+	}
+	for (i = 0; i < v->nparts; i++)
+		v->part[i]->rows_shown = 0;
+	y = ov_list(t, v, 0, y, l.hosts, "Top hosts");
+	y = ov_list(t, v, 1, y, l.convs, "Top conversations");
+	if (l.mix > 0 && v->nparts > 2)
+		ov_mix(t, v, 2, y, l.mix);
+}
+
 /* ---- the hint line, help and menu ---- */
 
 static void
@@ -1223,6 +1572,9 @@ static const char *const help_foot[] = {
 	"the status line's now over 2 s and on average over the capture.",
 	"v: \"now\" lists the rows active in 40 s (idle for 10 s: dim),",
 	"\"all\" every row.",
+	"The overview (panel 1): the traffic, top hosts and conversations",
+	"(IPv4 and IPv6), the protocol mix; \u2191\u2193 run down both lists,",
+	"PgUp/PgDn jump between them, Enter and G drill into a row.",
 };
 
 /* A help line is a heading when it does not start with a space. */
@@ -1603,6 +1955,8 @@ screen_draw(struct tui *t)
 		draw_title(t);
 		if (t->mode == MODE_MENU)
 			draw_menu(t);
+		else if (overview_shown(t))
+			draw_overview(t);
 		else if (chart_shown(t))
 			draw_chart(t);
 		else

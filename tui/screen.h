@@ -59,7 +59,22 @@ struct tview {
 	/* shown changes (gen++) at each snapshot and sort; the widths are
 	 * measured over its first rows once per change. */
 	unsigned	 gen, measured_gen;
+	/* A composite panel (the overview): a view per part, which hold
+	 * the tables; this one holds none.  The selection is in part
+	 * `focus`, among its first `rows_shown` rows (what the screen had
+	 * room for at the last draw; 0: that part is not selectable). */
+	struct tview	*part[PANEL_PARTS_MAX];
+	int		 nparts;
+	int		 focus;
+	int		 rows_shown;
 };
+
+/* Where a view's selection is: the view, or a composite's focused part. */
+static inline struct tview *
+view_sel(struct tview *v)
+{
+	return (v != NULL && v->nparts > 0 ? v->part[v->focus] : v);
+}
 
 enum tui_mode {
 	MODE_TABLE,

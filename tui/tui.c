@@ -150,6 +150,14 @@ static bool
 panel_recount(struct tui *t, struct panel *p, bool with_history)
 {
 	enum capture_refill from = capture_refill_from(t->cap);
+	bool any = false;
+	int i;
+
+	if (p->nparts > 0) {
+		for (i = 0; i < p->nparts; i++)
+			any |= panel_recount(t, p->part[i], with_history);
+		return (any);
+	}
 
 	if ((from == CAPTURE_REFILL_FILE || (from == CAPTURE_REFILL_HISTORY &&
 	    with_history)) && tap_listener_refill(p)) {
@@ -177,8 +185,9 @@ any_refilling(const struct tui *t)
 
 	for (i = 0; i < t->views->len; i++) {
 		struct tview *v = g_ptr_array_index(t->views, i);
+		struct panel *p = v->nparts > 0 ? v->part[0]->panel : v->panel;
 
-		if (tap_listener_refill_state(v->panel, NULL, NULL) !=
+		if (tap_listener_refill_state(p, NULL, NULL) !=
 		    TAP_REFILL_NONE)
 			return (true);
 	}
@@ -222,6 +231,20 @@ view_new(struct tui *t, struct panel *p)
 	v->now = v->rate_col >= 0 &&
 	    (capture_is_live(t->cap) || co->speed > 0);
 	view_default_sort(v);
+	if (p->nparts > 0) {
+		/* The overview: its lists follow its view; the protocol mix
+		 * is read from the whole tree, in its order. */
+		v->now = capture_is_live(t->cap) || co->speed > 0;
+		v->sort_col = -1;
+		for (; v->nparts < p->nparts; v->nparts++) {
+			struct tview *pv = view_new(t, p->part[v->nparts]);
+
+			pv->now = pv->rate_col >= 0 && v->now &&
+			    pv->default_col >= 0;
+			view_default_sort(pv);
+			v->part[v->nparts] = pv;
+		}
+	}
 	return (v);
 }
 
@@ -237,6 +260,10 @@ view_free_tables(struct tview *v)
 static void
 view_free(struct tview *v)
 {
+	int i;
+
+	for (i = 0; i < v->nparts; i++)
+		view_free(v->part[i]);
 	view_free_tables(v);
 	table_free(v->selkey);
 	g_free(v->width);
@@ -246,6 +273,10 @@ view_free(struct tview *v)
 static void
 view_forget_widths(struct tview *v)
 {
+	int i;
+
+	for (i = 0; i < v->nparts; i++)
+		view_forget_widths(v->part[i]);
 	g_free(v->width);
 	v->width = NULL;
 	v->nwidth = 0;
@@ -412,7 +443,12 @@ view_refresh(struct tui *t, struct tview *v)
 {
 	struct capture_counters cn;
 	struct table *tb;
+	int i;
 
+	for (i = 0; i < v->nparts; i++)
+		view_refresh(t, v->part[i]);
+	if (v->nparts > 0)
+		return;
 	capture_counters(t->cap, &cn);
 	panel_set_clock(v->panel, capture_now_ns(t->cap), cn.packets > 0 ?
 	    cn.first_ns : INT64_MIN);
@@ -826,6 +862,53 @@ menu_jump(struct tui *t, wint_t ch, bool fn)
 }
 
 /*
+ * The overview's selection runs down its lists one after the other (the
+ * rows on screen of each: part->rows_shown), the protocol mix left out.
+ */
+static void
+overview_move(struct tui *t, struct tview *v, enum keys_action unit, int dir)
+{
+	int f = v->focus, sel = v->part[f]->sel, i, n[PANEL_PARTS_MAX];
+	int last = -1;
+
+	for (i = 0; i < v->nparts; i++) {
+		n[i] = MIN(v->part[i]->rows_shown, v->part[i]->shown != NULL ?
+		    v->part[i]->shown->nrows : 0);
+		if (n[i] > 0)
+			last = i;
+	}
+	if (last < 0)
+		return;
+	if (unit == KA_ENDS) {
+		f = dir < 0 ? 0 : last;
+		while (n[f] == 0)
+			f++;
+		sel = dir < 0 ? 0 : n[f] - 1;
+	} else if (unit == KA_PAGE) {
+		/* A page: the next list, or the previous. */
+		for (i = f + dir; i >= 0 && i < v->nparts && n[i] == 0; i += dir)
+			;
+		if (i >= 0 && i < v->nparts)
+			f = i;
+		sel = 0;
+	} else {
+		sel += dir;
+		if (sel < 0 || sel >= n[f]) {
+			for (i = f + dir; i >= 0 && i < v->nparts && n[i] == 0;
+			    i += dir)
+				;
+			if (i >= 0 && i < v->nparts) {
+				f = i;
+				sel = dir > 0 ? 0 : n[f] - 1;
+			} else
+				sel = CLAMP(sel, 0, MAX(n[f] - 1, 0));
+		}
+	}
+	v->focus = f;
+	view_select(t, v->part[f], sel);
+}
+
+/*
  * Up, Down, PgUp, PgDn, Home and End: through the rows of the table, the
  * menu's entries or the help's lines, whichever the mode shows.  unit is
  * KA_LINE, KA_PAGE or KA_ENDS.
@@ -838,7 +921,11 @@ go_move(struct tui *t, enum keys_action unit, int dir)
 
 	switch (t->mode) {
 	case MODE_TABLE:
-		if ((v = active_view(t)) == NULL || v->shown == NULL)
+		if ((v = active_view(t)) != NULL && v->nparts > 0) {
+			overview_move(t, v, unit, dir);
+			break;
+		}
+		if (v == NULL || v->shown == NULL)
 			break;
 		page = screen_body_rows();
 		if (unit == KA_ENDS) {
@@ -898,6 +985,7 @@ selected_filter(struct tui *t, struct tview *v)
 {
 	char *f, *both;
 
+	v = view_sel(v);
 	if (v == NULL || v->shown == NULL || v->shown->nrows == 0) {
 		message(t, true, "no row to drill into");
 		return (NULL);
@@ -931,7 +1019,7 @@ drill(struct tui *t, struct tview *v)
 	g_free(t->drill);
 	t->drill = f;
 	for (i = 0; panel_class_at(i) != NULL; i++)
-		if (panel_class_at(i) == v->panel->cls)
+		if (panel_class_at(i) == view_sel(v)->panel->cls)
 			t->menu_sel = i;
 	t->mode = MODE_MENU;
 }
@@ -986,6 +1074,17 @@ toggle_names(struct tui *t, bool ports)
 		message(t, false, "addresses as names, where known");
 }
 
+/* The overview's lists have their order: the view's (v). */
+static bool
+sortable(struct tui *t, struct tview *v)
+{
+	if (v->nparts == 0)
+		return (true);
+	message(t, true, "the overview lists by rate (now) or bytes (all): "
+	    "v switches; open a panel to sort it (a)");
+	return (false);
+}
+
 static void
 sort_next(struct tui *t, struct tview *v)
 {
@@ -993,6 +1092,8 @@ sort_next(struct tui *t, struct tview *v)
 	int n = v->panel->cls->ncols;
 	char *title;
 
+	if (!sortable(t, v))
+		return;
 	if (v->sort_col + 1 < n)
 		v->sort_col++;
 	else
@@ -1018,6 +1119,8 @@ sort_next(struct tui *t, struct tview *v)
 static void
 sort_reverse(struct tui *t, struct tview *v)
 {
+	if (!sortable(t, v))
+		return;
 	if (v->sort_col < 0) {
 		message(t, false, "no sort column: s picks one");
 		return;
@@ -1144,22 +1247,35 @@ toggle_bits(struct tui *t, struct tview *v)
 	message(t, false, "byte columns in %s", t->bits ? "bits" : "bytes");
 }
 
+static void
+toggle_view_quiet(struct tview *v, bool now)
+{
+	v->now = now;
+	view_default_sort(v);
+	view_sort(v);
+	view_forget_widths(v);
+	v->scroll = 0;
+}
+
 /* v: rows active now (by rate, idle ones dim) or every row. */
 static void
 toggle_view(struct tui *t, struct tview *v)
 {
+	int i;
+
 	if (v == NULL)
 		return;
-	if (v->rate_col < 0) {
+	if (v->rate_col < 0 && v->nparts == 0) {
 		message(t, true, "%s has no rates: one view only",
 		    v->panel->cls->name);
 		return;
 	}
 	v->now = !v->now;
-	view_default_sort(v);
-	view_sort(v);
-	view_forget_widths(v);
-	v->scroll = 0;
+	for (i = 0; i < v->nparts; i++)
+		if (v->part[i]->rate_col >= 0 && v->part[i]->default_col >= 0)
+			toggle_view_quiet(v->part[i], v->now);
+	if (v->nparts == 0)
+		toggle_view_quiet(v, v->now);
 	message(t, false, v->now ? "now: rows active in the last 40 s, "
 	    "idle ones (10 s) dim" : "all: every row since the start");
 }
@@ -1212,7 +1328,7 @@ run_action(struct tui *t, const struct binding *b, wint_t ch, bool fn)
 		break;
 	case KA_COLUMNS:
 		/* The layout clamps it on the right. */
-		if (v != NULL && (b->arg > 0 || v->hcol > 0))
+		if (v != NULL && v->nparts == 0 && (b->arg > 0 || v->hcol > 0))
 			v->hcol += b->arg;
 		break;
 	case KA_SORT:

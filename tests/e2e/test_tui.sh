@@ -177,18 +177,20 @@ if line 2 | grep -Eq "4.63k (packets|pkts)"; then
 	pass "status counts 4.63k packets"
 else fail "status line 2: $(line 2)"; fi
 check "tab bar lists the default panels" \
-	"1 summary .* 2 protocols .* 3 conv.ip .* 4 conv.tcp .* 5 endpoints.ip"
-check "panel 1: summary" "Summary \(summary\)"
+	"1 overview .* 2 summary .* 3 protocols .* 4 conv.ip .* 5 conv.tcp .* 6 endpoints.ip"
+check "panel 1: the overview" "Overview \(overview\)"
 keys 2
-check "2 switches to the protocol tree" "Protocol Hierarchy"
+check "panel 2: summary" "Summary \(summary\)"
+keys 3
+check "3 switches to the protocol tree" "Protocol Hierarchy"
 check "the tree is drawn with branches" "└─ip"
 keys Tab
 check "Tab: next panel (conv.ip)" "IPv4 Conversations"
 check "conv.ip columns: the rates, then the counts, by bytes (a file)" \
 	"Address B +Bytes/s 2s +Bytes/s 10s +Bytes/s 40s +Frames +▼ Bytes"
 check "a file read at full speed opens on all rows" "view: all rows"
-keys 4
-check "4: conv.tcp" "TCP Conversations"
+keys 5
+check "5: conv.tcp" "TCP Conversations"
 
 # Scrolling: 66 conversations, 24 rows on screen.  Line 6 is the first
 # row, selected (the ">" in the margin; tests/e2e/test_tui_drill.sh has the
@@ -243,19 +245,19 @@ if [ $filters = yes ]; then
 	check "a good filter is marked valid" "✓ tcp.port == 80"
 	keys Enter
 	check "the panel with its filter is in the tab bar" \
-		"6 conv.tcp \[tcp.port == 80\]"
+		"7 conv.tcp \[tcp.port == 80\]"
 	if grep -qx "tcp.port == 80" "$tmp/state/taptop/history" 2>/dev/null
 	then pass "the filter is saved in the history file"
 	else fail "history file: $(cat "$tmp/state/taptop/history" 2>&1)"; fi
 else
 	keys Enter
-	check "the new panel is in the tab bar" "6 conv.tcp"
+	check "the new panel is in the tab bar" "7 conv.tcp"
 fi
 check "and active" "TCP Conversations"
 
 # A bad filter: the message, a caret under the input, the prompt stays.
 keys /
-check "/ edits the active panel's filter" "Filter for 6 conv.tcp:"
+check "/ edits the active panel's filter" "Filter for 7 conv.tcp:"
 keys C-u
 text "ip.addr =="
 check "a bad filter is marked invalid as it is typed" "✗ ip.addr =="
@@ -266,7 +268,7 @@ if where=$(screen | python3 -c '
 import sys
 lines = sys.stdin.buffer.read().decode("utf-8").split("\n")
 for i, l in enumerate(lines):
-    if "Filter for 6 conv.tcp:" in l and i + 1 < len(lines):
+    if "Filter for 7 conv.tcp:" in l and i + 1 < len(lines):
         start = l.find("ip.addr ==")
         caret = lines[i + 1].find("^")
         print(caret, start)
@@ -277,7 +279,7 @@ sys.exit(1)
 else
 	fail "no caret under the input ($where)"
 fi
-check "the prompt stays open" "Filter for 6 conv.tcp: ✗ ip.addr =="
+check "the prompt stays open" "Filter for 7 conv.tcp: ✗ ip.addr =="
 
 # Line editing: Ctrl-A, Ctrl-K, Ctrl-W, Backspace, Home/End, Delete.
 keys C-a C-k
@@ -311,9 +313,9 @@ check "Up again: the older entry" ": (✓|✗) udp *$"
 keys Down
 check "Down: the newer one" ": (✓|✗) ip.src == 10.0.0.6 *$"
 keys Escape
-check_gone "Esc closes the prompt" "Filter for 6"
+check_gone "Esc closes the prompt" "Filter for 7"
 if [ $filters = yes ]; then
-	check "the old filter stays in force" "6 conv.tcp \[tcp.port == 80\]"
+	check "the old filter stays in force" "7 conv.tcp \[tcp.port == 80\]"
 fi
 
 # The global filter prompt.
@@ -325,10 +327,10 @@ check_gone "Esc closes it" "Global display filter:"
 # Remove the panel.
 keys x
 check "x closes the active panel" "closed conv.tcp"
-check_gone "and it leaves the tab bar" "6 conv.tcp"
+check_gone "and it leaves the tab bar" "7 conv.tcp"
 
 # Resizes: the layout follows at once, state kept.
-keys 4
+keys 5
 check "back on conv.tcp" "TCP Conversations"
 T resize-window -t "$S" -x 80 -y 24
 i=0
@@ -409,9 +411,9 @@ fi
 start ascii C -- -r "$pcap"
 T resize-window -t "$S" -x 200 -y 30
 check "LANG=C: starts" "file finished"
-keys 3
+keys 4
 check "LANG=C: arrows in titles are ASCII" "Frames A->B +Bytes A->B"
-keys 2
+keys 3
 check "LANG=C: the tree in ASCII" '`-ip'
 keys a
 check "LANG=C: the add menu" "Add a panel"
@@ -467,10 +469,10 @@ check_restored "SIGHUP" 0
 start crash C.UTF-8 -- -r "$pcap"
 check "crash run starts" "file finished"
 keys C-z
-check_gone "Ctrl-Z leaves the screen to the shell" "1 summary"
+check_gone "Ctrl-Z leaves the screen to the shell" "1 overview"
 kill -CONT "$(taptop_pid)"
-check "SIGCONT: the screen is back" "1 summary .* 2 protocols"
-keys 2
+check "SIGCONT: the screen is back" "1 overview .* 2 summary .* 3 protocols"
+keys 3
 check "and keys work again" "Protocol Hierarchy"
 kill -ABRT "$(taptop_pid)"
 if wait_for "EXITED 134" && cmp -s "$tmp/$S/before" "$tmp/$S/after"; then
@@ -534,9 +536,9 @@ start load C.UTF-8 PIPE_FROM="$tmp/endless.sh" -- -r -
 check "load: reading an endless capture" "stdin .*reading file"
 check "load: packets are counted" "^ [1-9][0-9.]*[kMG]? (packets|pkts)"
 first=$(line 2 | awk '{ print $1 }')
-keys 2
-check "load: keys answered (2)" "Protocol Hierarchy"
 keys 3
+check "load: keys answered (2)" "Protocol Hierarchy"
+keys 4
 check "load: keys answered (3)" "IPv4 Conversations"
 keys a
 check "load: the add menu" "Add a panel"
@@ -626,7 +628,7 @@ if ip netns add "$ns" 2>/dev/null &&
 	ip netns exec "$ns" ip link del tt0
 	check "netns: the status shows the failure" \
 		"failed: tt0: The interface disappeared"
-	check "netns: the panels stay up" "1 summary"
+	check "netns: the panels stay up" "1 overview"
 	keys q
 	check_restored "netns: q after the failure" 1
 else

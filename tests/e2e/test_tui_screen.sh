@@ -266,6 +266,9 @@ check_stderr "paste"
 head -c 24 "$pcap" >"$tmp/empty.pcap"
 start empty 120 30 -r "$tmp/empty.pcap"
 check "an empty capture" "file finished"
+check "the overview says its lists are empty" "Top hosts \(all\)"
+check "with nothing in them yet" "\(nothing yet\)"
+keys 2
 check "no packet: start and duration unknown, not 0.000" \
     "^[ >] *0 +0 B +— +— *$"
 check_gone "and no 0.000 anywhere" "0\.000"
@@ -283,17 +286,17 @@ T new-session -d -s fg -x 120 -y 30 env -i PATH="$PATH" TERM=screen \
 check "a shell" '^\$ *$'
 text "$taptop -r $pcap"
 keys Enter
-check "taptop runs in the shell" "1 summary .* 2 protocols"
+check "taptop runs in the shell" "1 overview .* 2 summary"
 keys C-z
 check "Ctrl-Z: the shell has it stopped" "Stopped"
 text "fg"
 keys Enter
-check "fg: taptop is back" "1 summary .* 2 protocols"
+check "fg: taptop is back" "1 overview .* 2 summary"
 keys Right
 check "the first arrow after fg acts (Right: the next panel)" \
-    "Protocol Hierarchy"
+    "Summary \(summary\)"
 keys Left
-check "and the next one (Left)" "Summary \(summary\)"
+check "and the next one (Left)" "Overview \(overview\)"
 keys q
 check "q quits to the shell" '^\$ *$'
 

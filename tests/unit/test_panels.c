@@ -187,9 +187,10 @@ draw_at(struct panel *p, double now, double since)
 START_TEST(registry)
 {
 	static const char *const names[] = {
-		"summary", "protocols", "conv.eth", "conv.ip", "conv.ipv6",
-		"conv.tcp", "conv.udp", "endpoints.eth", "endpoints.ip",
-		"endpoints.ipv6", "endpoints.tcp", "endpoints.udp",
+		"overview", "summary", "protocols", "conv.eth", "conv.ip",
+		"conv.ipv6", "conv.host", "conv.tcp", "conv.udp",
+		"endpoints.eth", "endpoints.ip", "endpoints.ipv6",
+		"endpoints.host", "endpoints.tcp", "endpoints.udp",
 	};
 	const struct panel_class *c;
 	char *err = NULL;
@@ -201,6 +202,20 @@ START_TEST(registry)
 		ck_assert_str_eq(c->name, names[i]);
 		ck_assert_ptr_eq(panel_class_find(names[i]), c);
 		ck_assert_ptr_nonnull(c->title);
+		if (c->parts != NULL) {
+			/* A composite: parts that exist, none a composite. */
+			int k;
+
+			for (k = 0; c->parts[k] != NULL; k++) {
+				const struct panel_class *pc =
+				    panel_class_find(c->parts[k]);
+
+				ck_assert_ptr_nonnull(pc);
+				ck_assert_ptr_null(pc->parts);
+			}
+			ck_assert_int_le(k, PANEL_PARTS_MAX);
+			continue;
+		}
 		ck_assert_int_gt(c->ncols, 0);
 		/* The default sort names a real column. */
 		if (c->default_sort != NULL) {
@@ -225,6 +240,75 @@ START_TEST(registry)
 	ck_assert_ptr_null(panel_open("conv.ip", "ip.src ==", 0, &err));
 	ck_assert_ptr_nonnull(err);
 	g_free(err);
+}
+END_TEST
+
+/* The overview opens its parts with its filter, sets their filters
+ * together, refuses a bad one for all, and closes them (ASan: nothing
+ * leaks, nothing is freed twice). */
+START_TEST(composite)
+{
+	struct panel *p;
+	char *err = NULL;
+	int i;
+
+	p = panel_open("overview", "udp", 0, &err);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->nparts, 3);
+	ck_assert_str_eq(p->part[0]->cls->name, "endpoints.host");
+	ck_assert_str_eq(p->part[1]->cls->name, "conv.host");
+	ck_assert_str_eq(p->part[2]->cls->name, "protocols");
+	for (i = 0; i < p->nparts; i++)
+		ck_assert_str_eq(p->part[i]->filter, "udp");
+	ck_assert_ptr_null(panel_set_filter(p, "tcp"));
+	ck_assert_str_eq(p->filter, "tcp");
+	for (i = 0; i < p->nparts; i++)
+		ck_assert_str_eq(p->part[i]->filter, "tcp");
+	err = panel_set_filter(p, "ip.src ==");
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+	err = NULL;
+	ck_assert_str_eq(p->filter, "tcp");
+	for (i = 0; i < p->nparts; i++)
+		ck_assert_str_eq(p->part[i]->filter, "tcp");
+	panel_close(p);
+	/* A bad filter at opening: nothing is left open. */
+	ck_assert_ptr_null(panel_open("overview", "ip.src ==", 0, &err));
+	ck_assert_ptr_nonnull(err);
+	g_free(err);
+}
+END_TEST
+
+/* The "host" tap's panels list IPv4 and IPv6 addresses together. */
+START_TEST(host_both_families)
+{
+	struct panel *ep = open_panel("endpoints.host", 0);
+	struct panel *cp = open_panel("conv.host", 0);
+	uint8_t six[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	uint8_t six2[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct address a6, b6;
+	struct ip_tap t;
+
+	address_set(&a6, AT_IPv6, six, 16);
+	address_set(&b6, AT_IPv6, six2, 16);
+	push_ip("host", 1, 0, 100, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2));
+	memset(&t, 0, sizeof(t));
+	t.conv.src = a6;
+	t.conv.dst = b6;
+	t.version = 6;
+	begin(2, 0.5, 300);
+	tap_queue_packet(tap("host"), &edt.pinfo, &t);
+	tap_push_packet(&edt);
+	draw_at(ep, 1, 0);
+	draw_at(cp, 1, 0);
+	ck_assert_int_eq(ep->table->nrows, 4);
+	ck_assert_int_eq(cp->table->nrows, 2);
+	table_sort(cp->table, table_col_index(cp->table, "bytes"), true);
+	ck_assert_str_eq(a(cp, 0, "a"), "2001:db8::1");
+	ck_assert_uint_eq(u(cp, 0, "bytes"), 300);
+	ck_assert_str_eq(a(cp, 1, "a"), "10.0.0.1");
+	panel_close(ep);
+	panel_close(cp);
 }
 END_TEST
 
@@ -1430,6 +1514,8 @@ suite_panels(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, registry);
+	tcase_add_test(tc, composite);
+	tcase_add_test(tc, host_both_families);
 	tcase_add_test(tc, column_keys);
 	tcase_add_test(tc, conv_ip_directions);
 	tcase_add_test(tc, conv_ip_in_ip);
