@@ -232,6 +232,8 @@ take(struct panel *p)
 struct table *
 panel_snapshot(struct panel *p)
 {
+	if (p->cls->parts != NULL)
+		return (NULL);	/* a composite has no table: its parts do */
 	draw_tap_listener(p);
 	return (take(p));
 }
@@ -241,6 +243,9 @@ panel_snapshot_if_changed(struct panel *p)
 {
 	const struct rowrate_clock *c = &p->clock, *d = &p->drawn_clock;
 	bool moved = c->now_ns != d->now_ns || c->since_ns != d->since_ns;
+
+	if (p->cls->parts != NULL)
+		return (NULL);
 
 	/* When the clock moved: rates move with it, until the last draw
 	 * found them all 0 for good; a time series' rows reach it (time

@@ -151,7 +151,8 @@ void	 panel_set_clock(struct panel *, int64_t now_ns, int64_t since_ns);
  * class's way: by default_sort descending, stable, or in the drawn order
  * when the class has none (protocols: tree order).  The table is handed
  * over, not copied (the panel gets a fresh one for its next draw), so it
- * is the caller's to table_free; no tap lock is held while sorting.  Only
+ * is the caller's to table_free; no tap lock is held while sorting.  A
+ * composite has no table: NULL (show its parts).  Only
  * from the one thread that draws, never from inside a tap callback.
  */
 struct table *panel_snapshot(struct panel *);
