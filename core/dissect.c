@@ -244,6 +244,7 @@ call_dissector(const struct dissector *d, struct buf *b,
 		layer = edt->nlayers++;
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
+		edt->layers[layer].no_hierarchy = d->no_hierarchy;
 		edt->layers[layer].field0 = (uint16_t)edt->nfields;
 		edt->layers[layer].len = 0;
 		if ((src = source_of(edt, b->data)) >= 0) {

@@ -60,6 +60,7 @@ struct packet_layer {
 	 * and the lengths below are in: 0 is the frame, others are
 	 * datagrams reassembled from fragments. */
 	uint8_t		 src;
+	uint8_t		 no_hierarchy;	/* the dissector's flag (proto.h) */
 	/* edt->nfields when it began: the fields recorded from there on are
 	 * its own or its children's (for the filter's layer operator, ip#2). */
 	uint16_t	 field0;
