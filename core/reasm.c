@@ -168,13 +168,11 @@ assemble(const struct dgram *d, uint8_t *buf)
 	uint32_t pos = 0, end;
 
 	for (f = d->frags; f != NULL; f = f->next) {
-		if (f->off >= d->datalen)
+		if (f->off >= d->datalen || f->off + f->len <= pos)
 			continue;
 		end = MIN(f->off + f->len, d->datalen);
-		if (end <= pos)
-			continue;
 		memcpy(buf + f->off, f->data, end - f->off);
-		pos = end;
+		pos = MAX(pos, end);
 	}
 }
 

@@ -23,8 +23,8 @@
  * Overlaps and odd fragments follow reassemble.c's documented rules: the
  * first fragment without "more fragments" fixes the datagram's length (a
  * later tail that disagrees is ignored), fragments are laid down in offset
- * order (a later one overwriting an overlap, one wholly inside what is
- * laid down adding nothing), bytes past the length are dropped, and the
+ * order (one reaching past what is laid down overwrites the overlap, one
+ * wholly inside it adds nothing), bytes past the length are dropped, and the
  * datagram is complete when fragments cover it without a hole.  A
  * fragment that ends past REASM_DATAGRAM_MAX cannot belong to any datagram
  * and is not held ("bogus"), nor is a fragment with no bytes.  A completed
