@@ -55,14 +55,30 @@ def fraghdr6(nxt, frag, mf, ident, payload):
                        ident) + payload
 
 
-def hopopts(nxt, payload, router_alert=True):
-    """A hop-by-hop header of 8 bytes: router alert (MLD) and padding."""
-    opts = bytes([5, 2, 0, 0]) if router_alert else b""
-    opts += bytes([1, 6 - len(opts) - 2 + 2 - 2]) + bytes(6 - len(opts) - 2)\
-        if len(opts) < 6 else b""
-    body = bytes([nxt, 0]) + opts
-    body += bytes(8 - len(body))
-    return body[:8] + payload
+def hopopts(nxt, payload):
+    """A hop-by-hop header of 8 bytes: router alert (MLD), then PadN."""
+    return bytes([nxt, 0, 5, 2, 0, 0, 1, 0]) + payload
+
+
+def icmpv6(src, dst, icmp_type, code, body):
+    """An ICMPv6 message with its checksum over the pseudo-header."""
+    msg = bytes([icmp_type, code, 0, 0]) + body
+    pseudo = v6(src) + v6(dst) + struct.pack("!IxxxB", len(msg), 58)
+    c = csum(pseudo + msg)
+    return msg[:2] + struct.pack("!H", c) + msg[4:]
+
+
+def dns_answer(qid, name, count, size):
+    """A DNS response of `count` TXT answers of `size` bytes each to a TXT
+    query for `name`: the kind of large answer that is fragmented."""
+    q = b"".join(bytes([len(x)]) + x.encode() for x in name.split("."))
+    q += b"\0" + struct.pack("!HH", 16, 1)
+    ans = b""
+    for i in range(count):
+        txt = bytes([size - 1]) + bytes((i + j) % 26 + 97
+                                        for j in range(size - 1))
+        ans += struct.pack("!HHHIH", 0xc00c, 16, 1, 300, len(txt)) + txt
+    return struct.pack("!HHHHHH", qid, 0x8180, 1, count, 0, 0) + q + ans
 
 
 def udp(sport, dport, payload, length=None):
