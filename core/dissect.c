@@ -12,16 +12,19 @@
 
 #include "dissect.h"
 #include "proto.h"
+#include "reasm.h"
 
 static atomic_uint_fast64_t malformed[FIELD_MAX], truncated[FIELD_MAX];
 static atomic_uint_fast64_t malformed_all, truncated_all;
 static atomic_uint_fast64_t limit_tapq, limit_fields, limit_arena;
+static atomic_uint_fast64_t limit_reasm_timeout, limit_reasm_full;
 
 void
 dissect_init(struct dissect *edt)
 {
 	memset(edt, 0, sizeof(*edt));
 	arena_init(&edt->arena, ARENA_SIZE);
+	edt->reasm = reasm_new(0, 0, 0);
 	edt->pinfo.edt = edt;
 }
 
@@ -29,6 +32,8 @@ void
 dissect_free(struct dissect *edt)
 {
 	arena_free(&edt->arena);
+	reasm_free(edt->reasm);
+	edt->reasm = NULL;
 }
 
 /* Serials are handed out to each thread in blocks: one atomic operation
@@ -49,8 +54,11 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	}
 	edt->serial = serial_next++;
 	arena_reset(&edt->arena);
+	if (edt->reasm != NULL)
+		reasm_packet_end(edt->reasm);
 	edt->depth = 0;
 	edt->data = NULL;
+	edt->nsrc = 0;
 	edt->nlayers = 0;
 	edt->ntap = 0;
 	edt->nfields = 0;
@@ -96,6 +104,23 @@ publish_limits(struct dissect *edt)
 		    memory_order_relaxed);
 		edt->pub_arena_full = edt->arena.exhausted;
 	}
+	if (edt->reasm != NULL) {
+		struct reasm_counts c;
+
+		reasm_counts_get(edt->reasm, &c);
+		if (c.timeout != edt->pub_reasm_timeout) {
+			atomic_fetch_add_explicit(&limit_reasm_timeout,
+			    c.timeout - edt->pub_reasm_timeout,
+			    memory_order_relaxed);
+			edt->pub_reasm_timeout = c.timeout;
+		}
+		if (c.full != edt->pub_reasm_full) {
+			atomic_fetch_add_explicit(&limit_reasm_full,
+			    c.full - edt->pub_reasm_full,
+			    memory_order_relaxed);
+			edt->pub_reasm_full = c.full;
+		}
+	}
 }
 
 /* The root is called directly, not through call_dissector: it is not a
@@ -108,10 +133,22 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 	struct buf b;
 
 	edt->data = data;
+	edt->src[0] = data;
+	edt->src_len[0] = pinfo->caplen;
+	edt->nsrc = data != NULL ? 1 : 0;
 	buf_init(&b, data, pinfo->caplen, pinfo->len);
 	(void)dissector_frame.dissect(&b, pinfo, edt);
-	if (edt->quiet)
+	if (edt->quiet) {
+		/* Counted when the packet was first dissected. */
+		if (edt->reasm != NULL) {
+			struct reasm_counts c;
+
+			reasm_counts_get(edt->reasm, &c);
+			edt->pub_reasm_timeout = c.timeout;
+			edt->pub_reasm_full = c.full;
+		}
 		return;
+	}
 	if (edt->err == BUF_MALFORMED)
 		atomic_fetch_add_explicit(&malformed_all, 1,
 		    memory_order_relaxed);
@@ -136,6 +173,32 @@ dissect_note_error(struct dissect *edt, int proto, enum buf_err err)
 	else
 		atomic_fetch_add_explicit(&truncated[proto], 1,
 		    memory_order_relaxed);
+}
+
+bool
+dissect_add_source(struct dissect *edt, const uint8_t *p, uint32_t len)
+{
+	if (edt->nsrc >= PACKET_SRC_MAX)
+		return (false);
+	edt->src[edt->nsrc] = p;
+	edt->src_len[edt->nsrc] = len;
+	edt->nsrc++;
+	return (true);
+}
+
+/* Which source the bytes at p are in, or -1 (bytes of a test's own). */
+static int
+source_of(const struct dissect *edt, const uint8_t *p)
+{
+	uintptr_t a = (uintptr_t)p, s;
+	int i;
+
+	for (i = edt->nsrc - 1; i >= 0; i--) {
+		s = (uintptr_t)edt->src[i];
+		if (a >= s && a - s <= edt->src_len[i])
+			return (i);
+	}
+	return (-1);
 }
 
 bool
@@ -170,7 +233,7 @@ call_dissector(const struct dissector *d, struct buf *b,
 {
 	enum dissect_result r;
 	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
-	int layer = -1;
+	int layer = -1, src;
 
 	if (edt->depth >= PACKET_DEPTH_MAX) {
 		/* Tunnels inside tunnels past any sane depth: stop here. */
@@ -181,18 +244,28 @@ call_dissector(const struct dissector *d, struct buf *b,
 		layer = edt->nlayers++;
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
+		edt->layers[layer].no_hierarchy = d->no_hierarchy;
 		edt->layers[layer].field0 = (uint16_t)edt->nfields;
-		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
-		    (uint32_t)(b->data + start - edt->data) : 0;
 		edt->layers[layer].len = 0;
-		edt->layers[layer].buflen = (uint32_t)(b->caplen - start);
+		if ((src = source_of(edt, b->data)) >= 0) {
+			edt->layers[layer].src = (uint8_t)src;
+			edt->layers[layer].off = (uint32_t)(b->data + start -
+			    edt->src[src]);
+			edt->layers[layer].buflen = (uint32_t)(b->caplen -
+			    start);
+		} else {
+			/* Bytes in no source: the layer has none to show. */
+			edt->layers[layer].src = 0;
+			edt->layers[layer].off = 0;
+			edt->layers[layer].buflen = 0;
+		}
 	}
 	edt->depth++;
 	r = d->dissect(b, pinfo, edt);
 	edt->depth--;
 	/* Children read sub-buffers, so what the cursor passed is ours; a
 	 * protocol whose item spans its payload (TCP) covers the buffer. */
-	if (layer >= 0)
+	if (layer >= 0 && edt->layers[layer].buflen != 0)
 		edt->layers[layer].len = d->covers_payload ?
 		    (uint32_t)(b->caplen - start) :
 		    (uint32_t)(MIN(b->off, b->caplen) - start);
@@ -240,10 +313,12 @@ payload_unclaimed(struct dissect *edt, const struct buf *b)
 	struct packet_layer *l;
 	uint64_t end;
 
-	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data)
+	if (edt->nlayers == 0)
 		return;
 	l = &edt->layers[edt->nlayers - 1];
-	end = (uint64_t)(b->data - edt->data) + b->caplen;
+	if (l->src >= edt->nsrc || source_of(edt, b->data) != l->src)
+		return;
+	end = (uint64_t)(b->data - edt->src[l->src]) + b->caplen;
 	if (end >= l->off && end < (uint64_t)l->off + l->buflen)
 		l->buflen = (uint32_t)(end - l->off);
 }
@@ -284,6 +359,8 @@ dissect_limits_get(struct dissect_limits *l)
 	l->tapq_full = atomic_load(&limit_tapq);
 	l->fields_full = atomic_load(&limit_fields);
 	l->arena_full = atomic_load(&limit_arena);
+	l->reasm_timeout = atomic_load(&limit_reasm_timeout);
+	l->reasm_full = atomic_load(&limit_reasm_full);
 }
 
 void
@@ -300,4 +377,6 @@ dissect_counts_reset(void)
 	atomic_store(&limit_tapq, 0);
 	atomic_store(&limit_fields, 0);
 	atomic_store(&limit_arena, 0);
+	atomic_store(&limit_reasm_timeout, 0);
+	atomic_store(&limit_reasm_full, 0);
 }

@@ -123,14 +123,26 @@ uint64_t dissect_truncated_count(int proto);
  * Per-packet limits hit, over all threads, as published at the end of each
  * dissect_frame(): tap entries refused because a packet already had
  * PACKET_TAPQ_MAX, field values not recorded because it had
- * PACKET_FIELDS_MAX, and arena allocations refused (ARENA_SIZE used up).
+ * PACKET_FIELDS_MAX, and arena allocations refused (ARENA_SIZE used up);
+ * and datagrams the defragmentation dropped unfinished.
  */
 struct dissect_limits {
 	uint64_t	 tapq_full;
 	uint64_t	 fields_full;
 	uint64_t	 arena_full;
+	/* IP defragmentation (core/reasm.h): datagrams dropped unfinished,
+	 * after the timeout or to stay within the caps. */
+	uint64_t	 reasm_timeout;
+	uint64_t	 reasm_full;
 };
 void	 dissect_limits_get(struct dissect_limits *);
+
+/*
+ * Makes bytes a source that layers can be in (a reassembled datagram
+ * that dissection goes on in), until the next packet begins.  Returns
+ * false when the packet already has PACKET_SRC_MAX.
+ */
+bool	 dissect_add_source(struct dissect *, const uint8_t *, uint32_t);
 
 /* Zeroes all of the counts above. */
 void	 dissect_counts_reset(void);

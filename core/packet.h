@@ -28,8 +28,10 @@
 #define PACKET_DEPTH_MAX	24	/* nested dissector calls */
 #define PACKET_TAPQ_MAX		64	/* tap_queue_packet calls */
 #define PACKET_FIELDS_MAX	512	/* recorded field occurrences */
+#define PACKET_SRC_MAX		5	/* the frame and reassembled datagrams */
 
 struct dissect;
+struct reasm;
 
 struct packet_info {
 	uint64_t	 num;		/* frame.number, from 1 */
@@ -54,6 +56,11 @@ struct packet_info {
 struct packet_layer {
 	uint16_t	 proto;		/* field id of the protocol */
 	uint8_t		 in_error;
+	/* Which of the packet's byte sources (struct dissect's src) off
+	 * and the lengths below are in: 0 is the frame, others are
+	 * datagrams reassembled from fragments. */
+	uint8_t		 src;
+	uint8_t		 no_hierarchy;	/* the dissector's flag (proto.h) */
 	/* edt->nfields when it began: the fields recorded from there on are
 	 * its own or its children's (for the filter's layer operator, ip#2). */
 	uint16_t	 field0;
@@ -76,6 +83,14 @@ struct tap_entry {
 struct dissect {
 	struct packet_info	 pinfo;
 	const uint8_t		*data;		/* the frame's bytes (caplen) */
+	/* The bytes layers can be in: src[0] is the frame (data, caplen),
+	 * the others datagrams reassembled for this packet. */
+	const uint8_t		*src[PACKET_SRC_MAX];
+	uint32_t		 src_len[PACKET_SRC_MAX];
+	int			 nsrc;
+	/* IP defragmentation (core/reasm.h): this thread's fragments held,
+	 * kept from packet to packet. */
+	struct reasm		*reasm;
 	struct arena		 arena;
 	int			 depth;
 	/* Unique to this packet's dissection (never 0), so that a filter
@@ -101,6 +116,7 @@ struct dissect {
 	/* How much of tapq_full, fields_full and arena.exhausted has been
 	 * added to the totals other threads read (dissect.h). */
 	uint64_t		 pub_tapq_full, pub_fields_full, pub_arena_full;
+	uint64_t		 pub_reasm_timeout, pub_reasm_full;
 
 	/* The first failure of this packet, and the protocol it hit. */
 	enum buf_err		 err;

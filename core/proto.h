@@ -67,6 +67,10 @@ struct dissector {
 	 * Wireshark's item for it spans (TCP); otherwise only its header,
 	 * what it read itself. */
 	bool			 covers_payload;
+	/* A protocol for filters, but not a level of the protocol
+	 * hierarchy: IPv6's extension headers, which tshark 4.0 lists in
+	 * frame.protocols but draws inside IPv6's tree. */
+	bool			 no_hierarchy;
 	dissector_fn		 dissect;
 };
 

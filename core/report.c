@@ -515,6 +515,11 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			    PRIu64 "  arena full %" PRIu64 "\n",
 			    cap->tapq_full, cap->fields_full,
 			    cap->arena_full);
+		if (cap->reasm_timeout != 0 || cap->reasm_full != 0)
+			g_string_append_printf(out, "Reassembly limits hit: "
+			    "timed out %" PRIu64 "  dropped for room %"
+			    PRIu64 "\n", cap->reasm_timeout,
+			    cap->reasm_full);
 	}
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
@@ -677,10 +682,11 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	    ",\"bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
 	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64
 	    ",\"tap_queue_full\":%" PRIu64 ",\"fields_dropped\":%" PRIu64
-	    ",\"arena_full\":%" PRIu64 ",\"capture_filter\":",
+	    ",\"arena_full\":%" PRIu64 ",\"reasm_timeout\":%" PRIu64
+	    ",\"reasm_full\":%" PRIu64 ",\"capture_filter\":",
 	    cap->packets, cap->bytes, cap->dropped, cap->malformed,
 	    cap->truncated, cap->tapq_full, cap->fields_full,
-	    cap->arena_full);
+	    cap->arena_full, cap->reasm_timeout, cap->reasm_full);
 	json_string(out, cap->capture_filter != NULL ?
 	    cap->capture_filter : "");
 	g_string_append(out, ",\"display_filter\":");

@@ -16,6 +16,7 @@
  *    "capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
  *                "malformed": n, "truncated": n, "tap_queue_full": n,
  *                "fields_dropped": n, "arena_full": n,
+ *                "reasm_timeout": n, "reasm_full": n,
  *                "capture_filter": s, "display_filter": s},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
@@ -70,6 +71,9 @@ struct report_capture {
 	/* Per-packet limits hit: tap entries refused, field values not
 	 * recorded, arena allocations refused. */
 	uint64_t	 tapq_full, fields_full, arena_full;
+	/* IP datagrams whose reassembly was dropped unfinished: after the
+	 * timeout, or to stay within the caps (core/reasm.h). */
+	uint64_t	 reasm_timeout, reasm_full;
 	const char	*capture_filter;	/* -f, NULL or "" for none */
 	const char	*display_filter;	/* -Y, NULL or "" for none */
 	/* A snapshot of --interval: the end of its interval (epoch seconds

@@ -27,10 +27,15 @@
  * an ICMP error the quoted datagram is cut short by design, so there it is
  * not an error at all.
  *
- * Fragments are not reassembled: a first fragment (offset 0) carries the
- * transport header and is handed on, with pinfo->fragmented set
- * so that the transport expects its length to run past the end;
- * later fragments are not handed on.  With a loose or strict source route
+ * Fragments are reassembled (core/reasm.h), as tshark does by default: a
+ * fragment held is a "data" layer, and the frame that completes its
+ * datagram hands the whole datagram on.  A fragment that cannot be
+ * reassembled (cut by the snaplen, quoted in an ICMP error, past a cap)
+ * is dissected as it is: a first fragment (offset 0) carries the
+ * transport header and is handed on, with pinfo->fragmented set so that
+ * the transport expects its length to run past the end; a later one is
+ * data.  The helpers both IP versions share for that are here too
+ * (dissectors/ipfrag.h).  With a loose or strict source route
  * still to follow, ip.dst (and pinfo's destination) is the route's last
  * address, the datagram's real destination, as tshark reports it.
  *
@@ -40,6 +45,7 @@
 #include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/ipfrag.h"
 #include "dissectors/tables.h"
 #include "dissectors/taps.h"
 
@@ -67,6 +73,7 @@ static int hf_ip_version = -1, hf_ip_hdr_len = -1, hf_ip_dsfield = -1,
     hf_ip_dst = -1, hf_ip_addr = -1, hf_ip_opt_type = -1, hf_ip_opt_len = -1,
     hf_ip_cur_rt = -1;
 struct dtable *ip_proto_table;		/* dissectors/tables.h */
+static const struct dissector *data_dissector;
 
 static const struct field_def ip_fields[] = {
 	{ &hf_ip_version, "ip.version", FT_UINT8, "Version", 0 },
@@ -137,6 +144,45 @@ ip_options(const uint8_t *p, size_t n, struct dissect *edt)
 	return (final);
 }
 
+void
+ipfrag_data(const struct buf *payload, struct packet_info *pinfo,
+    struct dissect *edt)
+{
+	struct buf b = *payload;
+
+	if (data_dissector != NULL && buf_reported_left(&b) > 0)
+		(void)call_dissector(data_dissector, &b, pinfo, edt);
+}
+
+enum ipfrag_result
+ipfrag_add(struct dissect *edt, struct packet_info *pinfo,
+    const struct reasm_key *key, uint32_t off, bool more,
+    const struct buf *payload, struct buf *whole)
+{
+	const uint8_t *p, *out;
+	uint32_t len, outlen;
+
+	if (edt->reasm == NULL || pinfo->in_error_pkt ||
+	    payload->err != BUF_OK || payload->off > payload->caplen ||
+	    payload->caplen != payload->len)
+		return (IPFRAG_NONE);
+	len = (uint32_t)(payload->len - payload->off);
+	p = payload->data + payload->off;
+	switch (reasm_add(edt->reasm, key, pinfo->ts_sec * 1000000000LL +
+	    pinfo->ts_nsec, off, p, len, more, &out, &outlen)) {
+	case REASM_HELD:
+		ipfrag_data(payload, pinfo, edt);
+		return (IPFRAG_HELD);
+	case REASM_DONE:
+		if (!dissect_add_source(edt, out, outlen))
+			return (IPFRAG_NONE);	/* cannot happen: see PACKET_SRC_MAX */
+		buf_init(whole, out, outlen, outlen);
+		return (IPFRAG_DONE);
+	default:
+		return (IPFRAG_NONE);
+	}
+}
+
 static void
 ip_tap_queue(struct packet_info *pinfo, struct dissect *edt,
     const struct address *src, const struct address *dst, uint8_t proto,
@@ -167,6 +213,7 @@ static void
 ip_init(void)
 {
 	tap_host = register_tap(TAP_HOST);
+	data_dissector = proto_find_dissector("data");
 }
 
 static enum dissect_result
@@ -263,8 +310,33 @@ ip_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			dissect_note_error(edt, proto_ip, BUF_MALFORMED);
 		}
 	}
-	if (frag_word != 0)
-		return (DISSECT_OK);	/* no transport header in here */
+	if (frag_word != 0 || (flags & IP_FLAG_MF) != 0) {
+		struct reasm_key key;
+		struct buf whole;
+
+		memset(&key, 0, sizeof(key));
+		key.src = asrc;
+		key.dst = adst;
+		key.id = id;
+		key.version = 4;
+		key.proto = proto;
+		switch (ipfrag_add(edt, pinfo, &key, (uint32_t)frag_word * 8,
+		    (flags & IP_FLAG_MF) != 0, &payload, &whole)) {
+		case IPFRAG_HELD:
+			return (DISSECT_OK);
+		case IPFRAG_DONE:
+			(void)dtable_call(ip_proto_table, proto, &whole, pinfo,
+			    edt);
+			return (DISSECT_OK);
+		case IPFRAG_NONE:
+			break;
+		}
+	}
+	if (frag_word != 0) {
+		/* No transport header in here. */
+		ipfrag_data(&payload, pinfo, edt);
+		return (DISSECT_OK);
+	}
 	fragmented = pinfo->fragmented;
 	pinfo->fragmented = fragmented || (flags & IP_FLAG_MF) != 0;
 	(void)dtable_call(ip_proto_table, proto, &payload, pinfo, edt);

@@ -19,14 +19,20 @@
  * chain is then flat, and one loop holds the cap.  Each extension header
  * is still its own layer (tshark's "ipv6.fraghdr" and so on), dissected by
  * a small dissector from this file that consumes exactly its header, so
- * the path reads eth:ipv6:ipv6.fraghdr:udp and an error in the chain is
- * counted against the header that has it.  The AH header ends the walk: it
+ * that filters see eth:ipv6:ipv6.fraghdr:udp as tshark's frame.protocols
+ * does and an error in the chain is counted against the header that has
+ * it; but, as in tshark's protocol hierarchy, not a level of the
+ * hierarchy (no_hierarchy): icmpv6 after a hop-by-hop header is right
+ * under ipv6.  The AH header ends the walk: it
  * goes through "ip.proto" like a transport, and its dissector continues
  * the chain (it does the same after IPv4).
  *
- * A fragment header with a non-zero offset ends the dissection: there is
- * no transport header in such a fragment, and (as in tshark) the header is
- * not tapped either; nor is one whose chain is broken.  A routing header
+ * Fragments are reassembled as in IPv4 (dissectors/ipfrag.h): the frame
+ * that completes a datagram goes on with the chain in the reassembled
+ * bytes; one held is "data" and ends the dissection.  As in tshark, the
+ * header is then not tapped: only a chain that leads somewhere is, not a
+ * fragment held, nor a later fragment that cannot be reassembled (also
+ * "data"), nor a broken chain.  A routing header
  * with segments left gives the transport the packet's final destination.  A payload length of zero means
  * a jumbogram when hop-by-hop carries the Jumbo Payload option, and
  * otherwise (as tshark presumes) segmentation offload: the payload runs to
@@ -36,6 +42,7 @@
 #include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "dissectors/ipfrag.h"
 #include "dissectors/tables.h"
 #include "dissectors/taps.h"
 
@@ -274,6 +281,36 @@ fraghdr_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	return (DISSECT_OK);
 }
 
+/*
+ * A fragment: the fragment header is eb, what follows it the rest of
+ * payload.  On IPFRAG_DONE payload becomes the reassembled datagram (the
+ * fragmentable part, past the fragment header), as Wireshark hands it on.
+ * The key is Wireshark's: the addresses of the header and the
+ * identification.
+ */
+static enum ipfrag_result
+ipv6_defragment(struct buf *eb, struct buf *payload,
+    const struct address *src, const struct address *dst, uint16_t frag,
+    uint8_t more, struct packet_info *pinfo, struct dissect *edt)
+{
+	struct reasm_key key;
+	struct buf idb = *eb, whole;
+	enum ipfrag_result r;
+
+	memset(&key, 0, sizeof(key));
+	key.src = *src;
+	key.dst = *dst;
+	idb.off = 4;
+	key.id = buf_be32(&idb);
+	key.version = 6;
+	if (idb.err != BUF_OK)
+		return (IPFRAG_NONE);
+	r = ipfrag_add(edt, pinfo, &key, frag, more != 0, payload, &whole);
+	if (r == IPFRAG_DONE)
+		*payload = whole;
+	return (r);
+}
+
 /* The Jumbo Payload length of the hop-by-hop header at the cursor, read
  * on a copy of it and not recorded (the hop-by-hop layer records it); 0
  * when there is none. */
@@ -438,6 +475,8 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 
 	/* The extension headers, each consuming exactly its own bytes. */
 	for (n = 0; (ext = ipv6_ext_dissector(nxt)) != NULL; n++) {
+		uint8_t enxt;
+
 		if (n == IPV6_EXT_MAX) {
 			/* A chain this long is an attack, not a packet. */
 			buf_fail(b, BUF_MALFORMED);
@@ -458,18 +497,40 @@ ipv6_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			stop = true;
 			break;
 		}
+		if (nxt == IPV6_NXT_ROUTING)
+			ipv6_route_final(&eb, &pinfo->net_dst);
+		(void)buf_peek_u8(&eb, 0, &enxt);
 		if (nxt == IPV6_NXT_FRAGMENT) {
 			fw = ipv6_frag_word(&eb);
 			frag = fw & 0xfff8;
 			more = fw & 1;
+			if (frag != 0 || more != 0) {
+				switch (ipv6_defragment(&eb, &payload, &asrc,
+				    &adst, frag, more, pinfo, edt)) {
+				case IPFRAG_HELD:
+					stop = true;
+					break;
+				case IPFRAG_DONE:
+					/* The whole datagram: the
+					 * chain goes on in it. */
+					frag = 0;
+					more = 0;
+					break;
+				case IPFRAG_NONE:
+					if (frag != 0) {
+						/* No transport header in
+						 * here. */
+						ipfrag_data(&payload, pinfo,
+						    edt);
+						stop = true;
+					}
+					break;
+				}
+				if (stop)
+					break;
+			}
 		}
-		if (nxt == IPV6_NXT_ROUTING)
-			ipv6_route_final(&eb, &pinfo->net_dst);
-		(void)buf_peek_u8(&eb, 0, &nxt);
-		if (frag != 0) {
-			stop = true;	/* no transport header in here */
-			break;
-		}
+		nxt = enxt;
 	}
 
 	/* As in tshark, a header is tapped only once its chain leads
@@ -507,6 +568,7 @@ const struct dissector dissector_ipv6_hopopts = {
 	.longname = "IPv6 Hop-by-Hop Option",
 	.proto = &proto_hopopts,
 	.fields = hopopts_fields,
+	.no_hierarchy = true,
 	.dissect = hopopts_dissect,
 };
 
@@ -515,6 +577,7 @@ const struct dissector dissector_ipv6_routing = {
 	.longname = "Routing Header for IPv6",
 	.proto = &proto_routing,
 	.fields = routing_fields,
+	.no_hierarchy = true,
 	.dissect = routing_dissect,
 };
 
@@ -523,6 +586,7 @@ const struct dissector dissector_ipv6_fraghdr = {
 	.longname = "Fragment Header for IPv6",
 	.proto = &proto_fraghdr,
 	.fields = fraghdr_fields,
+	.no_hierarchy = true,
 	.dissect = fraghdr_dissect,
 };
 
@@ -531,5 +595,6 @@ const struct dissector dissector_ipv6_dstopts = {
 	.longname = "Destination Options for IPv6",
 	.proto = &proto_dstopts,
 	.fields = dstopts_fields,
+	.no_hierarchy = true,
 	.dissect = dstopts_dissect,
 };

@@ -6,7 +6,9 @@
  * eth>ip>tcp.  A protocol that occurs twice (IP in IP) is a deeper node
  * (eth>ip>ip), so a packet counts once per node.  Layers inside an ICMP
  * error's payload are not part of the path, as tshark lists ICMP errors as
- * leaves.  Paths deeper than TABLE_PATH_MAX stop there.
+ * leaves, nor are IPv6's extension headers, which tshark draws inside
+ * IPv6 (proto.h's no_hierarchy).  Paths deeper than TABLE_PATH_MAX stop
+ * there.
  *
  * A node is a flowtab entry keyed by (parent node, protocol); its value
  * knows its own number, so the packet path is one lookup per layer.  Nodes
@@ -144,7 +146,7 @@ protocols_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
 	s->frames++;
 	s->bytes += pinfo->len;
 	for (i = 0; i < edt->nlayers && n < TABLE_PATH_MAX; i++)
-		if (!edt->layers[i].in_error)
+		if (!edt->layers[i].in_error && !edt->layers[i].no_hierarchy)
 			path[n++] = edt->layers[i].proto;
 	if (n > 0 && n == s->nlast &&
 	    memcmp(path, s->last, (size_t)n * sizeof(path[0])) == 0) {

@@ -393,6 +393,8 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->tapq_full = lim.tapq_full;
 	rc->fields_full = lim.fields_full;
 	rc->arena_full = lim.arena_full;
+	rc->reasm_timeout = lim.reasm_timeout;
+	rc->reasm_full = lim.reasm_full;
 	rc->capture_filter = opt.bpf;
 	rc->display_filter = opt.dfilter;
 }
@@ -412,6 +414,8 @@ counts_delta(struct batch *b, struct report_capture *rc)
 	rc->tapq_full -= b->prev.tapq_full;
 	rc->fields_full -= b->prev.fields_full;
 	rc->arena_full -= b->prev.arena_full;
+	rc->reasm_timeout -= b->prev.reasm_timeout;
+	rc->reasm_full -= b->prev.reasm_full;
 	b->prev = now;
 }
 

@@ -405,12 +405,21 @@ counters_limits(char **lng, char **shrt)
 		fmt_count(n, sizeof(n), l.arena_full);
 		g_string_append_printf(s, ", arena full %s", n);
 	}
+	if (l.reasm_timeout != 0) {
+		fmt_count(n, sizeof(n), l.reasm_timeout);
+		g_string_append_printf(s, ", reassembly timed out %s", n);
+	}
+	if (l.reasm_full != 0) {
+		fmt_count(n, sizeof(n), l.reasm_full);
+		g_string_append_printf(s, ", reassembly full %s", n);
+	}
 	if (s->len == 0) {
 		*lng = g_string_free(s, FALSE);
 		*shrt = g_strdup("");
 		return;
 	}
-	fmt_count(n, sizeof(n), l.tapq_full + l.fields_full + l.arena_full);
+	fmt_count(n, sizeof(n), l.tapq_full + l.fields_full + l.arena_full +
+	    l.reasm_timeout + l.reasm_full);
 	*shrt = g_strdup_printf("limits hit %s", n);
 	g_string_erase(s, 0, 2);
 	g_string_prepend(s, "limits hit: ");

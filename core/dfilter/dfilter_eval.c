@@ -141,11 +141,12 @@ layer_contents(const struct dissect *edt, int k)
 
 	if (k + 1 < edt->nlayers) {
 		nx = &edt->layers[k + 1];
-		if (nx->off >= l->off && (uint64_t)nx->off + nx->buflen <= end)
+		if (nx->src == l->src && nx->off >= l->off &&
+		    (uint64_t)nx->off + nx->buflen <= end)
 			end = (uint64_t)nx->off + nx->buflen;
 	}
-	if (end > edt->pinfo.caplen)
-		end = edt->pinfo.caplen;
+	if (end > edt->src_len[l->src])
+		end = edt->src_len[l->src];
 	return (end > l->off ? (uint32_t)(end - l->off) : 0);
 }
 
@@ -173,11 +174,13 @@ each_proto(const struct dnode *n, const struct dissect *edt, dv_fn fn,
 			continue;
 		if (n->layers != NULL && !layer_wanted(n, ++inst, total))
 			continue;
-		if (edt->data == NULL) {
+		if (edt->data == NULL || edt->layers[k].src >= edt->nsrc) {
 			v.v.p = empty_bytes;
 			v.len = v.clen = 0;
 		} else {
-			v.v.p = edt->data + edt->layers[k].off;
+			/* A layer above a reassembled datagram is in it. */
+			v.v.p = edt->src[edt->layers[k].src] +
+			    edt->layers[k].off;
 			v.len = edt->layers[k].len;
 			v.clen = layer_contents(edt, k);
 			if (v.len > v.clen)

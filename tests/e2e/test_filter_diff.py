@@ -31,8 +31,8 @@ for a few filters and captures, the Lua counts must equal the number of
 frames `tshark -Y FILTER` prints; a difference is a FAIL of the harness,
 not of taptop.
 
-tshark runs with -n and with IP defragmentation and TCP reassembly off, as
-the statistics differential does: taptop does not reassemble.
+tshark runs with -n and its default preferences, as the statistics
+differential does: taptop reassembles IP fragments as tshark does.
 
 Rejections.  Each [reject] filter is checked once (not per capture) with
 `tshark -Y BAD -r SMALL` and `taptop -r SMALL --batch --panel summary:BAD`:
@@ -74,11 +74,8 @@ TABLE = os.path.join(HERE, "filters.txt")
 # The capture rejections are checked on: one frame, any will do.
 SMALL = "odd/ArpRequestPacket.pcap"
 
-TSHARK_PREFS = [
-    "-o", "ip.defragment:FALSE",
-    "-o", "ipv6.defragment:FALSE",
-    "-o", "tcp.desegment_tcp_streams:FALSE",
-]
+# None: tshark's defaults, IP reassembly on, as taptop does it.
+TSHARK_PREFS = []
 
 # taptop's global filter (-Y) and the panel filters tried under it.
 GLOBAL = "tcp or udp"

@@ -35,9 +35,11 @@ How the reference numbers are taken
   not kept is dropped, a kept node's path keeps only kept names, and nodes
   whose projected paths are equal are summed (eth/ip/gre/ppp/ip becomes
   eth/ip/gre/ip).
-- tshark runs with -n and with IP defragmentation and TCP reassembly off:
-  taptop deliberately does not reassemble IP fragments, and reassembly
-  would only move higher-layer nodes between frames.
+- tshark runs with -n and its default preferences: IP fragments are
+  reassembled (taptop does too: the frame that completes a datagram
+  carries its transport, the fragments before it are ip/data), and TCP
+  reassembly only moves nodes above TCP between frames, which are not
+  compared here.
 - TCP and UDP conversations: tshark keys them on the 4-tuple *and* its
   stream index, so a 4-tuple reused by a new connection is a second row.
   taptop keys on the 4-tuple; tshark's rows are summed per 4-tuple before
@@ -106,11 +108,8 @@ EXCEPTIONS = [
     for p in ("conv.ip", "conv.ipv6", "conv.tcp")
 ]
 
-TSHARK_PREFS = [
-    "-o", "ip.defragment:FALSE",
-    "-o", "ipv6.defragment:FALSE",
-    "-o", "tcp.desegment_tcp_streams:FALSE",
-]
+# None: tshark's defaults are the reference (reassembly on).
+TSHARK_PREFS = []
 
 LUA = r"""
 -- One record per tap entry of the taps -z conv and -z endpoints use.
