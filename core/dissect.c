@@ -12,6 +12,7 @@
 
 #include "dissect.h"
 #include "proto.h"
+#include "tcpreasm.h"
 
 static atomic_uint_fast64_t malformed[FIELD_MAX], truncated[FIELD_MAX];
 static atomic_uint_fast64_t malformed_all, truncated_all;
@@ -29,6 +30,8 @@ void
 dissect_free(struct dissect *edt)
 {
 	arena_free(&edt->arena);
+	tcpreasm_free(edt->tcpreasm);
+	edt->tcpreasm = NULL;
 }
 
 /* Serials are handed out to each thread in blocks: one atomic operation
@@ -170,6 +173,8 @@ call_dissector(const struct dissector *d, struct buf *b,
 {
 	enum dissect_result r;
 	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
+	bool in_frame = edt->data != NULL && b->data >= edt->data &&
+	    b->data <= edt->data + edt->pinfo.caplen;
 	int layer = -1;
 
 	if (edt->depth >= PACKET_DEPTH_MAX) {
@@ -182,17 +187,25 @@ call_dissector(const struct dissector *d, struct buf *b,
 		edt->layers[layer].proto = (uint16_t)*d->proto;
 		edt->layers[layer].in_error = pinfo->in_error_pkt;
 		edt->layers[layer].field0 = (uint16_t)edt->nfields;
-		edt->layers[layer].off = edt->data != NULL && b->data >= edt->data ?
-		    (uint32_t)(b->data + start - edt->data) : 0;
 		edt->layers[layer].len = 0;
-		edt->layers[layer].buflen = (uint32_t)(b->caplen - start);
+		if (in_frame) {
+			edt->layers[layer].off =
+			    (uint32_t)(b->data + start - edt->data);
+			edt->layers[layer].buflen =
+			    (uint32_t)(b->caplen - start);
+		} else {
+			/* Reassembled bytes (tcpreasm.h), not the frame's:
+			 * slices and searches of the frame skip it. */
+			edt->layers[layer].off = 0;
+			edt->layers[layer].buflen = 0;
+		}
 	}
 	edt->depth++;
 	r = d->dissect(b, pinfo, edt);
 	edt->depth--;
 	/* Children read sub-buffers, so what the cursor passed is ours; a
 	 * protocol whose item spans its payload (TCP) covers the buffer. */
-	if (layer >= 0)
+	if (layer >= 0 && in_frame)
 		edt->layers[layer].len = d->covers_payload ?
 		    (uint32_t)(b->caplen - start) :
 		    (uint32_t)(MIN(b->off, b->caplen) - start);
@@ -240,7 +253,8 @@ payload_unclaimed(struct dissect *edt, const struct buf *b)
 	struct packet_layer *l;
 	uint64_t end;
 
-	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data)
+	if (edt->nlayers == 0 || edt->data == NULL || b->data < edt->data ||
+	    b->data > edt->data + edt->pinfo.caplen)
 		return;
 	l = &edt->layers[edt->nlayers - 1];
 	end = (uint64_t)(b->data - edt->data) + b->caplen;
@@ -281,9 +295,16 @@ dissect_truncated_count(int proto)
 void
 dissect_limits_get(struct dissect_limits *l)
 {
+	struct tcpreasm_counts tc;
+
 	l->tapq_full = atomic_load(&limit_tapq);
 	l->fields_full = atomic_load(&limit_fields);
 	l->arena_full = atomic_load(&limit_arena);
+	tcpreasm_counts_get(&tc);
+	l->tcp_gaps = tc.gaps;
+	l->tcp_flows_full = tc.flows_full;
+	l->tcp_bytes_full = tc.bytes_full;
+	l->tcp_timeouts = tc.timeouts;
 }
 
 void
@@ -300,4 +321,5 @@ dissect_counts_reset(void)
 	atomic_store(&limit_tapq, 0);
 	atomic_store(&limit_fields, 0);
 	atomic_store(&limit_arena, 0);
+	tcpreasm_counts_reset();
 }

@@ -16,6 +16,8 @@
  *    "capture": {"source": s, "packets": n, "bytes": n, "dropped": n,
  *                "malformed": n, "truncated": n, "tap_queue_full": n,
  *                "fields_dropped": n, "arena_full": n,
+ *                "tcp_reasm_gaps": n, "tcp_reasm_flows_full": n,
+ *                "tcp_reasm_bytes_full": n, "tcp_reasm_timeouts": n,
  *                "capture_filter": s, "display_filter": s},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
@@ -70,6 +72,8 @@ struct report_capture {
 	/* Per-packet limits hit: tap entries refused, field values not
 	 * recorded, arena allocations refused. */
 	uint64_t	 tapq_full, fields_full, arena_full;
+	/* TCP reassembly's bounds hit (dissect.h, tcpreasm.h). */
+	uint64_t	 tcp_gaps, tcp_flows_full, tcp_bytes_full, tcp_timeouts;
 	const char	*capture_filter;	/* -f, NULL or "" for none */
 	const char	*display_filter;	/* -Y, NULL or "" for none */
 	/* A snapshot of --interval: the end of its interval (epoch seconds

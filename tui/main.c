@@ -363,6 +363,10 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->tapq_full = lim.tapq_full;
 	rc->fields_full = lim.fields_full;
 	rc->arena_full = lim.arena_full;
+	rc->tcp_gaps = lim.tcp_gaps;
+	rc->tcp_flows_full = lim.tcp_flows_full;
+	rc->tcp_bytes_full = lim.tcp_bytes_full;
+	rc->tcp_timeouts = lim.tcp_timeouts;
 	rc->capture_filter = opt.bpf;
 	rc->display_filter = opt.dfilter;
 }
@@ -382,6 +386,10 @@ counts_delta(struct batch *b, struct report_capture *rc)
 	rc->tapq_full -= b->prev.tapq_full;
 	rc->fields_full -= b->prev.fields_full;
 	rc->arena_full -= b->prev.arena_full;
+	rc->tcp_gaps -= b->prev.tcp_gaps;
+	rc->tcp_flows_full -= b->prev.tcp_flows_full;
+	rc->tcp_bytes_full -= b->prev.tcp_bytes_full;
+	rc->tcp_timeouts -= b->prev.tcp_timeouts;
 	b->prev = now;
 }
 

@@ -112,7 +112,9 @@ def test_filters():
     rc, out, err = run(args + ["--json"])
     cap = json.loads(out)["capture"] if rc == 0 else {}
     want = {"capture_filter": "", "display_filter": "", "tap_queue_full": 0,
-            "fields_dropped": 0, "arena_full": 0}
+            "fields_dropped": 0, "arena_full": 0, "tcp_reasm_gaps": 0,
+            "tcp_reasm_flows_full": 0, "tcp_reasm_bytes_full": 0,
+            "tcp_reasm_timeouts": 0}
     check(all(k in cap and cap[k] == v for k, v in want.items()),
           "json capture without filters or limits hit: every key there, "
           "empty or 0: %r" % cap)

@@ -419,6 +419,8 @@ START_TEST(json_fixed)
 	    "{\"capture\":{\"source\":\"x\\\"y\",\"packets\":1,\"bytes\":2,"
 	    "\"dropped\":3,\"malformed\":4,\"truncated\":5,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"tcp\\u000a\","
 	    "\"display_filter\":\"ip.addr \\ufffd\"},\n"
 	    "\"panels\":[{\"panel\":\"fake\",\"filter\":\"tcp \\\"q\\\"\","
@@ -449,6 +451,8 @@ START_TEST(json_empty)
 	    "{\"capture\":{\"source\":\"\",\"packets\":0,\"bytes\":0,"
 	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[]}\n");
 	ck_assert(json_valid(got));
@@ -706,6 +710,8 @@ START_TEST(real_panels)
 	    "{\"capture\":{\"source\":\"\",\"packets\":0,\"bytes\":0,"
 	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[{\"panel\":\"summary\",\"filter\":\"\","
 	    "\"columns\":[\"packets\",\"bytes\",\"start\",\"duration\"],"
