@@ -32,6 +32,8 @@ struct tcpr_flow {
 	const struct dissector	*d;
 	uint32_t		 next_seq;	/* of the byte expected next */
 	size_t			 need;		/* bytes in all, 0: one more */
+	bool			 skip;		/* pass bytes up to end_seq */
+	uint32_t		 end_seq;	/* skip: the PDU's end */
 	uint8_t			*data;
 	size_t			 len, cap;
 	int64_t			 last_ns;
@@ -209,7 +211,37 @@ tcpreasm_segment(struct tcpreasm *r, const struct tcpr_segment *s,
 	}
 	if (n == 0)
 		return (TCPR_DISSECT);		/* an ACK: nothing to join */
+	if (f->skip) {
+		/* Passing over a PDU's rest: in-order or not, what ends
+		 * before end_seq is its, what follows it is new. */
+		diff = (int32_t)(f->end_seq - s->seq);
+		f->last_ns = s->ts_ns;
+		if (diff < 0) {
+			flow_drop(r, f);
+			return (TCPR_DISSECT);	/* all of it past the end */
+		}
+		if ((size_t)diff >= n)
+			return (TCPR_HELD);
+		*pdu = p + diff;
+		*len = n - (size_t)diff;
+		flow_drop(r, f);
+		return (TCPR_REST);
+	}
 	diff = (int32_t)(s->seq - f->next_seq);
+	if (diff > 0 && f->need != 0 &&
+	    (int32_t)(f->next_seq + (uint32_t)(f->need - f->len) - s->seq) > 0) {
+		/* A segment went missing inside a PDU of known length: the
+		 * PDU is lost, and its rest passed over, so that its bytes
+		 * are not read as the start of the next one. */
+		count(&n_gaps, quiet);
+		f->end_seq = f->next_seq + (uint32_t)(f->need - f->len);
+		r->bytes -= f->len;
+		g_free(f->data);
+		f->data = NULL;
+		f->len = f->cap = 0;
+		f->skip = true;
+		return (tcpreasm_segment(r, s, d, pdu, len, pdu_len, quiet));
+	}
 	if (diff > 0) {
 		/* A segment missing before this one (or this one early):
 		 * not kept for later, which is what bounds the state. */
@@ -293,6 +325,28 @@ tcpreasm_hold(struct tcpreasm *r, const struct tcpr_segment *s,
 	f->len = n;
 	f->last_ns = s->ts_ns;
 	r->bytes += n;
+	g_hash_table_insert(r->flows, &f->key, f);
+	return (true);
+}
+
+bool
+tcpreasm_skip(struct tcpreasm *r, const struct tcpr_segment *s, size_t more)
+{
+	struct tcpr_flow *f;
+	struct tcpr_key k;
+
+	if (more == 0 || more >= TCP_DESEGMENT_ONE_MORE)
+		return (false);
+	key_of(s, &k);
+	if (g_hash_table_lookup(r->flows, &k) != NULL ||
+	    g_hash_table_size(r->flows) >= r->flows_max)
+		return (false);
+	f = g_new0(struct tcpr_flow, 1);
+	f->key = k;
+	f->skip = true;
+	f->next_seq = s->seq + (uint32_t)s->len;
+	f->end_seq = f->next_seq + (uint32_t)more;
+	f->last_ns = s->ts_ns;
 	g_hash_table_insert(r->flows, &f->key, f);
 	return (true);
 }

@@ -38,6 +38,12 @@
  *     retransmission) is ignored; one that overlaps them adds its new
  *     bytes.
  *
+ * A PDU refused by a bound is dissected from the bytes there are, the
+ * dissector called again without can_desegment; the rest of it that
+ * follows in later segments is passed over (tcpreasm_skip), so those
+ * segments carry no application layer: tshark shows the PDU at the frame
+ * that ends it, taptop at the one that starts it.
+ *
  * State: one struct tcpreasm per struct dissect (the capture thread's, a
  * refill's), made on first use and freed with it; it is only touched by
  * the thread that dissects.  The joined bytes of the PDU being dissected
@@ -100,6 +106,8 @@ enum tcpr_action {
 	TCPR_DISSECT,		/* dissect the segment as it is */
 	TCPR_HELD,		/* joined to a PDU still short: no app layer */
 	TCPR_COMPLETE,		/* dissect *pdu with *d: a PDU is whole */
+	TCPR_REST,		/* a skipped PDU ended: dissect the segment's
+				 * rest, *pdu (*len bytes), as new */
 };
 
 /*
@@ -123,6 +131,17 @@ enum tcpr_action tcpreasm_segment(struct tcpreasm *,
 bool	 tcpreasm_hold(struct tcpreasm *, const struct tcpr_segment *,
 	    const struct dissector *d, const uint8_t *data, size_t len,
 	    uint32_t offset, uint32_t more, bool quiet);
+
+/*
+ * A PDU that could not be held (a bound) was dissected from what there
+ * was: the next `more` bytes of the direction after this segment are its
+ * rest, passed over without an application layer and without keeping
+ * them, so that they do not read as the start of PDUs.  A gap ends the
+ * skip as it ends a PDU.  false when no flow can be made (counted by the
+ * hold that failed already).
+ */
+bool	 tcpreasm_skip(struct tcpreasm *, const struct tcpr_segment *,
+	    size_t more);
 
 /* Directions with a PDU in progress, and bytes held, now. */
 size_t	 tcpreasm_flows(const struct tcpreasm *);

@@ -195,7 +195,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
     struct packet_info *pinfo, struct dissect *edt)
 {
 	struct buf pb;
-	int nlayers = edt->nlayers;
+	int nlayers = edt->nlayers, nfields = edt->nfields, ntap = edt->ntap;
 	uint32_t more;
 	bool held;
 
@@ -220,7 +220,23 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 	if (held && pinfo->desegment_offset == 0)
 		edt->nlayers = nlayers;
 	pinfo->desegment_len = 0;
-	return (held ? TCALL_HELD : TCALL_OK);
+	if (held)
+		return (TCALL_HELD);
+	if (pinfo->desegment_offset != 0)
+		return (TCALL_OK);	/* PDUs dissected before it stay */
+	/* A bound refused it: dissect what is here instead, as if it could
+	 * not be held, and pass over the rest of the PDU. */
+	edt->nlayers = nlayers;
+	edt->nfields = nfields;
+	edt->ntap = ntap;
+	pinfo->can_desegment = false;
+	buf_init(&pb, data, caplen, len);
+	if (call_dissector(d, &pb, pinfo, edt) == DISSECT_OK &&
+	    more != TCP_DESEGMENT_ONE_MORE && holdlen == len)
+		(void)tcpreasm_skip(edt->tcpreasm, seg, more);
+	pinfo->can_desegment = true;
+	pinfo->desegment_len = 0;
+	return (TCALL_OK);
 }
 
 /* The payload to the lower port's dissector, else the higher's, else the
@@ -270,6 +286,7 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 	const uint8_t *pdu = NULL;
 	size_t len = 0, pdu_len = 0;
 	enum tcpr_action act = TCPR_DISSECT;
+	struct buf rest;
 
 	pinfo->can_desegment = !pinfo->in_error_pkt && !pinfo->fragmented &&
 	    buf_captured_left(b) == buf_reported_left(b);
@@ -293,6 +310,12 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 			    &len, &pdu_len, edt->quiet);
 	}
 	if (buf_reported_left(b) == 0 || act == TCPR_HELD) {
+		pinfo->can_desegment = false;
+		return;
+	}
+	if (act == TCPR_REST) {
+		buf_init(&rest, pdu, len, len);
+		tcp_payload_fresh(&rest, sport, dport, &seg, pinfo, edt);
 		pinfo->can_desegment = false;
 		return;
 	}
