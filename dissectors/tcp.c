@@ -185,9 +185,9 @@ tcp_options(const uint8_t *p, size_t n, struct dissect *edt)
  * that is reassembled later.  The bytes held run to holdlen (past len
  * when the segment's rest follows a reassembled PDU there).  Returns
  * TCALL_REJECT when d rejected the bytes, TCALL_HELD when it asked for
- * more and they are held.
+ * more and they are held, TCALL_ALL when it read up to holdlen.
  */
-enum { TCALL_REJECT, TCALL_OK, TCALL_HELD };
+enum { TCALL_REJECT, TCALL_OK, TCALL_HELD, TCALL_ALL };
 
 static int
 tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
@@ -196,7 +196,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 {
 	struct buf pb;
 	int nlayers = edt->nlayers, nfields = edt->nfields, ntap = edt->ntap;
-	uint32_t more;
+	uint32_t more, off;
 	bool held;
 
 	buf_init(&pb, data, caplen, len);
@@ -212,9 +212,25 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 	    pinfo->desegment_offset > len)
 		return (TCALL_OK);
 	more = pinfo->desegment_len;
-	if (more != TCP_DESEGMENT_ONE_MORE && holdlen > len)
-		more = more > holdlen - len ? more - (uint32_t)(holdlen - len) :
-		    1;
+	if (more != TCP_DESEGMENT_ONE_MORE && holdlen > len) {
+		if (more <= holdlen - len) {
+			/* The bytes after the PDU complete what it asks for:
+			 * read them with it, from where it asked (once:
+			 * that call has no bytes after its own). */
+			off = pinfo->desegment_offset;
+			if (off == 0) {
+				edt->nlayers = nlayers;
+				edt->nfields = nfields;
+				edt->ntap = ntap;
+			}
+			pinfo->desegment_len = 0;
+			(void)tcp_call(d, data + off, holdlen - off,
+			    holdlen - off, holdlen - off, heur, seg, pinfo,
+			    edt);
+			return (TCALL_ALL);
+		}
+		more -= (uint32_t)(holdlen - len);
+	}
 	held = tcpreasm_hold(edt->tcpreasm, seg, d, data, holdlen,
 	    pinfo->desegment_offset, more, edt->quiet);
 	if (held && pinfo->desegment_offset == 0)
@@ -287,6 +303,7 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 	size_t len = 0, pdu_len = 0;
 	enum tcpr_action act = TCPR_DISSECT;
 	struct buf rest;
+	int r;
 
 	pinfo->can_desegment = !pinfo->in_error_pkt && !pinfo->fragmented &&
 	    buf_captured_left(b) == buf_reported_left(b);
@@ -326,8 +343,8 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 	}
 	/* A PDU is whole: it, then the rest of the segment on its own (which
 	 * is held with it if the PDU turned out to need more still). */
-	if (tcp_call(d, pdu, pdu_len, pdu_len, len, false, &seg, pinfo,
-	    edt) != TCALL_HELD && pdu_len < len)
+	r = tcp_call(d, pdu, pdu_len, pdu_len, len, false, &seg, pinfo, edt);
+	if (r != TCALL_HELD && r != TCALL_ALL && pdu_len < len)
 		(void)tcp_call(d, pdu + pdu_len, len - pdu_len, len - pdu_len,
 		    len - pdu_len, false, &seg, pinfo, edt);
 	pinfo->can_desegment = false;
