@@ -371,7 +371,13 @@ http_message(const uint8_t *base, const uint8_t *p, const uint8_t *end,
 		memset(t, 0, sizeof(*t));
 	if (request) {
 		mlen = http_method(p, n);
-		field_add_uint(edt, hf_request, 1);
+		/* GENA and SSDP notifications are not requests to tshark:
+		 * http.request is not set for them. */
+		if (!is_token_at(p, mlen, "NOTIFY") &&
+		    !is_token_at(p, mlen, "SUBSCRIBE") &&
+		    !is_token_at(p, mlen, "UNSUBSCRIBE") &&
+		    !is_token_at(p, mlen, "M-SEARCH"))
+			field_add_uint(edt, hf_request, 1);
 		field_add_bytes(edt, hf_method, p, (uint32_t)mlen);
 		line = p + mlen + 1;
 		k = n - mlen - 1;

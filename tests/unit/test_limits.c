@@ -221,7 +221,9 @@ START_TEST(limits_in_reports)
 	    "\"packets\":1,\"bytes\":60,\"dropped\":0,\"malformed\":0,"
 	    "\"truncated\":0,\"tap_queue_full\":%" G_GUINT64_FORMAT
 	    ",\"fields_dropped\":%" G_GUINT64_FORMAT
-	    ",\"arena_full\":%" G_GUINT64_FORMAT ",\"capture_filter\":\"\","
+	    ",\"arena_full\":%" G_GUINT64_FORMAT ",\"tcp_reasm_gaps\":0,"
+	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
+	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
 	    "\"display_filter\":\"\"},\n\"panels\":[]}\n",
 	    l.tapq_full, l.fields_full, l.arena_full);
 	ck_assert_str_eq(got, want);
@@ -245,7 +247,9 @@ START_TEST(limits_in_reports)
 	want = g_strdup_printf("{\"capture\":{\"source\":\"x\","
 	    "\"packets\":1,\"bytes\":60,\"dropped\":0,\"malformed\":0,"
 	    "\"truncated\":0,\"tap_queue_full\":0,\"fields_dropped\":%"
-	    G_GUINT64_FORMAT ",\"arena_full\":0,\"capture_filter\":\"\","
+	    G_GUINT64_FORMAT ",\"arena_full\":0,\"tcp_reasm_gaps\":0,"
+	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
+	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
 	    "\"display_filter\":\"\"},\n\"panels\":[]}\n", l.fields_full);
 	ck_assert_str_eq(got, want);
 	free(got);
