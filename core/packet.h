@@ -53,6 +53,9 @@ struct packet_info {
 	bool		 heur_call;
 	uint32_t	 desegment_offset;
 	uint32_t	 desegment_len;
+	/* The dissector's layer stays on a segment whose bytes it asked to
+	 * be held from its first byte (as tshark shows TLS there). */
+	bool		 desegment_layer;
 	struct address	 dl_src, dl_dst;
 	struct address	 net_src, net_dst;
 	uint32_t	 srcport, destport;

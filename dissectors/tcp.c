@@ -182,7 +182,8 @@ tcp_options(const uint8_t *p, size_t n, struct dissect *edt)
  * bytes), and holds what it asks to be held.  A dissector that asked for
  * more from its first byte on dissected nothing here: its layer is taken
  * off, and the frame shows TCP only, as tshark shows a segment of a PDU
- * that is reassembled later.  The bytes held run to holdlen (past len
+ * that is reassembled later; unless it set desegment_layer (TLS, whose
+ * layer tshark shows on that segment too).  The bytes held run to holdlen (past len
  * when the segment's rest follows a reassembled PDU there).  Returns
  * TCALL_REJECT when d rejected the bytes, TCALL_HELD when it asked for
  * more and they are held, TCALL_ALL when it read up to holdlen.
@@ -202,6 +203,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 	buf_init(&pb, data, caplen, len);
 	pinfo->desegment_offset = 0;
 	pinfo->desegment_len = 0;
+	pinfo->desegment_layer = false;
 	pinfo->heur_call = heur;
 	if (call_dissector(d, &pb, pinfo, edt) != DISSECT_OK) {
 		pinfo->heur_call = false;
@@ -233,7 +235,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 	}
 	held = tcpreasm_hold(edt->tcpreasm, seg, d, data, holdlen,
 	    pinfo->desegment_offset, more, edt->quiet);
-	if (held && pinfo->desegment_offset == 0)
+	if (held && pinfo->desegment_offset == 0 && !pinfo->desegment_layer)
 		edt->nlayers = nlayers;
 	pinfo->desegment_len = 0;
 	if (held)

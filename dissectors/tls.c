@@ -282,9 +282,11 @@ tls_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		if (!tls_record_ok(p, MIN(have - MIN(off, have), TLS_REC_HDR)))
 			break;		/* continuation data */
 		if (off + TLS_REC_HDR > claimed) {
-			if (pinfo->can_desegment)
+			if (pinfo->can_desegment) {
 				tcp_desegment(pinfo, off,
 				    off + TLS_REC_HDR - claimed);
+				pinfo->desegment_layer = true;
+			}
 			break;
 		}
 		if (off + TLS_REC_HDR > have) {
@@ -295,8 +297,11 @@ tls_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		version = (uint16_t)(p[1] << 8 | p[2]);
 		len = (uint16_t)(p[3] << 8 | p[4]);
 		if (off + TLS_REC_HDR + len > claimed && pinfo->can_desegment) {
+			/* tshark shows the layer on the segment that
+			 * starts the record, and again where it ends. */
 			tcp_desegment(pinfo, off,
 			    off + TLS_REC_HDR + len - claimed);
+			pinfo->desegment_layer = true;
 			break;
 		}
 		field_add_uint(edt, hf_ct, ct);

@@ -34,7 +34,7 @@ EXCEPTIONS = {
     "quic-27.pcap": _QUIC,
     "quic_crypto_aes_auth_size.pcap": _QUIC,
     "quic_frags_ch_out_of_order_same_packet_craziness.pcapng": _QUIC,
-    "teams.pcap": _RETRANS,	# frame 1018 repeats 1016's ClientHello
+    "teams.pcap": _RETRANS,  # frame 1018 repeats 1016's ClientHello
 }
 
 
