@@ -61,7 +61,6 @@ EXCEPTIONS = {
     ("chrome.pcap", "tls.record.content_type == 23"): _TLS13,
     ("many-protocols.pcap", None): _RETRANS,
     ("teams.pcap", None): _OOO,
-    ("443-firefox.pcap", None): _OOO,
     ("google_ssl.pcap", None): _RETRANS,
     ("http-manipulated.pcap", None): _BIG,
 }
