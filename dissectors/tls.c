@@ -275,7 +275,9 @@ tls_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	bool ccs = false;
 	int i;
 
-	if (have == 0 || (pinfo->heur_call && !tls_record_ok(base, have)))
+	/* A heuristic call wants a whole record header to judge by. */
+	if (have == 0 || (pinfo->heur_call && (have < TLS_REC_HDR ||
+	    !tls_record_ok(base, have))))
 		return (pinfo->heur_call ? DISSECT_REJECT : DISSECT_OK);
 	for (i = 0; i < TLS_RECS_MAX && off < claimed; i++) {
 		p = base + off;
