@@ -55,6 +55,7 @@
 #include "pktring.h"
 #include "ratehist.h"
 #include "tap.h"
+#include "tcpreasm.h"
 
 #define CAPTURE_BATCH		256	/* packets per pcap_dispatch */
 #define CAPTURE_TIMEOUT_MS	100	/* live read timeout */
@@ -1135,6 +1136,8 @@ refill_begin(struct capture *c)
 		c->rf.edt.quiet = true;
 		c->rf.edt_ready = true;
 	}
+	if (c->rf.edt.tcpreasm != NULL)	/* the pass starts from the top */
+		tcpreasm_clear(c->rf.edt.tcpreasm);
 	c->rf.active = true;
 	c->rf.rec = 0;
 	c->rf.fed = false;

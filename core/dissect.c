@@ -13,6 +13,7 @@
 #include "dissect.h"
 #include "proto.h"
 #include "reasm.h"
+#include "tcpreasm.h"
 
 static atomic_uint_fast64_t malformed[FIELD_MAX], truncated[FIELD_MAX];
 static atomic_uint_fast64_t malformed_all, truncated_all;
@@ -34,6 +35,8 @@ dissect_free(struct dissect *edt)
 	arena_free(&edt->arena);
 	reasm_free(edt->reasm);
 	edt->reasm = NULL;
+	tcpreasm_free(edt->tcpreasm);
+	edt->tcpreasm = NULL;
 }
 
 /* Serials are handed out to each thread in blocks: one atomic operation
@@ -356,11 +359,18 @@ dissect_truncated_count(int proto)
 void
 dissect_limits_get(struct dissect_limits *l)
 {
+	struct tcpreasm_counts tc;
+
 	l->tapq_full = atomic_load(&limit_tapq);
 	l->fields_full = atomic_load(&limit_fields);
 	l->arena_full = atomic_load(&limit_arena);
 	l->reasm_timeout = atomic_load(&limit_reasm_timeout);
 	l->reasm_full = atomic_load(&limit_reasm_full);
+	tcpreasm_counts_get(&tc);
+	l->tcp_gaps = tc.gaps;
+	l->tcp_flows_full = tc.flows_full;
+	l->tcp_bytes_full = tc.bytes_full;
+	l->tcp_timeouts = tc.timeouts;
 }
 
 void
@@ -379,4 +389,5 @@ dissect_counts_reset(void)
 	atomic_store(&limit_arena, 0);
 	atomic_store(&limit_reasm_timeout, 0);
 	atomic_store(&limit_reasm_full, 0);
+	tcpreasm_counts_reset();
 }

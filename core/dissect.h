@@ -134,6 +134,10 @@ struct dissect_limits {
 	 * after the timeout or to stay within the caps. */
 	uint64_t	 reasm_timeout;
 	uint64_t	 reasm_full;
+	/* TCP reassembly's bounds hit (tcpreasm.h): PDUs ended by a gap,
+	 * not started (too many in progress), dropped for their bytes,
+	 * dropped after the timeout. */
+	uint64_t	 tcp_gaps, tcp_flows_full, tcp_bytes_full, tcp_timeouts;
 };
 void	 dissect_limits_get(struct dissect_limits *);
 

@@ -47,6 +47,17 @@ struct packet_info {
 	 * runs past them is expected, not malformed.  IP sets it around its
 	 * handoff and restores it after. */
 	bool		 fragmented;
+	/* TCP reassembly (tcpreasm.h): TCP sets can_desegment when it can
+	 * hold the bytes it hands on, and heur_call when it tries its
+	 * heuristic dissectors (which then reject what is not theirs); a
+	 * dissector that needs more bytes sets the other two. */
+	bool		 can_desegment;
+	bool		 heur_call;
+	uint32_t	 desegment_offset;
+	uint32_t	 desegment_len;
+	/* The dissector's layer stays on a segment whose bytes it asked to
+	 * be held from its first byte (as tshark shows TLS there). */
+	bool		 desegment_layer;
 	struct address	 dl_src, dl_dst;
 	struct address	 net_src, net_dst;
 	uint32_t	 srcport, destport;
@@ -125,6 +136,8 @@ struct dissect {
 	 * the malformed, truncated and limit counts, which it was already
 	 * counted in.  Set by the owner, kept by dissect_begin. */
 	bool			 quiet;
+	/* TCP reassembly's state (tcpreasm.h), made by TCP on first use. */
+	struct tcpreasm		*tcpreasm;
 };
 
 #endif

@@ -42,7 +42,7 @@ struct handoff {
 	uint32_t	 key;		/* 4789 */
 };
 
-#define DISSECTOR_HANDOFF_MAX	8
+#define DISSECTOR_HANDOFF_MAX	16
 
 /* A table a dissector owns; the list ends with a NULL name. */
 struct dtable_def {

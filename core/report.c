@@ -520,6 +520,13 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			    "timed out %" PRIu64 "  dropped for room %"
 			    PRIu64 "\n", cap->reasm_timeout,
 			    cap->reasm_full);
+		if (cap->tcp_gaps != 0 || cap->tcp_flows_full != 0 ||
+		    cap->tcp_bytes_full != 0 || cap->tcp_timeouts != 0)
+			g_string_append_printf(out, "TCP reassembly: gaps %"
+			    PRIu64 "  flows full %" PRIu64 "  bytes full %"
+			    PRIu64 "  timeouts %" PRIu64 "\n", cap->tcp_gaps,
+			    cap->tcp_flows_full, cap->tcp_bytes_full,
+			    cap->tcp_timeouts);
 	}
 	for (i = 0; i < n; i++) {
 		if (panels[i] == NULL)
@@ -683,10 +690,16 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	    ",\"malformed\":%" PRIu64 ",\"truncated\":%" PRIu64
 	    ",\"tap_queue_full\":%" PRIu64 ",\"fields_dropped\":%" PRIu64
 	    ",\"arena_full\":%" PRIu64 ",\"reasm_timeout\":%" PRIu64
-	    ",\"reasm_full\":%" PRIu64 ",\"capture_filter\":",
+	    ",\"reasm_full\":%" PRIu64,
 	    cap->packets, cap->bytes, cap->dropped, cap->malformed,
 	    cap->truncated, cap->tapq_full, cap->fields_full,
 	    cap->arena_full, cap->reasm_timeout, cap->reasm_full);
+	g_string_append_printf(out, ",\"tcp_reasm_gaps\":%" PRIu64
+	    ",\"tcp_reasm_flows_full\":%" PRIu64
+	    ",\"tcp_reasm_bytes_full\":%" PRIu64
+	    ",\"tcp_reasm_timeouts\":%" PRIu64 ",\"capture_filter\":",
+	    cap->tcp_gaps, cap->tcp_flows_full, cap->tcp_bytes_full,
+	    cap->tcp_timeouts);
 	json_string(out, cap->capture_filter != NULL ?
 	    cap->capture_filter : "");
 	g_string_append(out, ",\"display_filter\":");

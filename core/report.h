@@ -17,6 +17,8 @@
  *                "malformed": n, "truncated": n, "tap_queue_full": n,
  *                "fields_dropped": n, "arena_full": n,
  *                "reasm_timeout": n, "reasm_full": n,
+ *                "tcp_reasm_gaps": n, "tcp_reasm_flows_full": n,
+ *                "tcp_reasm_bytes_full": n, "tcp_reasm_timeouts": n,
  *                "capture_filter": s, "display_filter": s},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
@@ -74,6 +76,8 @@ struct report_capture {
 	/* IP datagrams whose reassembly was dropped unfinished: after the
 	 * timeout, or to stay within the caps (core/reasm.h). */
 	uint64_t	 reasm_timeout, reasm_full;
+	/* TCP reassembly's bounds hit (dissect.h, tcpreasm.h). */
+	uint64_t	 tcp_gaps, tcp_flows_full, tcp_bytes_full, tcp_timeouts;
 	const char	*capture_filter;	/* -f, NULL or "" for none */
 	const char	*display_filter;	/* -Y, NULL or "" for none */
 	/* A snapshot of --interval: the end of its interval (epoch seconds

@@ -5,7 +5,7 @@
  * during the listeners' packet() calls.
  *
  * Tap names: "frame" (data NULL), "eth", "arp", "ip", "ipv6", "icmp",
- * "icmpv6", "tcp", "udp".
+ * "icmpv6", "tcp", "udp"; "http", "tls".
  *
  * The records of protocols that have conversations begin with a struct
  * conv_tap, so that one engine (panels/conv.c, panels/endpoints.c) reads
@@ -15,6 +15,7 @@
 #ifndef TAPTOP_TAPS_H
 #define TAPTOP_TAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/address.h"
@@ -83,6 +84,35 @@ struct arp_tap {
 /* "icmp" and "icmpv6" */
 struct icmp_tap {
 	uint8_t		type, code;
+};
+
+/* "http": one per message.  Strings point into the packet (or the bytes
+ * TCP reassembled), are not NUL-terminated and are NULL when absent. */
+struct http_tap {
+	bool		 request;
+	const char	*method;	/* requests */
+	uint16_t	 method_len;
+	const char	*uri;
+	uint16_t	 uri_len;
+	const char	*host;
+	uint16_t	 host_len;
+	uint16_t	 code;		/* responses: status code, or 0 */
+};
+
+/* "tls": one per ClientHello or ServerHello, from TLS over TCP or from
+ * a QUIC Initial (quic set).  server is the address of the server (the
+ * ClientHello's destination, the ServerHello's source). */
+struct tls_tap {
+	bool		 quic;
+	uint8_t		 hs_type;	/* 1 ClientHello, 2 ServerHello */
+	struct address	 client, server;
+	uint16_t	 server_port;
+	const char	*sni;		/* ClientHello, NULL when none */
+	uint16_t	 sni_len;
+	const char	*alpn;		/* the first ALPN protocol offered */
+	uint16_t	 alpn_len;
+	uint16_t	 version;	/* ServerHello: the version chosen */
+	uint32_t	 bytes;		/* the frame's length */
 };
 
 #endif

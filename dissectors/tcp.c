@@ -25,8 +25,10 @@
  * The payload goes to the "tcp.port" table, the lower port tried first and
  * then the higher, as Wireshark does: a well-known server port is usually
  * the lower one, and both directions of a connection then pick the same
- * dissector.  No stream state is kept (no relative sequence numbers, no
- * reassembly): taptop counts, it does not follow.
+ * dissector; then the heuristic dissectors of "tcp.heur", which reject
+ * what is not theirs.  The only stream state is reassembly's
+ * (core/tcpreasm.h), for a PDU that spans segments: no relative sequence
+ * numbers, no analysis; taptop counts, it does not follow.
  *
  * Inside an ICMP error only the first 8 bytes of the header are quoted;
  * the ports and sequence number are then all there is, and that is not an
@@ -35,6 +37,7 @@
 #include "core/dissect.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "core/tcpreasm.h"
 #include "dissectors/taps.h"
 
 #define TCP_HDR_MIN	20
@@ -49,8 +52,14 @@
 #define TCPOPT_TS	8
 
 #define TCP_FLAGS_MASK	0x0fff
+#define TCP_FLAG_FIN	0x0001
 #define TCP_FLAG_SYN	0x0002
+#define TCP_FLAG_RST	0x0004
 #define TCP_FLAG_ACK	0x0010
+
+/* Heuristic dissectors register in "tcp.heur" under keys 1 to this, and
+ * are tried in that order on a payload no port claimed. */
+#define TCP_HEUR_MAX	8
 
 static int proto_tcp = -1, tap_tcp = -1;
 static int hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_tcp_port = -1,
@@ -63,7 +72,7 @@ static int hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_tcp_port = -1,
     hf_tcp_option_kind = -1, hf_tcp_option_len = -1, hf_tcp_mss = -1,
     hf_tcp_wscale = -1, hf_tcp_sack_le = -1, hf_tcp_sack_re = -1,
     hf_tcp_tsval = -1, hf_tcp_tsecr = -1;
-static struct dtable *tcp_port_table;
+static struct dtable *tcp_port_table, *tcp_heur_table;
 
 static const struct field_def tcp_fields[] = {
 	{ &hf_tcp_srcport, "tcp.srcport", FT_UINT16, "Source Port", 0 },
@@ -168,23 +177,179 @@ tcp_options(const uint8_t *p, size_t n, struct dissect *edt)
 	return (true);
 }
 
-/* The payload to the lower port's dissector, else the higher's. */
-static void
-tcp_payload(struct buf *b, uint16_t sport, uint16_t dport,
+/*
+ * Calls d on bytes [0, len) of data (a segment's payload or reassembled
+ * bytes), and holds what it asks to be held.  A dissector that asked for
+ * more from its first byte on dissected nothing here: its layer is taken
+ * off, and the frame shows TCP only, as tshark shows a segment of a PDU
+ * that is reassembled later; unless it set desegment_layer (TLS, whose
+ * layer tshark shows on that segment too).  The bytes held run to holdlen (past len
+ * when the segment's rest follows a reassembled PDU there).  Returns
+ * TCALL_REJECT when d rejected the bytes, TCALL_HELD when it asked for
+ * more and they are held, TCALL_ALL when it read up to holdlen.
+ */
+enum { TCALL_REJECT, TCALL_OK, TCALL_HELD, TCALL_ALL };
+
+static int
+tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
+    size_t len, size_t holdlen, bool heur, const struct tcpr_segment *seg,
     struct packet_info *pinfo, struct dissect *edt)
+{
+	struct buf pb;
+	int nlayers = edt->nlayers, nfields = edt->nfields, ntap = edt->ntap;
+	uint32_t more, off;
+	bool held;
+
+	buf_init(&pb, data, caplen, len);
+	pinfo->desegment_offset = 0;
+	pinfo->desegment_len = 0;
+	pinfo->desegment_layer = false;
+	pinfo->heur_call = heur;
+	if (call_dissector(d, &pb, pinfo, edt) != DISSECT_OK) {
+		pinfo->heur_call = false;
+		return (TCALL_REJECT);
+	}
+	pinfo->heur_call = false;
+	if (!pinfo->can_desegment || pinfo->desegment_len == 0 ||
+	    pinfo->desegment_offset > len)
+		return (TCALL_OK);
+	more = pinfo->desegment_len;
+	if (more != TCP_DESEGMENT_ONE_MORE && holdlen > len) {
+		if (more <= holdlen - len) {
+			/* The bytes after the PDU complete what it asks for:
+			 * read them with it, from where it asked (once:
+			 * that call has no bytes after its own). */
+			off = pinfo->desegment_offset;
+			if (off == 0) {
+				edt->nlayers = nlayers;
+				edt->nfields = nfields;
+				edt->ntap = ntap;
+			}
+			pinfo->desegment_len = 0;
+			(void)tcp_call(d, data + off, holdlen - off,
+			    holdlen - off, holdlen - off, heur, seg, pinfo,
+			    edt);
+			return (TCALL_ALL);
+		}
+		more -= (uint32_t)(holdlen - len);
+	}
+	held = tcpreasm_hold(edt->tcpreasm, seg, d, data, holdlen,
+	    pinfo->desegment_offset, more, edt->quiet);
+	if (held && pinfo->desegment_offset == 0 && !pinfo->desegment_layer)
+		edt->nlayers = nlayers;
+	pinfo->desegment_len = 0;
+	if (held)
+		return (TCALL_HELD);
+	if (pinfo->desegment_offset != 0)
+		return (TCALL_OK);	/* PDUs dissected before it stay */
+	/* A bound refused it: dissect what is here instead, as if it could
+	 * not be held, and pass over the rest of the PDU. */
+	edt->nlayers = nlayers;
+	edt->nfields = nfields;
+	edt->ntap = ntap;
+	pinfo->can_desegment = false;
+	buf_init(&pb, data, caplen, len);
+	if (call_dissector(d, &pb, pinfo, edt) == DISSECT_OK &&
+	    more != TCP_DESEGMENT_ONE_MORE && holdlen == len)
+		(void)tcpreasm_skip(edt->tcpreasm, seg, more);
+	pinfo->can_desegment = true;
+	pinfo->desegment_len = 0;
+	return (TCALL_OK);
+}
+
+/* The payload to the lower port's dissector, else the higher's, else the
+ * heuristic dissectors in the order of their keys. */
+static void
+tcp_payload_fresh(struct buf *b, uint16_t sport, uint16_t dport,
+    const struct tcpr_segment *seg, struct packet_info *pinfo,
+    struct dissect *edt)
 {
 	uint16_t low = sport < dport ? sport : dport;
 	uint16_t high = sport < dport ? dport : sport;
-	struct buf payload;
+	const struct dissector *d;
+	const uint8_t *p = b->data + b->off;
+	size_t caplen = buf_captured_left(b), len = buf_reported_left(b);
+	struct buf rest;
+	uint32_t k;
 
-	if (buf_reported_left(b) == 0)
+	if (low != 0 && (d = dtable_lookup(tcp_port_table, low)) != NULL &&
+	    tcp_call(d, p, caplen, len, caplen, false, seg, pinfo, edt) !=
+	    TCALL_REJECT)
 		return;
-	buf_rest(b, &payload);
-	if (low != 0 && dtable_call(tcp_port_table, low, &payload, pinfo, edt))
+	if (high != 0 && high != low &&
+	    (d = dtable_lookup(tcp_port_table, high)) != NULL &&
+	    tcp_call(d, p, caplen, len, caplen, false, seg, pinfo, edt) !=
+	    TCALL_REJECT)
 		return;
-	buf_rest(b, &payload);
-	if (high != 0 && high != low)
-		(void)dtable_call(tcp_port_table, high, &payload, pinfo, edt);
+	for (k = 1; k <= TCP_HEUR_MAX; k++)
+		if ((d = dtable_lookup(tcp_heur_table, k)) != NULL &&
+		    tcp_call(d, p, caplen, len, caplen, true, seg, pinfo,
+		    edt) != TCALL_REJECT)
+			return;
+	buf_rest(b, &rest);
+	(void)dtable_call(tcp_port_table, 0, &rest, pinfo, edt);	/* none */
+}
+
+/*
+ * The payload, through reassembly (core/tcpreasm.h) when it can be held:
+ * whole segments of the payload that the snaplen left, outside ICMP
+ * errors and first fragments.
+ */
+static void
+tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
+    uint16_t dport, struct packet_info *pinfo, struct dissect *edt)
+{
+	struct tcpr_segment seg;
+	const struct dissector *d = NULL;
+	const uint8_t *pdu = NULL;
+	size_t len = 0, pdu_len = 0;
+	enum tcpr_action act = TCPR_DISSECT;
+	struct buf rest;
+	int r;
+
+	pinfo->can_desegment = !pinfo->in_error_pkt && !pinfo->fragmented &&
+	    buf_captured_left(b) == buf_reported_left(b);
+	if (pinfo->can_desegment && edt->tcpreasm == NULL)
+		edt->tcpreasm = tcpreasm_new();
+	memset(&seg, 0, sizeof(seg));
+	if (edt->tcpreasm != NULL && !pinfo->in_error_pkt) {
+		seg.src = pinfo->net_src;
+		seg.dst = pinfo->net_dst;
+		seg.sport = sport;
+		seg.dport = dport;
+		seg.seq = seq + ((flags & TCP_FLAG_SYN) != 0);
+		seg.flags = flags;
+		seg.data = b->data + b->off;
+		seg.caplen = buf_captured_left(b);
+		seg.len = buf_reported_left(b);
+		seg.ts_ns = pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec;
+		if (seg.len != 0 || (flags & (TCP_FLAG_SYN | TCP_FLAG_FIN |
+		    TCP_FLAG_RST)) != 0)
+			act = tcpreasm_segment(edt->tcpreasm, &seg, &d, &pdu,
+			    &len, &pdu_len, edt->quiet);
+	}
+	if (buf_reported_left(b) == 0 || act == TCPR_HELD) {
+		pinfo->can_desegment = false;
+		return;
+	}
+	if (act == TCPR_REST) {
+		buf_init(&rest, pdu, len, len);
+		tcp_payload_fresh(&rest, sport, dport, &seg, pinfo, edt);
+		pinfo->can_desegment = false;
+		return;
+	}
+	if (act == TCPR_DISSECT) {
+		tcp_payload_fresh(b, sport, dport, &seg, pinfo, edt);
+		pinfo->can_desegment = false;
+		return;
+	}
+	/* A PDU is whole: it, then the rest of the segment on its own (which
+	 * is held with it if the PDU turned out to need more still). */
+	r = tcp_call(d, pdu, pdu_len, pdu_len, len, false, &seg, pinfo, edt);
+	if (r != TCALL_HELD && r != TCALL_ALL && pdu_len < len)
+		(void)tcp_call(d, pdu + pdu_len, len - pdu_len, len - pdu_len,
+		    len - pdu_len, false, &seg, pinfo, edt);
+	pinfo->can_desegment = false;
 }
 
 static enum dissect_result
@@ -274,7 +439,7 @@ tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		t->payload_len = (uint32_t)seglen;
 		tap_queue_packet(tap_tcp, pinfo, t);
 	}
-	tcp_payload(b, sport, dport, pinfo, edt);
+	tcp_payload(b, seq, flags, sport, dport, pinfo, edt);
 	return (DISSECT_OK);
 }
 
@@ -285,6 +450,7 @@ const struct dissector dissector_tcp = {
 	.proto = &proto_tcp,
 	.tables = (const struct dtable_def[]){
 		{ "tcp.port", &tcp_port_table },
+		{ "tcp.heur", &tcp_heur_table },
 		{ NULL, NULL },
 	},
 	.handoff = { { "ip.proto", 6 } },

@@ -395,6 +395,10 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->arena_full = lim.arena_full;
 	rc->reasm_timeout = lim.reasm_timeout;
 	rc->reasm_full = lim.reasm_full;
+	rc->tcp_gaps = lim.tcp_gaps;
+	rc->tcp_flows_full = lim.tcp_flows_full;
+	rc->tcp_bytes_full = lim.tcp_bytes_full;
+	rc->tcp_timeouts = lim.tcp_timeouts;
 	rc->capture_filter = opt.bpf;
 	rc->display_filter = opt.dfilter;
 }
@@ -416,6 +420,10 @@ counts_delta(struct batch *b, struct report_capture *rc)
 	rc->arena_full -= b->prev.arena_full;
 	rc->reasm_timeout -= b->prev.reasm_timeout;
 	rc->reasm_full -= b->prev.reasm_full;
+	rc->tcp_gaps -= b->prev.tcp_gaps;
+	rc->tcp_flows_full -= b->prev.tcp_flows_full;
+	rc->tcp_bytes_full -= b->prev.tcp_bytes_full;
+	rc->tcp_timeouts -= b->prev.tcp_timeouts;
 	b->prev = now;
 }
 

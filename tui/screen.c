@@ -413,13 +413,20 @@ counters_limits(char **lng, char **shrt)
 		fmt_count(n, sizeof(n), l.reasm_full);
 		g_string_append_printf(s, ", reassembly full %s", n);
 	}
+	if (l.tcp_gaps + l.tcp_flows_full + l.tcp_bytes_full +
+	    l.tcp_timeouts != 0) {
+		fmt_count(n, sizeof(n), l.tcp_gaps + l.tcp_flows_full +
+		    l.tcp_bytes_full + l.tcp_timeouts);
+		g_string_append_printf(s, ", tcp reassembly %s", n);
+	}
 	if (s->len == 0) {
 		*lng = g_string_free(s, FALSE);
 		*shrt = g_strdup("");
 		return;
 	}
 	fmt_count(n, sizeof(n), l.tapq_full + l.fields_full + l.arena_full +
-	    l.reasm_timeout + l.reasm_full);
+	    l.reasm_timeout + l.reasm_full + l.tcp_gaps + l.tcp_flows_full +
+	    l.tcp_bytes_full + l.tcp_timeouts);
 	*shrt = g_strdup_printf("limits hit %s", n);
 	g_string_erase(s, 0, 2);
 	g_string_prepend(s, "limits hit: ");

@@ -38,8 +38,8 @@ How the reference numbers are taken
 - tshark runs with -n and its default preferences: IP fragments are
   reassembled (taptop does too: the frame that completes a datagram
   carries its transport, the fragments before it are ip/data), and TCP
-  reassembly only moves nodes above TCP between frames, which are not
-  compared here.
+  reassembly decides which frames carry the http and tls nodes (taptop
+  reassembles too: core/tcpreasm.h).
 - TCP and UDP conversations: tshark keys them on the 4-tuple *and* its
   stream index, so a 4-tuple reused by a new connection is a second row.
   taptop keys on the 4-tuple; tshark's rows are summed per 4-tuple before
@@ -72,6 +72,9 @@ DIRS = ("traffic", "odd")
 
 KEEP = ("eth", "vlan", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
         "gre", "vxlan")
+# Application protocols, compared with tshark's TCP reassembly on (taptop
+# reassembles too, core/tcpreasm.h).
+KEEP += ("http", "tls")
 
 # panel -> (tap, tshark table title, has ports)
 CONV = {
@@ -106,6 +109,28 @@ EXCEPTIONS = [
     Exc("odd/pcapng-example.pcapng", p, "mismatch",
         frozenset(("start", "duration")), None, _CLAMPED)
     for p in ("conv.ip", "conv.ipv6", "conv.tcp")
+]
+_RETRANS = ("retransmitted segments: tshark does not hand them to HTTP or "
+            "TLS again, taptop keeps TCP state only for PDUs in progress "
+            "(README, Differences from Wireshark)")
+_OOO = ("out-of-order segments: tshark buffers them, taptop ends the PDU "
+        "in progress (a gap, counted) and passes over its rest (README)")
+_BIG = ("an HTTP message longer than TCPR_PDU_MAX: taptop reads it at its "
+        "first segment, or loses it when its length is not known, tshark "
+        "reads it at its last (README)")
+EXCEPTIONS += [
+    Exc("traffic/google_ssl.pcap", "protocols", "mismatch", None, "tls",
+        _RETRANS),
+    Exc("traffic/many-protocols.pcap", "protocols", "mismatch", None,
+        "http", _RETRANS),
+    Exc("traffic/many-protocols.pcap", "protocols", "mismatch", None,
+        "tls", _RETRANS),
+    Exc("traffic/teams.pcap", "protocols", "mismatch", None, "tls", _OOO),
+    Exc("odd/6in4tunnel.pcap", "protocols", "mismatch", None, "tls",
+        _RETRANS),
+    Exc("traffic/http-manipulated.pcap", "protocols", "mismatch", None,
+        "http", _BIG),
+    Exc("odd/sll.pcap", "protocols", "mismatch", None, "http", _BIG),
 ]
 
 # None: tshark's defaults are the reference (reassembly on).

@@ -422,7 +422,7 @@ static const struct {
 	int		 col, len;
 } errors[] = {
 	{ "foo", "foo is neither a field nor a protocol name.", 0, 3 },
-	{ "http.request", "http.request is neither a field nor a protocol "
+	{ "xmpp.iq.type", "xmpp.iq.type is neither a field nor a protocol "
 	    "name.", 0, 12 },
 	{ "ip.addr =", "\"=\" was unexpected in this context.", 8, 1 },
 	{ "ip.addr ==", "Unexpected end of filter expression.", -1, 0 },

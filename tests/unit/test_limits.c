@@ -222,7 +222,9 @@ START_TEST(limits_in_reports)
 	    "\"truncated\":0,\"tap_queue_full\":%" G_GUINT64_FORMAT
 	    ",\"fields_dropped\":%" G_GUINT64_FORMAT
 	    ",\"arena_full\":%" G_GUINT64_FORMAT ",\"reasm_timeout\":0,"
-	    "\"reasm_full\":0,\"capture_filter\":\"\","
+	    "\"reasm_full\":0,\"tcp_reasm_gaps\":0,"
+	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
+	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
 	    "\"display_filter\":\"\"},\n\"panels\":[]}\n",
 	    l.tapq_full, l.fields_full, l.arena_full);
 	ck_assert_str_eq(got, want);
@@ -247,7 +249,9 @@ START_TEST(limits_in_reports)
 	    "\"packets\":1,\"bytes\":60,\"dropped\":0,\"malformed\":0,"
 	    "\"truncated\":0,\"tap_queue_full\":0,\"fields_dropped\":%"
 	    G_GUINT64_FORMAT ",\"arena_full\":0,\"reasm_timeout\":0,"
-	    "\"reasm_full\":0,\"capture_filter\":\"\","
+	    "\"reasm_full\":0,\"tcp_reasm_gaps\":0,"
+	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
+	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
 	    "\"display_filter\":\"\"},\n\"panels\":[]}\n", l.fields_full);
 	ck_assert_str_eq(got, want);
 	free(got);

@@ -420,6 +420,8 @@ START_TEST(json_fixed)
 	    "\"dropped\":3,\"malformed\":4,\"truncated\":5,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
 	    "\"reasm_timeout\":0,\"reasm_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"tcp\\u000a\","
 	    "\"display_filter\":\"ip.addr \\ufffd\"},\n"
 	    "\"panels\":[{\"panel\":\"fake\",\"filter\":\"tcp \\\"q\\\"\","
@@ -451,6 +453,8 @@ START_TEST(json_empty)
 	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
 	    "\"reasm_timeout\":0,\"reasm_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[]}\n");
 	ck_assert(json_valid(got));
@@ -709,6 +713,8 @@ START_TEST(real_panels)
 	    "\"dropped\":0,\"malformed\":0,\"truncated\":0,"
 	    "\"tap_queue_full\":0,\"fields_dropped\":0,\"arena_full\":0,"
 	    "\"reasm_timeout\":0,\"reasm_full\":0,"
+	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
+	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
 	    "\"panels\":[{\"panel\":\"summary\",\"filter\":\"\","
 	    "\"columns\":[\"packets\",\"bytes\",\"start\",\"duration\"],"
