@@ -55,6 +55,7 @@
 #define QUIC_V2			0x6b3343cfu
 
 static int proto_quic = -1;
+static struct dissector quic_tls;	/* the "tls" layer of a ClientHello */
 static int hf_form = -1, hf_fixed = -1, hf_lpt = -1, hf_version = -1,
     hf_dcil = -1, hf_dcid = -1, hf_scil = -1, hf_scid = -1,
     hf_token_len = -1, hf_length = -1, hf_pn = -1, hf_spin = -1,
@@ -350,6 +351,19 @@ quic_frames(struct buf *b, struct quic_crypto *cr, bool *got,
 	}
 }
 
+/* The handshake messages of the CRYPTO stream, in a "tls" layer as
+ * tshark shows them. */
+static enum dissect_result
+quic_tls_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
+{
+	size_t n = buf_captured_left(b);
+	const uint8_t *p = buf_ptr(b, n);
+
+	if (p == NULL || !tls_handshake(p, n, true, pinfo, edt))
+		return (DISSECT_REJECT);
+	return (DISSECT_OK);
+}
+
 /*
  * Decrypts a client Initial whose packet number starts at pn_off in
  * pkt[0..plen) and reads its frames.  The plaintext and the CRYPTO buffer
@@ -406,8 +420,11 @@ quic_initial(const struct quic_version *v, const uint8_t *pkt, size_t plen,
 		return;
 	mlen = (uint32_t)cr->data[1] << 16 | (uint32_t)cr->data[2] << 8 |
 	    cr->data[3];
-	if (mlen <= have - 4)
-		(void)tls_handshake(cr->data, 4 + mlen, true, pinfo, edt);
+	if (mlen > have - 4 || quic_tls.proto == NULL)
+		return;
+	(void)dissect_add_source(edt, cr->data, 4 + mlen);
+	buf_init(&fb, cr->data, 4 + mlen, 4 + mlen);
+	(void)call_dissector(&quic_tls, &fb, pinfo, edt);
 }
 
 /* One packet at b's cursor; false when nothing more follows it. */
@@ -522,6 +539,15 @@ quic_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 static void
 quic_init(void)
 {
+	const struct dissector *tls = proto_find_dissector("tls");
+
+	/* TLS's protocol, with the handshake parser alone. */
+	if (tls != NULL) {
+		quic_tls.name = tls->name;
+		quic_tls.longname = tls->longname;
+		quic_tls.proto = tls->proto;
+		quic_tls.dissect = quic_tls_dissect;
+	}
 	/* libgcrypt wants this before any other call. */
 	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
 		(void)gcry_check_version(NULL);

@@ -211,7 +211,7 @@ START_TEST(quic_rfc9001_initial)
 	size_t len = udp(443, a2_initial, sizeof(a2_initial));
 
 	test_dissect(&edt, DLT_EN10MB, frame, len, len);
-	ck_assert_str_eq(test_path(&edt), "eth:ip:udp:quic");
+	ck_assert_str_eq(test_path(&edt), "eth:ip:udp:quic:tls");
 	ck_assert_int_eq(edt.err, BUF_OK);
 	ck_assert_uint_eq(uval("quic.header_form"), 1);
 	ck_assert_uint_eq(uval("quic.fixed_bit"), 1);
@@ -326,7 +326,7 @@ START_TEST(quic_truncations)
 		ck_assert_msg(edt.err == BUF_OK || edt.err == BUF_TRUNCATED,
 		    "caplen %zu: err %d", caplen, edt.err);
 		p = test_path(&edt);
-		ck_assert_msg(strncmp("eth:ip:udp:quic", p, strlen(p)) == 0,
+		ck_assert_msg(strncmp("eth:ip:udp:quic:tls", p, strlen(p)) == 0,
 		    "caplen %zu: path %s", caplen, p);
 		ck_assert_int_eq(test_field_count(&edt,
 		    "tls.handshake.extensions_server_name"), caplen == len);
