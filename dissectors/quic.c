@@ -468,7 +468,8 @@ quic_packet(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	}
 	if ((dcid = buf_ptr(b, dcil)) == NULL)
 		return (false);
-	field_add_bytes(edt, hf_dcid, dcid, dcil);
+	if (dcil > 0)		/* tshark shows no empty ID */
+		field_add_bytes(edt, hf_dcid, dcid, dcil);
 	scil = buf_u8(b);
 	if (b->err == BUF_OK)
 		field_add_uint(edt, hf_scil, scil);
