@@ -56,6 +56,7 @@
 
 static int proto_quic = -1;
 static struct dissector quic_tls;	/* the "tls" layer of a ClientHello */
+static struct dissector quic_next;	/* a coalesced packet's layer */
 static int hf_form = -1, hf_fixed = -1, hf_lpt = -1, hf_version = -1,
     hf_dcil = -1, hf_dcid = -1, hf_scil = -1, hf_scid = -1,
     hf_token_len = -1, hf_length = -1, hf_pn = -1, hf_spin = -1,
@@ -517,23 +518,53 @@ quic_packet(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	return (buf_reported_left(b) > 0);
 }
 
-static enum dissect_result
-quic_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
+/*
+ * The packets from b's cursor.  Each coalesced packet after the first is
+ * a "quic" layer of its own, nested in the one before, as tshark's
+ * protocol hierarchy shows them (quic/quic); past the depth limit they
+ * are read here, without a layer.
+ */
+static void
+quic_packets(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
+	struct buf rest;
 	uint8_t first;
 	int i;
 
-	/* Without the fixed bit: Google QUIC, not ours. */
-	if (!buf_peek_u8(b, b->off, &first) || !(first & 0x40))
-		return (DISSECT_REJECT);
 	for (i = 0; i < QUIC_PACKETS_MAX; i++) {
 		if (!quic_packet(b, pinfo, edt))
 			break;
 		/* Zeros after the last packet pad the datagram. */
 		if (!buf_peek_u8(b, b->off, &first) || !(first & 0x40))
 			break;
+		if (edt->depth + 1 < PACKET_DEPTH_MAX &&
+		    quic_next.proto != NULL) {
+			buf_rest(b, &rest);
+			(void)call_dissector(&quic_next, &rest, pinfo, edt);
+			(void)buf_skip(b, MIN(rest.off, buf_captured_left(b)));
+			break;
+		}
 	}
 	(void)buf_skip(b, MIN(buf_reported_left(b), buf_captured_left(b)));
+}
+
+static enum dissect_result
+quic_next_dissect(struct buf *b, struct packet_info *pinfo,
+    struct dissect *edt)
+{
+	quic_packets(b, pinfo, edt);
+	return (DISSECT_OK);
+}
+
+static enum dissect_result
+quic_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
+{
+	uint8_t first;
+
+	/* Without the fixed bit: Google QUIC, not ours. */
+	if (!buf_peek_u8(b, b->off, &first) || !(first & 0x40))
+		return (DISSECT_REJECT);
+	quic_packets(b, pinfo, edt);
 	return (DISSECT_OK);
 }
 
@@ -548,7 +579,14 @@ quic_init(void)
 		quic_tls.longname = tls->longname;
 		quic_tls.proto = tls->proto;
 		quic_tls.dissect = quic_tls_dissect;
+		/* tshark's hierarchy has no tls level under quic (the
+		 * handshake is inside a CRYPTO frame's item); filters see it. */
+		quic_tls.no_hierarchy = true;
 	}
+	quic_next.name = "quic";
+	quic_next.longname = "QUIC IETF";
+	quic_next.proto = &proto_quic;
+	quic_next.dissect = quic_next_dissect;
 	/* libgcrypt wants this before any other call. */
 	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
 		(void)gcry_check_version(NULL);

@@ -275,6 +275,8 @@ START_TEST(quic_coalesced)
 	len = udp(443, p, sizeof(p));
 	test_dissect(&edt, DLT_EN10MB, frame, len, len);
 	ck_assert_int_eq(edt.err, BUF_OK);
+	/* The second packet is a quic layer of its own, as in tshark. */
+	ck_assert_str_eq(test_path(&edt), "eth:ip:udp:quic:tls:quic");
 	ck_assert_int_eq(test_field_count(&edt, "quic.header_form"), 2);
 	ck_assert_int_eq(test_field_count(&edt, "quic.version"), 1);
 	ck_assert_int_eq(test_field_count(&edt, "quic.spin_bit"), 1);
