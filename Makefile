@@ -3,6 +3,8 @@
 # one line in its list.def, never a Makefile edit.
 
 PKGS	 = glib-2.0 libpcap ncursesw
+# i10-quic: libgcrypt decrypts QUIC's client Initials.
+PKGS	+= libgcrypt
 CC	?= cc
 BUILD	?= build
 SANFLAGS ?=

@@ -3,6 +3,7 @@
 # running taptop, `deps.sh test` for that plus what the tests use.
 set -e
 build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
+build="$build libgcrypt20-dev"	# i10-quic
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
 case "${1:-build}" in
 build) want=$build ;;

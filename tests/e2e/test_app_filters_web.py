@@ -42,8 +42,11 @@ _BIG = ("a body longer than TCPR_PDU_MAX: taptop reads the message at its "
 _PORT = ("a TLS port that taptop does not register (it takes 15 of "
          "Wireshark's), or a record tshark follows by conversation")
 
-_QUIC = ("QUIC is not dissected yet: tshark reads the ClientHello of its "
-         "Initial packets as TLS")
+_QUIC = ("a repeated client Initial: tshark reads a QUIC connection's "
+         "CRYPTO stream once, taptop reads every Initial (README)")
+_QUIC_SERVER = ("a server's Initial (its ServerHello): tshark decrypts it "
+                "with keys from the connection's first client Initial; "
+                "taptop keeps no QUIC connection state (README)")
 _TLS13 = ("tshark calls the type of a TLS 1.3 encrypted record "
           "tls.record.opaque_type once it saw the ServerHello choose 1.3; "
           "taptop keeps no TLS session state and records it as "
@@ -51,9 +54,6 @@ _TLS13 = ("tshark calls the type of a TLS 1.3 encrypted record "
 
 # (capture, filter or None for any) -> reason.
 EXCEPTIONS = {
-    ("quic-27.pcap", None): _QUIC,
-    ("quic_crypto_aes_auth_size.pcap", None): _QUIC,
-    ("quic_frags_ch_out_of_order_same_packet_craziness.pcapng", None): _QUIC,
     ("tls.pcap", "tls.record.content_type == 23"): _TLS13,
     ("many-protocols.pcap", "http.host"): (
         "SSDP over UDP: tshark's ssdp dissector records HTTP's fields; "
@@ -63,6 +63,8 @@ EXCEPTIONS = {
     ("teams.pcap", None): _OOO,
     ("google_ssl.pcap", None): _RETRANS,
     ("http-manipulated.pcap", None): _BIG,
+    ("quic_frags_ch_out_of_order_same_packet_craziness.pcapng", None): _QUIC,
+    ("quic-27.pcap", None): _QUIC_SERVER,
 }
 
 LUA = r"""

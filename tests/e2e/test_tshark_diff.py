@@ -75,6 +75,9 @@ KEEP = ("eth", "vlan", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
 # Application protocols, compared with tshark's TCP reassembly on (taptop
 # reassembles too, core/tcpreasm.h).
 KEEP += ("http", "tls")
+# i10-quic: QUIC, a level per coalesced packet (the tls of an Initial is
+# no level in tshark's hierarchy, nor in taptop's).
+KEEP += ("quic",)
 
 # panel -> (tap, tshark table title, has ports)
 CONV = {
