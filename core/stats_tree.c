@@ -65,6 +65,7 @@ struct stats_tree {
 	int64_t		 sec;		/* the packet's second */
 	int64_t		 newest_sec;	/* INT64_MIN: no packet */
 	void		*own;
+	int		 taps[STATS_TREE_TAPS_MAX];
 	uint8_t		 scratch[2 + STATS_TREE_KEY_MAX + 6];
 };
 
@@ -124,6 +125,9 @@ stats_tree_new(const struct stats_tree_desc *d, size_t max_rows)
 		}
 	}
 	g_free(last);
+	for (i = 0; i < STATS_TREE_TAPS_MAX && d->more_taps[i] != NULL; i++)
+		if ((st->taps[i] = find_tap_id(d->more_taps[i])) > 0)
+			tap_hold(st->taps[i], true);
 	st->newest_sec = INT64_MIN;
 	if (d->create != NULL)
 		st->own = d->create(st);
@@ -141,6 +145,9 @@ stats_tree_free(struct stats_tree *st)
 		st->desc->destroy(st->own);
 	for (i = 0; i < st->nnodes; i++)
 		flowtab_free(st->nodes[i].kids);
+	for (i = 0; i < STATS_TREE_TAPS_MAX; i++)
+		if (st->taps[i] > 0)
+			tap_hold(st->taps[i], false);
 	g_free(st->nodes);
 	g_free(st);
 }
@@ -169,6 +176,12 @@ void *
 stats_tree_own(const struct stats_tree *st)
 {
 	return (st->own);
+}
+
+int
+stats_tree_tap(const struct stats_tree *st, int i)
+{
+	return (i >= 0 && i < STATS_TREE_TAPS_MAX ? st->taps[i] : 0);
 }
 
 void

@@ -61,6 +61,7 @@
 #define STATS_TREE_NAME_MAX	256	/* a child's name, at draw */
 #define STATS_TREE_RATE_WINDOW	10	/* seconds of the Rate/s column */
 #define STATS_TREE_OTHER	"(other)"
+#define STATS_TREE_TAPS_MAX	4
 
 struct stats_tree;
 
@@ -95,6 +96,10 @@ struct stats_tree_desc {
 	const struct stats_tree_node *nodes;
 	int			 nnodes;
 	enum stats_tree_values	 values;
+	/* Taps whose records packet() reads from edt->tapq besides its own
+	 * (a panel of TCP and UDP ports listens to "frame"): held listened
+	 * (tap_hold) while the tree lives; stats_tree_tap() gives the ids. */
+	const char		*more_taps[STATS_TREE_TAPS_MAX];
 	/* The panel's own state beside the counters (requests waiting for
 	 * their answer, per-flow state), or NULL hooks for none. */
 	void	*(*create)(struct stats_tree *);
@@ -120,6 +125,8 @@ void	 stats_tree_free(struct stats_tree *);
 /* Every count to 0 and every child gone (the description's reset too). */
 void	 stats_tree_reset(struct stats_tree *);
 void	*stats_tree_own(const struct stats_tree *);
+/* The id of the description's more_taps[i] (0: none). */
+int	 stats_tree_tap(const struct stats_tree *, int i);
 
 /* Starts a packet: counts it as the root's, and takes its time for the
  * rates.  The panel glue calls it before the description's packet(). */
