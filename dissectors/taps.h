@@ -77,6 +77,9 @@ struct arp_tap {
 /* "icmp" and "icmpv6" */
 struct icmp_tap {
 	uint8_t		type, code;
+	uint8_t		has_rest;	/* rest is there (captured) */
+	uint32_t	rest;		/* the 4 bytes after the checksum:
+					 * an echo's identifier, sequence */
 };
 
 #endif
