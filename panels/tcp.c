@@ -28,6 +28,10 @@
  * by timing, a segment that fills a gap counts too.  Flows that share a
  * slot replace each other ("Flows forgotten (table full)").
  *
+ * The panel listens to "frame", so that every packet its filter passes
+ * moves that clock, and reads the packet's "tcp" records (not those
+ * quoted in an ICMP error).
+ *
  * Zero window is Wireshark's tcp.analysis.zero_window: a window of 0 in a
  * segment without SYN, FIN or RST.
  */
@@ -116,6 +120,7 @@ struct tcp_state {
 	int64_t		 swept_sec;	/* INT64_MIN: never */
 	unsigned	 waiting;	/* SYNs in syn[] */
 	uint64_t	 tick;		/* segments seen, for flow ages */
+	int		 tap;		/* "tcp" */
 };
 
 static void *
@@ -123,7 +128,7 @@ tcp_create(struct stats_tree *st)
 {
 	struct tcp_state *s = g_new0(struct tcp_state, 1);
 
-	(void)st;
+	s->tap = stats_tree_tap(st, 0);
 	s->swept_sec = INT64_MIN;
 	return (s);
 }
@@ -138,8 +143,10 @@ static void
 tcp_reset(void *own)
 {
 	struct tcp_state *s = own;
+	int tap = s->tap;
 
 	memset(s, 0, sizeof(*s));
+	s->tap = tap;
 	s->swept_sec = INT64_MIN;
 }
 
@@ -245,23 +252,14 @@ retrans(struct stats_tree *st, struct tcp_state *s, const struct tuple *tu,
 		f->high = end;
 }
 
-static tap_packet_status
-tcp_packet(struct stats_tree *st, void *own, struct packet_info *pinfo,
-    struct dissect *edt, const void *data)
+static void
+segment(struct stats_tree *st, struct tcp_state *s, int64_t ts,
+    const struct tcp_tap *t)
 {
-	const struct tcp_tap *t = data;
-	struct tcp_state *s = own;
-	int64_t ts = pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec;
 	uint16_t fl = t->flags;
 	struct tuple tu, rev;
 	struct syn_slot *sl;
 
-	(void)edt;
-	if (pinfo->ts_sec > s->swept_sec) {
-		if (s->swept_sec != INT64_MIN)
-			sweep(st, s, ts);
-		s->swept_sec = pinfo->ts_sec;
-	}
 	memset(&tu, 0, sizeof(tu));
 	tu.src = t->conv.src;
 	tu.dst = t->conv.dst;
@@ -307,17 +305,47 @@ tcp_packet(struct stats_tree *st, void *own, struct packet_info *pinfo,
 		stats_tree_tick(st, TCP_ZEROWIN);
 	if (!(fl & TH_RST))
 		retrans(st, s, &tu, t);
-	return (TAP_PACKET_REDRAW);
+}
+
+/* Every packet moves the clock that finds unanswered SYNs; the TCP
+ * headers of the packet are then counted. */
+static tap_packet_status
+tcp_packet(struct stats_tree *st, void *own, struct packet_info *pinfo,
+    struct dissect *edt, const void *data)
+{
+	struct tcp_state *s = own;
+	int64_t ts = pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec;
+	tap_packet_status rv = TAP_PACKET_DONT_REDRAW;
+	int i;
+
+	(void)data;
+	if (pinfo->ts_sec > s->swept_sec) {
+		if (s->swept_sec != INT64_MIN && s->waiting > 0) {
+			sweep(st, s, ts);
+			rv = TAP_PACKET_REDRAW;
+		}
+		s->swept_sec = pinfo->ts_sec;
+	}
+	for (i = 0; i < edt->ntap; i++) {
+		const struct tap_entry *e = &edt->tapq[i];
+
+		if (e->tap != s->tap || e->in_error || e->data == NULL)
+			continue;
+		segment(st, s, ts, e->data);
+		rv = TAP_PACKET_REDRAW;
+	}
+	return (rv);
 }
 
 static const struct stats_tree_desc tcp_desc = {
 	.nodes = tcp_nodes,
 	.nnodes = TCP_N,
 	.values = STATS_TREE_SECONDS,
+	.more_taps = { "tcp" },
 	.create = tcp_create,
 	.destroy = tcp_destroy,
 	.reset = tcp_reset,
 	.packet = tcp_packet,
 };
 
-STATS_TREE_PANEL(tcp, "tcp", "TCP Health", "tcp", SECONDS, tcp_desc);
+STATS_TREE_PANEL(tcp, "tcp", "TCP Health", "frame", SECONDS, tcp_desc);
