@@ -175,11 +175,18 @@ def write_pcap(path, pkts):
 
 # ---- running the two ----
 
+# The service names the ports panel shows come from this file, which
+# main() writes, not from the machine's /etc/services.
+SERVICES = "http 80/tcp\nhttps 443/tcp\ndomain 53/udp\ndomain 53/tcp\n"
+ENV = dict(os.environ)
+
+
 def taptop_json(path, panels, extra=()):
     args = [TAPTOP, "-r", path, "--batch", "--json"] + list(extra)
     for p in panels:
         args += ["--panel", p]
-    out = subprocess.run(args, capture_output=True, text=True, check=True)
+    out = subprocess.run(args, capture_output=True, text=True, check=True,
+                         env=ENV)
     doc = json.loads(out.stdout)
     return [(p["panel"], p["filter"], p["rows"], p.get("other"))
             for p in doc["panels"]]
@@ -418,6 +425,9 @@ def main():
         return 77
     tmp = tempfile.mkdtemp(prefix="taptop-stats-")
     try:
+        ENV["TAPTOP_SERVICES"] = os.path.join(tmp, "services")
+        with open(ENV["TAPTOP_SERVICES"], "w") as f:
+            f.write(SERVICES)
         path = os.path.join(tmp, "known.pcap")
         write_pcap(path, packets())
         known(path)

@@ -15,6 +15,7 @@
 
 #include "core/report.h"
 #include "core/stats_tree.h"
+#include "tui/fmt.h"
 
 enum { N_PKTS, N_SMALL, N_LARGE, N_TYPES, N_NAMES, N_RTT, N_RTT_BY, NN };
 
@@ -522,6 +523,49 @@ START_TEST(printed)
 }
 END_TEST
 
+/* The interface draws a COL_TREE column as the protocol tree. */
+START_TEST(tui_tree)
+{
+	static const struct table_col cols[] = {
+		{ "node", "Node", COL_TREE }, { "v", "V", COL_VALUE },
+	};
+	const char *paths[] = { "a", "a\x1f" "b", "a\x1f" "b\x1f" "c",
+	    "a\x1f" "d", "e" };
+	const char *want[] = { "", "\u251c\u2500", "\u2502 \u2514\u2500",
+	    "\u2514\u2500", "" };
+	struct table *t = table_new(cols, 2);
+	char **pre, *s;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(paths); i++) {
+		union cell *r = table_add_row(t);
+
+		r[0].text = g_strdup(paths[i]);
+		r[1].d = i == 0 ? NAN : 0.25;
+	}
+	pre = fmt_tree_prefixes(t, 0, false);
+	ck_assert_ptr_nonnull(pre);
+	for (i = 0; i < G_N_ELEMENTS(paths); i++)
+		ck_assert_str_eq(pre[i], want[i]);
+	g_strfreev(pre);
+	ck_assert(fmt_col_tree(COL_TREE));
+	ck_assert(fmt_col_numeric(COL_VALUE));
+	s = fmt_tree_indent(COL_TREE, &table_row(t, 2)[0]);
+	ck_assert_str_eq(s, "    ");
+	g_free(s);
+	s = fmt_cell(&cols[0], &table_row(t, 2)[0], false);
+	ck_assert_str_eq(s, "c");
+	g_free(s);
+	s = fmt_cell(&cols[1], &table_row(t, 0)[1], false);
+	ck_assert_str_eq(s, "\u2014");
+	g_free(s);
+	s = fmt_cell(&cols[1], &table_row(t, 1)[1], false);
+	ck_assert_str_eq(s, "0.25");
+	g_free(s);
+	table_free(t);
+}
+END_TEST
+
 Suite *
 suite_stats_tree(void)
 {
@@ -538,6 +582,7 @@ suite_stats_tree(void)
 	tcase_add_test(tc, panel_glue);
 	tcase_add_test(tc, no_alloc_per_tick);
 	tcase_add_test(tc, printed);
+	tcase_add_test(tc, tui_tree);
 	suite_add_tcase(s, tc);
 	return (s);
 }
