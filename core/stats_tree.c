@@ -528,15 +528,19 @@ void
 stats_tree_panel_draw(void *state, struct panel *p)
 {
 	struct stats_tree *st = state;
+	int64_t until = INT64_MIN;
 
+	if (st->desc->predraw != NULL)
+		until = st->desc->predraw(st, st->own, p->clock.now_ns);
 	stats_tree_draw(st, p->table, &p->clock);
-	p->quiet_after_ns = rowrate_quiet_after_ns(st->newest_sec);
+	p->quiet_after_ns = MAX(rowrate_quiet_after_ns(st->newest_sec), until);
 }
 
 /*
  * A row's filter: its node's (the description's filter), or for a child
- * made on first use, its parent's child_filter of the child's name.  The
- * row is found by its names, from the top; "(other)" has none.
+ * made on first use, its parent's child_filter of the child's name, and
+ * for "(other)", its parent's filter (which selects every packet of it).
+ * The row is found by its names, from the top.
  */
 char *
 stats_tree_row_filter(const struct stats_tree_desc *d, const struct table *t,
@@ -566,10 +570,12 @@ stats_tree_row_filter(const struct stats_tree_desc *d, const struct table *t,
 		/* A child made on first use: the last name, under a node
 		 * that has them. */
 		if (node >= 0 && names[i + 1] == NULL &&
-		    d->nodes[node].key_size > 0 &&
-		    strcmp(names[i], STATS_TREE_OTHER) != 0 &&
-		    d->nodes[node].child_filter != NULL)
-			out = d->nodes[node].child_filter(names[i]);
+		    d->nodes[node].key_size > 0) {
+			if (strcmp(names[i], STATS_TREE_OTHER) == 0)
+				out = g_strdup(d->nodes[node].filter);
+			else if (d->nodes[node].child_filter != NULL)
+				out = d->nodes[node].child_filter(names[i]);
+		}
 		g_strfreev(names);
 		return (out);
 	}

@@ -108,6 +108,11 @@ struct stats_tree_desc {
 	/* One packet: tick the nodes.  pinfo's time is already the tree's. */
 	tap_packet_status (*packet)(struct stats_tree *, void *own,
 		    struct packet_info *, struct dissect *, const void *data);
+	/* Before each draw, at the capture time now_ns (panel.h's clock):
+	 * counts that come from time passing (a SYN that got no answer in
+	 * time).  Returns until when such counts may still change with no
+	 * packet (the panel is drawn again until then), or INT64_MIN. */
+	int64_t	 (*predraw)(struct stats_tree *, void *own, int64_t now_ns);
 };
 
 /* The columns for each kind of values, and how many. */

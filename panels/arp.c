@@ -35,6 +35,12 @@ arp_target_filter(const char *name)
 }
 
 static char *
+arp_op_filter(const char *name)
+{
+	return (g_strdup_printf("arp.opcode == %s", name));
+}
+
+static char *
 arp_conflict_filter(const char *name)
 {
 	return (g_strdup_printf("arp.src.proto_ipv4 == %s", name));
@@ -44,6 +50,7 @@ static const struct stats_tree_node arp_nodes[ARP_N] = {
 	[ARP_REQ] = { .name = "Requests", .parent = -1,
 	    .filter = "arp.opcode == 1" },
 	[ARP_WHO_HAS] = { .name = "Who has", .parent = ARP_REQ,
+	    .filter = "arp.opcode == 1",
 	    .key_size = sizeof(struct address),
 	    .child_name = stats_tree_name_addr,
 	    .child_filter = arp_target_filter },
@@ -51,15 +58,17 @@ static const struct stats_tree_node arp_nodes[ARP_N] = {
 	    .filter = "arp.opcode == 2" },
 	[ARP_OTHER_OP] = { .name = "Other opcodes", .parent = -1,
 	    .key_size = 4, .child_name = stats_tree_name_u32,
+	    .child_filter = arp_op_filter,
 	    .filter = "arp && arp.opcode != 1 && arp.opcode != 2" },
 	[ARP_GRAT] = { .name = "Gratuitous", .parent = -1,
-	    .filter = "arp.isgratuitous" },
+	    .filter = "arp.src.proto_ipv4 == arp.dst.proto_ipv4" },
+	/* Every claim, for the first MAC of each address. */
 	[ARP_CONFLICT] = { .name = "Address claimed by two MACs",
-	    .parent = -1, .key_size = sizeof(struct address),
+	    .parent = -1, .filter = "arp", .key_size = sizeof(struct address),
 	    .child_name = stats_tree_name_addr,
 	    .child_filter = arp_conflict_filter },
 	[ARP_UNCHECKED] = { .name = "Claims not checked (table full)",
-	    .parent = -1 },
+	    .parent = -1, .filter = "arp" },
 };
 
 struct arp_state {

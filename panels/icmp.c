@@ -118,11 +118,15 @@ v6_filter(const char *name)
 	return (tc_filter(name, "icmpv6"));
 }
 
+#define ECHO_FILTER	"icmp.type == 0 || icmp.type == 8 || " \
+	"icmpv6.type == 128 || icmpv6.type == 129"
+
+/* The requests to the address and its replies. */
 static char *
 pinged_filter(const char *name)
 {
-	return (g_strdup_printf("(icmp.type == 0 || icmpv6.type == 129) && "
-	    "%s.src == %s", strchr(name, ':') != NULL ? "ipv6" : "ip", name));
+	return (g_strdup_printf("(" ECHO_FILTER ") && %s.addr == %s",
+	    strchr(name, ':') != NULL ? "ipv6" : "ip", name));
 }
 
 static const struct stats_tree_node icmp_nodes[ICMP_N] = {
@@ -132,21 +136,22 @@ static const struct stats_tree_node icmp_nodes[ICMP_N] = {
 	[ICMP_V6] = { .name = "ICMPv6", .parent = -1, .filter = "icmpv6",
 	    .key_size = sizeof(struct tc_key), .child_name = v6_name,
 	    .child_filter = v6_filter },
-	[ICMP_ECHO] = { .name = "Echo", .parent = -1,
-	    .filter = "icmp.type == 0 || icmp.type == 8 || "
-	    "icmpv6.type == 128 || icmpv6.type == 129" },
+	/* Matching needs the requests and the replies: the nodes below
+	 * select both. */
+	[ICMP_ECHO] = { .name = "Echo", .parent = -1, .filter = ECHO_FILTER },
 	[ICMP_ECHO_REQ] = { .name = "Requests", .parent = ICMP_ECHO,
 	    .filter = "icmp.type == 8 || icmpv6.type == 128" },
 	[ICMP_ECHO_MATCHED] = { .name = "Replies matched",
-	    .parent = ICMP_ECHO },
+	    .parent = ICMP_ECHO, .filter = ECHO_FILTER },
 	[ICMP_ECHO_RTT] = { .name = "Round trip by address pinged",
-	    .parent = ICMP_ECHO_MATCHED, .key_size = sizeof(struct address),
+	    .parent = ICMP_ECHO_MATCHED, .filter = ECHO_FILTER,
+	    .key_size = sizeof(struct address),
 	    .child_name = stats_tree_name_addr,
 	    .child_filter = pinged_filter },
 	[ICMP_ECHO_UNMATCHED] = { .name = "Replies unmatched",
-	    .parent = ICMP_ECHO },
+	    .parent = ICMP_ECHO, .filter = ECHO_FILTER },
 	[ICMP_ECHO_FORGOTTEN] = { .name = "Requests forgotten (table full)",
-	    .parent = ICMP_ECHO },
+	    .parent = ICMP_ECHO, .filter = ECHO_FILTER },
 };
 
 struct echo_key {

@@ -25,7 +25,8 @@ static const uint32_t plen_low[] = {
 	.filter = "frame.len >= " #lo " && frame.len <= " #hi }
 
 static const struct stats_tree_node plen_nodes[PLEN_N] = {
-	[PLEN_ALL] = { .name = "Packet Lengths", .parent = -1 },
+	[PLEN_ALL] = { .name = "Packet Lengths", .parent = -1,
+	    .filter = "frame" },
 	[PLEN_B0] = B("0-19", 0, 19),
 	[PLEN_B1] = B("20-39", 20, 39),
 	[PLEN_B2] = B("40-79", 40, 79),

@@ -10,11 +10,11 @@
  * associative, by a hash of its four-tuple; a full set gives up its
  * oldest).  The SYN-ACK of the reverse tuple takes it
  * and gives the round trip; a RST from the destination answers it too (a
- * refusal).  A SYN still waiting NO_ANSWER_S seconds of capture time
- * later counts as unanswered, under its destination: the table is swept
- * once a second of capture time, and a SYN is swept only when a later
- * packet moves the clock past its deadline (at the end of a file, SYNs of
- * its last seconds are not counted).  A repeated SYN keeps the first
+ * refusal).  A SYN still waiting 3 s of capture time later counts as
+ * unanswered, under its destination: the table is swept before each
+ * draw, at the panel's clock (the capture's time, whatever the filter
+ * lets through; at the end of a file, its last packet, so the SYNs of
+ * its last 3 seconds are not counted).  A repeated SYN keeps the first
  * one's time.  A SYN that lands on the slot of another that waits drops
  * it: counted as "Attempts forgotten (table full)".
  *
@@ -27,10 +27,6 @@
  * Unlike Wireshark, which tells retransmissions from out-of-order segments
  * by timing, a segment that fills a gap counts too.  Flows that share a
  * slot replace each other ("Flows forgotten (table full)").
- *
- * The panel listens to "frame", so that every packet its filter passes
- * moves that clock, and reads the packet's "tcp" records (not those
- * quoted in an ICMP error).
  *
  * Zero window is Wireshark's tcp.analysis.zero_window: a window of 0 in a
  * segment without SYN, FIN or RST.
@@ -45,7 +41,7 @@
 
 #define SYN_SLOTS	8192		/* powers of two */
 #define FLOW_SLOTS	16384
-#define NO_ANSWER_S	3
+#define NO_ANSWER_NS	3000000000LL	/* 3 s */
 
 #define TH_FIN	0x01
 #define TH_SYN	0x02
@@ -57,11 +53,14 @@ enum {
 	TCP_NOANSWER, TCP_RTT, TCP_SYN_FORGOTTEN, TCP_FLOW_FORGOTTEN, TCP_N
 };
 
+#define ATTEMPTS	"tcp.flags.syn == 1 || tcp.flags.reset == 1"
+
+/* The attempts to the address and its answers. */
 static char *
 dst_filter(const char *name)
 {
-	return (g_strdup_printf("tcp.flags.syn == 1 && tcp.flags.ack == 0 && "
-	    "%s.dst == %s", strchr(name, ':') != NULL ? "ipv6" : "ip", name));
+	return (g_strdup_printf("(" ATTEMPTS ") && %s.addr == %s",
+	    strchr(name, ':') != NULL ? "ipv6" : "ip", name));
 }
 
 static char *
@@ -81,18 +80,22 @@ static const struct stats_tree_node tcp_nodes[TCP_N] = {
 	[TCP_RST] = { .name = "RST", .parent = -1,
 	    .filter = "tcp.flags.reset == 1" },
 	[TCP_ZEROWIN] = { .name = "Zero window", .parent = -1,
-	    .filter = "tcp.analysis.zero_window" },
-	[TCP_RETRANS] = { .name = "Retransmissions", .parent = -1 },
+	    .filter = "tcp.window_size_value == 0 && tcp.flags.syn == 0 && "
+	    "tcp.flags.fin == 0 && tcp.flags.reset == 0" },
+	/* Retransmissions need the flows' segments before them. */
+	[TCP_RETRANS] = { .name = "Retransmissions", .parent = -1,
+	    .filter = "tcp" },
+	/* Attempts need their answers, SYN-ACK or RST. */
 	[TCP_NOANSWER] = { .name = "Attempts without answer", .parent = -1,
-	    .key_size = sizeof(struct address),
+	    .filter = ATTEMPTS, .key_size = sizeof(struct address),
 	    .child_name = stats_tree_name_addr, .child_filter = dst_filter },
 	[TCP_RTT] = { .name = "Handshake round trip", .parent = -1,
-	    .key_size = sizeof(struct address),
+	    .filter = "tcp.flags.syn == 1", .key_size = sizeof(struct address),
 	    .child_name = stats_tree_name_addr, .child_filter = rtt_filter },
 	[TCP_SYN_FORGOTTEN] = { .name = "Attempts forgotten (table full)",
-	    .parent = -1 },
+	    .parent = -1, .filter = ATTEMPTS },
 	[TCP_FLOW_FORGOTTEN] = { .name = "Flows forgotten (table full)",
-	    .parent = -1 },
+	    .parent = -1, .filter = "tcp" },
 };
 
 /* One direction of a connection. */
@@ -117,20 +120,16 @@ struct flow_slot {
 struct tcp_state {
 	struct syn_slot	 syn[SYN_SLOTS];
 	struct flow_slot flow[FLOW_SLOTS];
-	int64_t		 swept_sec;	/* INT64_MIN: never */
 	unsigned	 waiting;	/* SYNs in syn[] */
+	int64_t		 newest_syn_ns;	/* of those waiting, at most */
 	uint64_t	 tick;		/* segments seen, for flow ages */
-	int		 tap;		/* "tcp" */
 };
 
 static void *
 tcp_create(struct stats_tree *st)
 {
-	struct tcp_state *s = g_new0(struct tcp_state, 1);
-
-	s->tap = stats_tree_tap(st, 0);
-	s->swept_sec = INT64_MIN;
-	return (s);
+	(void)st;
+	return (g_new0(struct tcp_state, 1));
 }
 
 static void
@@ -143,11 +142,8 @@ static void
 tcp_reset(void *own)
 {
 	struct tcp_state *s = own;
-	int tap = s->tap;
 
 	memset(s, 0, sizeof(*s));
-	s->tap = tap;
-	s->swept_sec = INT64_MIN;
 }
 
 /*
@@ -210,7 +206,7 @@ sweep(struct stats_tree *st, struct tcp_state *s, int64_t now_ns)
 	for (i = 0; i < SYN_SLOTS && s->waiting > 0; i++) {
 		struct syn_slot *sl = &s->syn[i];
 
-		if (sl->used && now_ns - sl->ts_ns > NO_ANSWER_S * 1000000000LL) {
+		if (sl->used && now_ns - sl->ts_ns > NO_ANSWER_NS) {
 			stats_tree_tick_key(st, TCP_NOANSWER, &sl->t.dst,
 			    sizeof(sl->t.dst));
 			sl->used = false;
@@ -281,6 +277,7 @@ segment(struct stats_tree *st, struct tcp_state *s, int64_t ts,
 			sl->t = tu;
 			sl->ts_ns = ts;
 			sl->used = true;
+			s->newest_syn_ns = MAX(s->newest_syn_ns, ts);
 		}
 	} else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ||
 	    (fl & TH_RST)) {
@@ -307,45 +304,37 @@ segment(struct stats_tree *st, struct tcp_state *s, int64_t ts,
 		retrans(st, s, &tu, t);
 }
 
-/* Every packet moves the clock that finds unanswered SYNs; the TCP
- * headers of the packet are then counted. */
 static tap_packet_status
 tcp_packet(struct stats_tree *st, void *own, struct packet_info *pinfo,
     struct dissect *edt, const void *data)
 {
+	(void)edt;
+	segment(st, own, pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec, data);
+	return (TAP_PACKET_REDRAW);
+}
+
+/* SYNs past their deadline at the panel's clock are unanswered; until
+ * the deadline of the newest one waiting, the panel may change without
+ * a packet. */
+static int64_t
+tcp_predraw(struct stats_tree *st, void *own, int64_t now_ns)
+{
 	struct tcp_state *s = own;
-	int64_t ts = pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec;
-	tap_packet_status rv = TAP_PACKET_DONT_REDRAW;
-	int i;
 
-	(void)data;
-	if (pinfo->ts_sec > s->swept_sec) {
-		if (s->swept_sec != INT64_MIN && s->waiting > 0) {
-			sweep(st, s, ts);
-			rv = TAP_PACKET_REDRAW;
-		}
-		s->swept_sec = pinfo->ts_sec;
-	}
-	for (i = 0; i < edt->ntap; i++) {
-		const struct tap_entry *e = &edt->tapq[i];
-
-		if (e->tap != s->tap || e->in_error || e->data == NULL)
-			continue;
-		segment(st, s, ts, e->data);
-		rv = TAP_PACKET_REDRAW;
-	}
-	return (rv);
+	sweep(st, s, now_ns);
+	return (s->waiting > 0 ? s->newest_syn_ns + NO_ANSWER_NS + 1 :
+	    INT64_MIN);
 }
 
 static const struct stats_tree_desc tcp_desc = {
 	.nodes = tcp_nodes,
 	.nnodes = TCP_N,
 	.values = STATS_TREE_SECONDS,
-	.more_taps = { "tcp" },
 	.create = tcp_create,
 	.destroy = tcp_destroy,
 	.reset = tcp_reset,
 	.packet = tcp_packet,
+	.predraw = tcp_predraw,
 };
 
-STATS_TREE_PANEL(tcp, "tcp", "TCP Health", "frame", SECONDS, tcp_desc);
+STATS_TREE_PANEL(tcp, "tcp", "TCP Health", "tcp", SECONDS, tcp_desc);

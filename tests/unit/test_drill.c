@@ -73,7 +73,8 @@ feed(const char *path)
 static bool
 is_key(enum col_type t)
 {
-	return (t == COL_ADDR || t == COL_PORT || t == COL_PATH);
+	return (t == COL_ADDR || t == COL_PORT || t == COL_PATH ||
+	    t == COL_TREE);
 }
 
 static bool
