@@ -121,6 +121,9 @@ struct tls_tap {
 	const char	*alpn;		/* the first ALPN protocol offered */
 	uint16_t	 alpn_len;
 	uint16_t	 version;	/* ServerHello: the version chosen */
+	uint16_t	 max_version;	/* ClientHello: the highest offered
+					 * (supported_versions less GREASE,
+					 * else the hello's version) */
 	uint32_t	 bytes;		/* the frame's length */
 };
 
