@@ -31,9 +31,12 @@ quoted_filter(const char *field, const char *name)
 	GString *s = g_string_new(NULL);
 	const char *p;
 
-	/* A name cut by the key's size ends in "…": not the field's value. */
-	if (g_str_has_suffix(name, "\xe2\x80\xa6"))
-		return (g_string_free(s, TRUE), NULL);
+	/* A name cut by the key's size ends in "…": not the field's value;
+	 * every request keeps the row's count. */
+	if (g_str_has_suffix(name, "\xe2\x80\xa6")) {
+		g_string_free(s, TRUE);
+		return (g_strdup("http.request.method"));
+	}
 	g_string_append_printf(s, "%s == \"", field);
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
@@ -82,15 +85,15 @@ code_filter(const char *name)
 
 static const struct stats_tree_node http_nodes[HTTP_N] = {
 	[HTTP_REQ] = { .name = "Requests", .parent = -1,
-	    .filter = "http.request" },
+	    .filter = "http.request.method" },
 	[HTTP_METHOD] = { .name = "By method", .parent = HTTP_REQ,
-	    .filter = "http.request", .key_size = 16,
+	    .filter = "http.request.method", .key_size = 16,
 	    .child_filter = method_filter },
 	[HTTP_HOST] = { .name = "Requests by host", .parent = -1,
-	    .filter = "http.request", .key_size = STATS_TREE_KEY_MAX,
+	    .filter = "http.request.method", .key_size = STATS_TREE_KEY_MAX,
 	    .child_filter = host_filter },
 	[HTTP_URI] = { .name = "Top URIs", .parent = -1,
-	    .filter = "http.request", .key_size = STATS_TREE_KEY_MAX,
+	    .filter = "http.request.method", .key_size = STATS_TREE_KEY_MAX,
 	    .child_filter = uri_filter },
 	[HTTP_RESP] = { .name = "Responses", .parent = -1,
 	    .filter = "http.response" },

@@ -17,6 +17,7 @@
  * Initial) marks the name "(QUIC)", so the same name over TLS and over
  * QUIC are two rows; its flow is a UDP one.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -70,15 +71,12 @@ version_name(const void *key, size_t len, char *buf, size_t size)
 }
 
 static char *
-sni_filter(const char *name)
+quoted(const char *prefix, const char *field, const char *name)
 {
-	GString *s;
+	GString *s = g_string_new(prefix);
 	const char *p;
 
-	if (g_str_has_suffix(name, ")") || g_str_has_suffix(name,
-	    "\xe2\x80\xa6"))
-		return (NULL);	/* (no SNI), QUIC, or cut */
-	s = g_string_new("tls.handshake.extensions_server_name == \"");
+	g_string_append_printf(s, "%s == \"", field);
 	for (p = name; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
 			g_string_append_c(s, '\\');
@@ -86,6 +84,77 @@ sni_filter(const char *name)
 	}
 	g_string_append_c(s, '"');
 	return (g_string_free(s, FALSE));
+}
+
+/* A name's hellos; a QUIC one, an absent or a cut name: every hello (a
+ * superset that keeps the row's count). */
+static char *
+sni_filter(const char *name)
+{
+	if (strcmp(name, "(no SNI)") == 0)
+		return (g_strdup("tls.handshake.type == 1 && "
+		    "!tls.handshake.extensions_server_name"));
+	if (g_str_has_suffix(name, ")") || g_str_has_suffix(name,
+	    "\xe2\x80\xa6"))
+		return (g_strdup("tls.handshake.type == 1"));
+	return (quoted("tls.handshake.type == 1 && ",
+	    "tls.handshake.extensions_server_name", name));
+}
+
+/* The frames of named flows: which flow is named is the panel's state,
+ * so the drill-down keeps every transport frame. */
+static char *
+flow_filter(const char *name)
+{
+	(void)name;
+	return (g_strdup("tcp || udp"));
+}
+
+static unsigned
+version_of(const char *name)
+{
+	static const char *const names[] = { "SSL 3.0", "TLS 1.0", "TLS 1.1",
+	    "TLS 1.2", "TLS 1.3" };
+	unsigned i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (0x0300 + i);
+	return ((unsigned)strtoul(name, NULL, 16));
+}
+
+/* The offered maximum is no field: every ClientHello. */
+static char *
+offered_filter(const char *name)
+{
+	(void)name;
+	return (g_strdup("tls.handshake.type == 1"));
+}
+
+/* The chosen version is supported_versions' when the ServerHello has it
+ * (1.3), else the hello's version. */
+static char *
+chosen_filter(const char *name)
+{
+	unsigned v = version_of(name);
+
+	return (g_strdup_printf("tls.handshake.type == 2 && "
+	    "(tls.handshake.extensions.supported_version == 0x%04x || "
+	    "tls.handshake.version == 0x%04x)", v, v));
+}
+
+static char *
+alpn_offered_filter(const char *name)
+{
+	return (quoted("tls.handshake.type == 1 && ",
+	    "tls.handshake.extensions_alpn_str", name));
+}
+
+static char *
+alpn_chosen_filter(const char *name)
+{
+	return (quoted("tls.handshake.type == 2 && ",
+	    "tls.handshake.extensions_alpn_str", name));
 }
 
 static const struct stats_tree_node tls_nodes[TLS_N] = {
@@ -96,18 +165,23 @@ static const struct stats_tree_node tls_nodes[TLS_N] = {
 	    .key_size = STATS_TREE_KEY_MAX, .child_name = sni_name,
 	    .child_filter = sni_filter },
 	[TLS_SNI_BYTES] = { .name = "Server names by bytes (frames)",
-	    .parent = -1, .key_size = STATS_TREE_KEY_MAX,
-	    .child_name = sni_name },
+	    .parent = -1, .filter = "tcp || udp",
+	    .key_size = STATS_TREE_KEY_MAX, .child_name = sni_name,
+	    .child_filter = flow_filter },
 	[TLS_OFFERED] = { .name = "Versions offered (highest)",
 	    .parent = -1, .filter = "tls.handshake.type == 1",
-	    .key_size = 4, .child_name = version_name },
+	    .key_size = 4, .child_name = version_name,
+	    .child_filter = offered_filter },
 	[TLS_CHOSEN] = { .name = "Versions chosen (ServerHello)",
 	    .parent = -1, .filter = "tls.handshake.type == 2",
-	    .key_size = 4, .child_name = version_name },
+	    .key_size = 4, .child_name = version_name,
+	    .child_filter = chosen_filter },
 	[TLS_ALPN_OFFERED] = { .name = "ALPN offered (first)", .parent = -1,
-	    .filter = "tls.handshake.type == 1", .key_size = 32 },
+	    .filter = "tls.handshake.type == 1", .key_size = 32,
+	    .child_filter = alpn_offered_filter },
 	[TLS_ALPN_CHOSEN] = { .name = "ALPN chosen", .parent = -1,
-	    .filter = "tls.handshake.type == 2", .key_size = 32 },
+	    .filter = "tls.handshake.type == 2", .key_size = 32,
+	    .child_filter = alpn_chosen_filter },
 };
 
 /* A flow, lower address first. */
