@@ -24,6 +24,7 @@ icmp_header(struct buf *b, struct packet_info *pinfo, struct dissect *edt,
     const struct icmp_ids *ids, uint8_t *type, uint8_t *code)
 {
 	struct icmp_tap *t;
+	struct buf peek;
 	uint16_t checksum;
 
 	*type = buf_u8(b);
@@ -38,6 +39,10 @@ icmp_header(struct buf *b, struct packet_info *pinfo, struct dissect *edt,
 	    (t = arena_alloc(&edt->arena, sizeof(*t))) != NULL) {
 		t->type = *type;
 		t->code = *code;
+		/* Read from a copy: the caller reads these bytes its way. */
+		peek = *b;
+		t->rest = buf_be32(&peek);
+		t->has_rest = peek.err == BUF_OK;
 		tap_queue_packet(*ids->tap, pinfo, t);
 	}
 	return (true);

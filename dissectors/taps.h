@@ -5,7 +5,7 @@
  * during the listeners' packet() calls.
  *
  * Tap names: "frame" (data NULL), "eth", "arp", "ip", "ipv6", "icmp",
- * "icmpv6", "tcp", "udp"; "http", "tls".
+ * "icmpv6", "tcp", "udp", "sctp"; "http", "tls".
  *
  * The records of protocols that have conversations begin with a struct
  * conv_tap, so that one engine (panels/conv.c, panels/endpoints.c) reads
@@ -84,6 +84,15 @@ struct arp_tap {
 /* "icmp" and "icmpv6" */
 struct icmp_tap {
 	uint8_t		type, code;
+	uint8_t		has_rest;	/* rest is there (captured) */
+	uint32_t	rest;		/* the 4 bytes after the checksum:
+					 * an echo's identifier, sequence */
+};
+
+/* "sctp": one per SCTP common header. */
+struct sctp_tap {
+	struct conv_tap	conv;
+	uint32_t	vtag;		/* sctp.verification_tag */
 };
 
 /* "http": one per message.  Strings point into the packet (or the bytes
@@ -112,6 +121,9 @@ struct tls_tap {
 	const char	*alpn;		/* the first ALPN protocol offered */
 	uint16_t	 alpn_len;
 	uint16_t	 version;	/* ServerHello: the version chosen */
+	uint16_t	 max_version;	/* ClientHello: the highest offered
+					 * (supported_versions less GREASE,
+					 * else the hello's version) */
 	uint32_t	 bytes;		/* the frame's length */
 };
 

@@ -163,8 +163,14 @@ tls_extension(uint16_t type, struct buf *e, bool client, struct tls_tap *t,
 			break;
 		}
 		(void)buf_sub(e, &l, buf_u8(e));
-		for (i = 0; i < 128 && buf_reported_left(&l) >= 2; i++)
-			field_add_uint(edt, hf_sv, buf_be16(&l));
+		for (i = 0; i < 128 && buf_reported_left(&l) >= 2; i++) {
+			len = buf_be16(&l);
+			field_add_uint(edt, hf_sv, len);
+			/* GREASE values (RFC 8701) are 0x?a?a. */
+			if (t != NULL && l.err == BUF_OK &&
+			    (len & 0x0f0f) != 0x0a0a && len > t->max_version)
+				t->max_version = len;
+		}
 		break;
 	default:
 		break;
@@ -195,8 +201,10 @@ tls_hello(uint8_t type, struct buf *h, bool quic, struct packet_info *pinfo,
 	v = buf_be16(h);
 	if (h->err == BUF_OK)
 		field_add_uint(edt, hf_hs_version, v);
-	if (t != NULL)
+	if (t != NULL) {
 		t->version = v;
+		t->max_version = client ? v : 0;
+	}
 	(void)buf_skip(h, 32);
 	(void)buf_skip(h, buf_u8(h));
 	if (client) {

@@ -403,3 +403,11 @@ const struct panel_class panel_conv_udp = {
 	.tap = "udp",
 	CONV_BY_PORT,
 };
+
+/* i10-stats: one row per port pair, as -z conv,sctp. */
+const struct panel_class panel_conv_sctp = {
+	.name = "conv.sctp",
+	.title = "SCTP Conversations",
+	.tap = "sctp",
+	CONV_BY_PORT,
+};

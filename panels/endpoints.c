@@ -235,3 +235,11 @@ const struct panel_class panel_endpoints_udp = {
 	.tap = "udp",
 	ENDPOINTS_BY_PORT,
 };
+
+/* i10-stats */
+const struct panel_class panel_endpoints_sctp = {
+	.name = "endpoints.sctp",
+	.title = "SCTP Endpoints",
+	.tap = "sctp",
+	ENDPOINTS_BY_PORT,
+};

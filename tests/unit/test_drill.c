@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <glib.h>
@@ -73,7 +74,8 @@ feed(const char *path)
 static bool
 is_key(enum col_type t)
 {
-	return (t == COL_ADDR || t == COL_PORT || t == COL_PATH);
+	return (t == COL_ADDR || t == COL_PORT || t == COL_PATH ||
+	    t == COL_TREE);
 }
 
 static bool
@@ -161,7 +163,8 @@ check_capture(const char *file, bool strict, int *tried_per_class)
 	GArray *tries = g_array_new(FALSE, TRUE, sizeof(struct tried));
 	struct table **bt;
 	const struct panel_class *cls;
-	char *path = g_strconcat(PCAPS, file, NULL), *err = NULL;
+	char *path = file[0] == '/' ? g_strdup(file) :
+	    g_strconcat(PCAPS, file, NULL), *err = NULL;
 	int i, n, r;
 	guint k;
 
@@ -257,14 +260,66 @@ check_capture(const char *file, bool strict, int *tried_per_class)
 	g_free(path);
 }
 
+/*
+ * A capture of SCTP, which the corpus lacks, written to a temporary file
+ * (raw IPv4 frames): two associations, one of them both ways.  Returns
+ * the file's name (g_free it, unlink it).
+ */
+static char *
+sctp_capture(void)
+{
+	static const uint8_t pkt[] = {
+		/* ip: 10.0.0.1 -> 10.0.0.2, SCTP */
+		0x45, 0, 0, 52, 0, 1, 0, 0, 64, 132, 0, 0,
+		10, 0, 0, 1, 10, 0, 0, 2,
+		/* sctp: 2905 -> 2905, tag, checksum */
+		0x0b, 0x59, 0x0b, 0x59, 0, 0, 0, 0, 0, 0, 0, 0,
+		/* INIT, length 20 */
+		1, 0, 0, 20, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1,
+	};
+	uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 101 };
+	char *path = NULL;
+	uint8_t p[sizeof(pkt)];
+	FILE *f;
+	int fd, i;
+
+	fd = g_file_open_tmp("taptop-sctp-XXXXXX.pcap", &path, NULL);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(hdr, sizeof(hdr), 1, f);
+	for (i = 0; i < 3; i++) {
+		uint32_t rec[4] = { 1700000000u + (uint32_t)i, 0, sizeof(p),
+		    sizeof(p) };
+
+		memcpy(p, pkt, sizeof(p));
+		if (i == 1) {		/* the answer */
+			p[15] = 2;
+			p[19] = 1;
+			p[32] = 2;
+		} else if (i == 2) {	/* another association */
+			p[15] = 3;
+			p[21] = 0x5a;
+		}
+		fwrite(rec, sizeof(rec), 1, f);
+		fwrite(p, sizeof(p), 1, f);
+	}
+	fclose(f);
+	return (path);
+}
+
 /* Every class with a row filter is tried on some rows, over the three
  * captures: IPv4 with Ethernet, TCP and UDP; IPv6; and one with VLANs,
- * ARP, ICMP and LLC. */
+ * ARP, ICMP and LLC; and a capture of SCTP written here. */
 START_TEST(row_filters_select_their_rows)
 {
 	int tried[64] = { 0 }, i;
 	const struct panel_class *cls;
+	char *sctp = sctp_capture();
 
+	check_capture(sctp, true, tried);
+	unlink(sctp);
+	g_free(sctp);
 	check_capture("example.pcap", true, tried);
 	check_capture("http_ipv6.pcap", true, tried);
 	check_capture("many-protocols.pcap", false, tried);
