@@ -50,9 +50,9 @@ struct counts {
 struct snode {
 	struct counts	 c;
 	int		 first_kid, next;	/* static nodes; -1: none */
-	struct flowtab	*kids;		/* children made on first use */
+	struct flowtab	*kids;		/* made on first use */
 	size_t		 key_size;
-	uint64_t	 kid_ticks;	/* ticks given to kids, all of them */
+	uint64_t	 kid_ticks;	/* ticks of all kids ever */
 	struct rowrate	 kid_rate;
 };
 

@@ -59,7 +59,7 @@
 #define STATS_TREE_CHILDREN_MAX	4096	/* children kept per node */
 #define STATS_TREE_KEY_MAX	128	/* bytes of a child's key kept */
 #define STATS_TREE_NAME_MAX	256	/* a child's name, at draw */
-#define STATS_TREE_RATE_WINDOW	10	/* seconds of the Rate/s column */
+#define STATS_TREE_RATE_WINDOW	10	/* seconds, the Rate/s column */
 #define STATS_TREE_OTHER	"(other)"
 #define STATS_TREE_TAPS_MAX	4
 
@@ -67,16 +67,17 @@ struct stats_tree;
 
 /* One static node of a description. */
 struct stats_tree_node {
-	const char	*name;		/* "Queries by type"; no TABLE_TREE_SEP */
-	int		 parent;	/* index of an earlier node; -1: top */
+	/* "Queries by type"; never TABLE_TREE_SEP in it */
+	const char	*name;
+	int		 parent;	/* an earlier node; -1: top */
 	/* > 0: the node has children made on first use, keyed by up to
 	 * key_size bytes (at most STATS_TREE_KEY_MAX). */
 	size_t		 key_size;
 	/* Names a child from its key at draw time (len: the key's bytes
 	 * kept; cut: longer keys were cut).  NULL: the key's bytes as
 	 * text.  Writes a NUL-terminated name into buf. */
-	void		 (*child_name)(const void *key, size_t len, char *buf,
-			    size_t size);
+	void		 (*child_name)(const void *key, size_t len,
+			    char *buf, size_t size);
 	/* Drill-down: the filter of the node's packets, or NULL. */
 	const char	*filter;
 	/* The filter of a child's packets from its name as drawn, g_malloc'd,
@@ -112,7 +113,8 @@ struct stats_tree_desc {
 	 * counts that come from time passing (a SYN that got no answer in
 	 * time).  Returns until when such counts may still change with no
 	 * packet (the panel is drawn again until then), or INT64_MIN. */
-	int64_t	 (*predraw)(struct stats_tree *, void *own, int64_t now_ns);
+	int64_t	 (*predraw)(struct stats_tree *, void *own,
+		    int64_t now_ns);
 };
 
 /* The columns for each kind of values, and how many. */
@@ -144,8 +146,8 @@ void	 stats_tree_value(struct stats_tree *, int node, double v);
 
 /* Ticks the child of `parent` keyed by key[0..len) (made on first use),
  * and parent's line up. */
-void	 stats_tree_tick_key(struct stats_tree *, int parent, const void *key,
-	    size_t len);
+void	 stats_tree_tick_key(struct stats_tree *, int parent,
+	    const void *key, size_t len);
 void	 stats_tree_value_key(struct stats_tree *, int parent,
 	    const void *key, size_t len, double v);
 
@@ -171,7 +173,8 @@ void	 stats_tree_draw(struct stats_tree *, struct table *t,
 	    const struct rowrate_clock *);
 
 /* The panel glue STATS_TREE_PANEL uses. */
-void	*stats_tree_panel_create(struct panel *, const struct stats_tree_desc *);
+void	*stats_tree_panel_create(struct panel *,
+	    const struct stats_tree_desc *);
 void	 stats_tree_panel_destroy(void *);
 void	 stats_tree_panel_reset(void *);
 tap_packet_status stats_tree_panel_packet(void *, struct packet_info *,

@@ -216,7 +216,7 @@ echo(struct stats_tree *st, struct icmp_state *s, bool request,
 	if (request) {
 		stats_tree_tick(st, ICMP_ECHO_REQ);
 		if (sl->used && memcmp(&sl->key, &k, sizeof(k)) == 0)
-			return;		/* a repeat: the first time stays */
+			return;	/* a repeat: the first time stays */
 		if (sl->used)
 			stats_tree_tick(st, ICMP_ECHO_FORGOTTEN);
 		sl->key = k;

@@ -13,8 +13,8 @@
  * of the packet (its ports are per header, so a tunnelled packet counts
  * for both its transports); headers inside an ICMP error do not count.
  */
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 

@@ -121,7 +121,7 @@ struct tcp_state {
 	struct syn_slot	 syn[SYN_SLOTS];
 	struct flow_slot flow[FLOW_SLOTS];
 	unsigned	 waiting;	/* SYNs in syn[] */
-	int64_t		 newest_syn_ns;	/* of those waiting, at most */
+	int64_t		 newest_syn_ns;	/* >= those waiting */
 	uint64_t	 tick;		/* segments seen, for flow ages */
 };
 
