@@ -99,6 +99,7 @@
 static const char NAME_ROOT[] = "<Root>";
 static const char NAME_LOOP[] = "<Name contains a pointer that loops>";
 static const char NAME_EXTLABEL[] = "<Unknown extended label>";
+static const char NAME_TOOLONG[] = "<Name too long>";
 
 enum dns_kind { KIND_DNS, KIND_MDNS, KIND_LLMNR };
 
@@ -414,8 +415,9 @@ struct dns_msg {
 
 struct dns_name {
 	char		 text[DNS_NAME_MAX];
-	uint16_t	 len;
-	uint16_t	 labels;
+	uint16_t	 len;		/* of text */
+	uint16_t	 counted;	/* Wireshark's name length (below) */
+	uint16_t	 labels;	/* dns.count.labels */
 };
 
 /* The byte at an absolute offset of the message, or a sticky error. */
@@ -433,33 +435,49 @@ msg_byte(struct buf *m, size_t at)
 static void
 name_set(struct dns_name *n, const char *s)
 {
-	n->len = (uint16_t)strlen(s);
+	n->len = n->counted = (uint16_t)strlen(s);
 	memcpy(n->text, s, n->len);
 }
 
+/* Text past DNS_NAME_MAX is dropped: the name is then "too long". */
 static void
-name_put(struct dns_name *n, uint8_t c)
+name_put(struct dns_name *n, uint8_t c, bool counted)
 {
 	if (n->len < DNS_NAME_MAX)
 		n->text[n->len++] = (char)c;
+	if (counted)
+		n->counted++;
 }
+
+static const char hexdigit[] = "0123456789abcdef";
 
 /*
  * Reads the name at *off and moves *off past it (to just after its first
  * pointer, if it has one).  False when the message ends inside it or it
- * has a reserved label type: the error is in dm->m.
+ * is malformed: the error is in dm->m.
+ *
+ * Wireshark 4.0's rules, as measured against tshark: the text of a name
+ * of 254 bytes or more is "<Name too long>"; a pointer to the two bytes
+ * after itself, or more than DNS_NAME_MAX pointers, make it loop; a
+ * bitstring label (0x41, RFC 2673) prints as \[xHEX/BITS] but counts for
+ * nothing in the name's length, and any other extended label ends the
+ * name as "<Unknown extended label>" (its length then runs to that
+ * label, wherever a pointer took it); a name that used more than two
+ * bytes and has no counted text, or used less than two and has text, is
+ * malformed; an empty one is "<Root>".  The labels (dns.count.labels) are
+ * the dots of the text plus one, none for a text of one counted byte.
  */
 static bool
 dns_name_read(struct dns_msg *dm, size_t *off, struct dns_name *n)
 {
 	struct buf *m = dm->m;
-	size_t pos = *off, end = 0, budget = DNS_NAME_SCAN;
-	unsigned pointers = 0;
+	size_t start = *off, pos = *off, end = 0, budget = DNS_NAME_SCAN;
+	size_t used;
+	unsigned pointers = 0, bits, nbytes, i;
 	bool jumped = false;
 	uint8_t c, lo;
 
-	n->len = 0;
-	n->labels = 0;
+	n->len = n->counted = 0;
 	for (;;) {
 		c = msg_byte(m, pos++);
 		if (m->err != BUF_OK)
@@ -476,25 +494,54 @@ dns_name_read(struct dns_msg *dm, size_t *off, struct dns_name *n)
 				budget -= c;
 				dm->scan_left -= c;
 			}
-			if (n->labels > 0)
-				name_put(n, '.');
-			n->labels++;
+			if (n->len > 0)
+				name_put(n, '.', true);
 			while (c-- > 0) {
 				lo = msg_byte(m, pos++);
 				if (m->err != BUF_OK)
 					return (false);
-				name_put(n, lo);
+				name_put(n, lo, true);
 			}
 			break;
 		case 0x40:
-			/* Extended label (RFC 6891 deprecates them): its
-			 * length is unknown, so the name ends here. */
-			name_set(n, NAME_EXTLABEL);
-			*off = jumped ? end : pos;
-			return (true);
+			if ((c & 0x3f) != 0x01) {
+				name_set(n, NAME_EXTLABEL);
+				if (pos - start < 2)
+					goto malformed;
+				*off = pos;
+				goto done;
+			}
+			/* A bitstring label: its bit count (0 is 256), then
+			 * the bits in whole bytes. */
+			bits = msg_byte(m, pos++);
+			nbytes = bits == 0 ? 32 : (bits - 1) / 8 + 1;
+			if (jumped) {
+				if (budget <= nbytes + 1 ||
+				    dm->scan_left <= nbytes + 1)
+					goto loops;
+				budget -= nbytes + 1;
+				dm->scan_left -= nbytes + 1;
+			}
+			name_put(n, '\\', false);
+			name_put(n, '[', false);
+			name_put(n, 'x', false);
+			for (i = 0; i < nbytes; i++) {
+				lo = msg_byte(m, pos++);
+				name_put(n, (uint8_t)hexdigit[lo >> 4], false);
+				name_put(n, (uint8_t)hexdigit[lo & 0xf], false);
+			}
+			if (m->err != BUF_OK)
+				return (false);
+			name_put(n, '/', false);
+			if (bits >= 100)
+				name_put(n, (uint8_t)('0' + bits / 100), false);
+			if (bits >= 10)
+				name_put(n, (uint8_t)('0' + bits / 10 % 10), false);
+			name_put(n, (uint8_t)('0' + bits % 10), false);
+			name_put(n, ']', false);
+			break;
 		case 0x80:
-			buf_fail(m, BUF_MALFORMED);
-			return (false);
+			goto malformed;
 		default:
 			lo = msg_byte(m, pos++);
 			if (m->err != BUF_OK)
@@ -507,28 +554,47 @@ dns_name_read(struct dns_msg *dm, size_t *off, struct dns_name *n)
 				goto loops;
 			budget -= 2;
 			dm->scan_left -= 2;
-			/* A pointer to itself, or too many: a loop. */
-			if ((((size_t)(c & 0x3f) << 8) | lo) == pos - 2 ||
+			/* tshark's "pointer to itself" test, which is to the
+			 * bytes after it; a real one is caught by the count. */
+			if ((((size_t)(c & 0x3f) << 8) | lo) == pos + 2 ||
 			    pointers > DNS_NAME_MAX)
 				goto loops;
 			pos = ((size_t)(c & 0x3f) << 8) | lo;
 			break;
 		}
 	}
-	*off = jumped ? end : pos;
-	if (n->len == 0)
+	*off = used = jumped ? end : pos;
+	used -= start;
+	if (n->len >= DNS_NAME_MAX - 1)
+		name_set(n, NAME_TOOLONG);
+	if (n->len == 0 && used <= 2) {
 		name_set(n, NAME_ROOT);
+		goto done;
+	}
+	if (used < 2 || (used > 2 && n->counted == 0))
+		goto malformed;
+	/* tshark's value is the counted length's first bytes, so a
+	 * bitstring's text shows only where it is followed by labels. */
+	if (n->len > n->counted)
+		n->len = n->counted;
+done:
+	n->labels = 0;
+	if (n->counted > 1)
+		for (n->labels = 1, i = 0; i < n->len; i++)
+			n->labels += n->text[i] == '.';
 	return (true);
 loops:
 	if (dm->scan_left <= 2) {
 		/* The message's whole budget is spent: stop it here. */
 		stats_add(&stats.scan_cut);
-		buf_fail(m, BUF_MALFORMED);
-		return (false);
+		goto malformed;
 	}
 	name_set(n, NAME_LOOP);
 	*off = end;
-	return (true);
+	goto done;
+malformed:
+	buf_fail(m, BUF_MALFORMED);
+	return (false);
 }
 
 /* The name's text in the arena, for a field or a tap; NULL if neither
@@ -769,7 +835,8 @@ dns_question(struct dns_msg *dm, size_t *off, struct dns_tap *t)
 		return (false);
 	*off = m->off;
 	name_field(dm, hf_qry_name, &n);
-	field_add_uint(dm->edt, hf_qry_name_len, n.len);
+	/* tshark says 0 for a name of one counted byte, or none. */
+	field_add_uint(dm->edt, hf_qry_name_len, n.counted > 1 ? n.counted : 0);
 	field_add_uint(dm->edt, hf_count_labels, n.labels);
 	field_add_uint(dm->edt, hf_qry_type, type);
 	if (dm->kind == KIND_MDNS) {
