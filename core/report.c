@@ -168,7 +168,7 @@ col_numeric(enum col_type type)
 	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
 	    type == COL_TIME || type == COL_EPOCH || type == COL_RATE ||
 	    type == COL_BITRATE || type == COL_PERCENT ||
-	    type == COL_PER_S);
+	    type == COL_PER_S || type == COL_VALUE);
 }
 
 /* "—", the mark of a value that is not there. */
@@ -266,7 +266,7 @@ text_str(char *s, bool ascii)
 static char *
 cell_utf8(const struct table_col *col, const union cell *c)
 {
-	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE];
+	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE], *esc;
 	GString *s;
 	const char *name;
 	int i;
@@ -309,6 +309,19 @@ cell_utf8(const struct table_col *col, const union cell *c)
 	case COL_TEXT:
 		return (term_escape(c->text, c->text != NULL ?
 		    strlen(c->text) : 0));
+	case COL_TREE:
+		/* Indented by depth, as a protocol path. */
+		s = g_string_new(NULL);
+		for (i = 1; i < table_tree_depth(c->text); i++)
+			g_string_append(s, "  ");
+		esc = term_escape(table_tree_leaf(c->text),
+		    strlen(table_tree_leaf(c->text)));
+		g_string_append(s, esc);
+		g_free(esc);
+		return (g_string_free(s, FALSE));
+	case COL_VALUE:
+		return (isfinite(c->d) ? g_strdup(g_ascii_formatd(num,
+		    sizeof(num), "%.6g", c->d)) : g_strdup(NONE_UTF8));
 	}
 	return (g_strdup(""));
 }
@@ -543,6 +556,28 @@ json_string(GString *out, const char *s)
 	g_free(e);
 }
 
+/* A COL_TREE cell as the array of its names, from the top down. */
+static void
+json_tree(GString *out, const char *s)
+{
+	const char *sep;
+	char *name;
+
+	g_string_append_c(out, '[');
+	while (s != NULL) {
+		sep = strchr(s, TABLE_TREE_SEP);
+		name = g_strndup(s, sep != NULL ? (size_t)(sep - s) :
+		    strlen(s));
+		json_string(out, name);
+		g_free(name);
+		if (sep == NULL)
+			break;
+		g_string_append_c(out, ',');
+		s = sep + 1;
+	}
+	g_string_append_c(out, ']');
+}
+
 static void
 json_cell(GString *out, const struct table_col *col, const union cell *c)
 {
@@ -578,6 +613,15 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		break;
 	case COL_TEXT:
 		json_string(out, c->text != NULL ? c->text : "");
+		break;
+	case COL_TREE:
+		json_tree(out, c->text);
+		break;
+	case COL_VALUE:
+		if (isfinite(c->d))
+			append_double(out, c->d);
+		else
+			g_string_append(out, "null");
 		break;
 	}
 }

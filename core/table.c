@@ -1,7 +1,8 @@
 /*
  * Tables: rows of raw cells in one GArray, nrows * ncols.
  *
- * Only COL_TEXT and COL_PATH cells own memory (a string, a path);
+ * Only COL_TEXT, COL_TREE and COL_PATH cells own memory (a string, a
+ * path);
  * everything else is plain data, so copying a table is a memcpy plus a
  * copy per owning cell.  Keeping paths out of line keeps a cell at 24
  * bytes, which is what a 20,000-row conversation table costs per column.
@@ -25,13 +26,40 @@ table_new(const struct table_col *cols, int ncols)
 	return (t);
 }
 
+bool
+table_col_owns(enum col_type type)
+{
+	return (type == COL_TEXT || type == COL_PATH || type == COL_TREE);
+}
+
+int
+table_tree_depth(const char *s)
+{
+	int d = 1;
+
+	for (; s != NULL && *s != '\0'; s++)
+		d += *s == TABLE_TREE_SEP;
+	return (d);
+}
+
+const char *
+table_tree_leaf(const char *s)
+{
+	const char *sep;
+
+	if (s == NULL)
+		return ("");
+	sep = strrchr(s, TABLE_TREE_SEP);
+	return (sep != NULL ? sep + 1 : s);
+}
+
 static void
 free_text(struct table *t)
 {
 	int r, c;
 
 	for (c = 0; c < t->ncols; c++) {
-		if (t->cols[c].type != COL_TEXT && t->cols[c].type != COL_PATH)
+		if (!table_col_owns(t->cols[c].type))
 			continue;
 		for (r = 0; r < t->nrows; r++) {
 			union cell *row = table_row(t, r);
@@ -131,6 +159,7 @@ table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
 	case COL_RATE:
 	case COL_BITRATE:
 	case COL_PERCENT:
+	case COL_VALUE:
 		return (cmp_double(a->d, b->d));
 	case COL_ADDR:
 		return (address_cmp(&a->addr, &b->addr));
@@ -145,6 +174,7 @@ table_cell_cmp(enum col_type type, const union cell *a, const union cell *b)
 				    -1 : 1);
 		return (a->path->n < b->path->n ? -1 : a->path->n > b->path->n);
 	case COL_TEXT:
+	case COL_TREE:
 		if (a->text == NULL || b->text == NULL)
 			return ((a->text != NULL) - (b->text != NULL));
 		return (strcmp(a->text, b->text));
@@ -219,12 +249,12 @@ table_dup_if(const struct table *t,
 	d->folded_rows_estimated = t->folded_rows_estimated;
 	d->folded_error = t->folded_error;
 	for (c = 0; c < t->ncols; c++) {
-		if (t->cols[c].type != COL_TEXT && t->cols[c].type != COL_PATH)
+		if (!table_col_owns(t->cols[c].type))
 			continue;
 		for (r = 0; r < d->nrows; r++) {
 			union cell *row = table_row(d, r);
 
-			if (t->cols[c].type == COL_TEXT)
+			if (t->cols[c].type != COL_PATH)
 				row[c].text = g_strdup(row[c].text);
 			else if (row[c].path != NULL)
 				row[c].path = g_memdup2(row[c].path,

@@ -37,7 +37,16 @@ enum col_type {
 	COL_PER_S,		/* a count per second, as a double (the
 				 * column's title says of what: packets,
 				 * bits) */
+	COL_TREE,		/* a node of a tree of names (stats_tree.h):
+				 * its names from the top down, joined by
+				 * TABLE_TREE_SEP, in .text (owned,
+				 * g_malloc'd); drawn as a tree, as paths */
+	COL_VALUE,		/* a measured value (a time in seconds, a
+				 * length), as a double; NaN: none */
 };
+
+/* Between the names of a COL_TREE cell; never inside a name. */
+#define TABLE_TREE_SEP	'\x1f'
 
 struct table_col {
 	const char	*key;		/* JSON key: "frames_ab" */
@@ -55,7 +64,8 @@ union cell {
 	double			 d;
 	struct address		 addr;
 	struct cell_path	*path;		/* owned by the table */
-	char			*text;		/* owned by the table */
+	char			*text;		/* owned by the table (COL_TEXT,
+						 * COL_TREE) */
 };
 
 struct table {
@@ -91,6 +101,13 @@ void	 table_sort(struct table *, int col, bool descending);
 
 /* How table_sort orders two cells of a column type: <0, 0, >0. */
 int	 table_cell_cmp(enum col_type, const union cell *, const union cell *);
+
+/* A COL_TREE cell's depth (1 for a top node; 1 for NULL) and last name. */
+int	 table_tree_depth(const char *);
+const char *table_tree_leaf(const char *);
+
+/* Does a column's cell own memory (COL_TEXT, COL_PATH, COL_TREE)? */
+bool	 table_col_owns(enum col_type);
 
 /* A copy that owns its text cells. */
 struct table *table_dup(const struct table *);

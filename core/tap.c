@@ -121,6 +121,13 @@ tap_listened(int tap_id)
 }
 
 void
+tap_hold(int tap_id, bool on)
+{
+	if (tap_id > 0 && tap_id < TAP_MAX)
+		atomic_fetch_add(&listened[tap_id], on ? 1 : -1);
+}
+
+void
 tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
 {
 	struct dissect *edt = pinfo->edt;

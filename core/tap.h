@@ -115,6 +115,14 @@ const char *tap_name(int id);
 /* True when some listener is on the tap: skip building its data if not. */
 bool	 tap_listened(int tap_id);
 
+/*
+ * Makes tap_listened(tap_id) true (on) or takes that back (off, once for
+ * each on), with no listener on it: for a listener of one tap that reads
+ * the records of others from edt->tapq (a panel of TCP and UDP ports on
+ * "frame"), so that their dissectors queue them.
+ */
+void	 tap_hold(int tap_id, bool on);
+
 /* Called by dissectors; data must live until the packet is done. */
 void	 tap_queue_packet(int tap_id, struct packet_info *pinfo,
 	    const void *data);

@@ -239,7 +239,7 @@ fmt_col_numeric(enum col_type t)
 	return (t == COL_UINT || t == COL_BYTES || t == COL_PORT ||
 	    t == COL_TIME || t == COL_EPOCH || t == COL_RATE ||
 	    t == COL_BITRATE || t == COL_PERCENT ||
-	    t == COL_PER_S);
+	    t == COL_PER_S || t == COL_VALUE);
 }
 
 /* A moment (COL_EPOCH) in local time, to the second, as a person reads a
@@ -319,6 +319,13 @@ fmt_cell(const struct table_col *col, const union cell *c, bool bits)
 	case COL_TEXT:
 		return (term_escape(c->text, c->text != NULL ?
 		    strlen(c->text) : 0));
+	case COL_TREE:
+		name = table_tree_leaf(c->text);
+		return (term_escape(name, strlen(name)));
+	case COL_VALUE:
+		if (!isfinite(c->d))
+			return (g_strdup("\u2014"));
+		return (g_strdup_printf("%.4g", c->d));
 	}
 	return (g_strdup(""));
 }
@@ -504,6 +511,27 @@ fmt_path_indent(const union cell *c)
 	return (g_strnfill((gsize)(d - 1) * 2, ' '));
 }
 
+bool
+fmt_col_tree(enum col_type t)
+{
+	return (t == COL_PATH || t == COL_TREE);
+}
+
+/* A tree cell's depth, protocol path or tree of names. */
+static int
+tree_depth(enum col_type t, const union cell *c)
+{
+	if (t == COL_TREE)
+		return (MIN(table_tree_depth(c->text), TABLE_PATH_MAX));
+	return (path_depth(c));
+}
+
+char *
+fmt_tree_indent(enum col_type t, const union cell *c)
+{
+	return (g_strnfill((gsize)(tree_depth(t, c) - 1) * 2, ' '));
+}
+
 /*
  * One pass from the last row up.  more[d] says whether a row of depth d
  * comes later with no shallower row in between: then the row at depth d
@@ -522,11 +550,11 @@ fmt_tree_prefixes(const struct table *t, int col, bool ascii)
 	int r, d, a, x;
 
 	if (t == NULL || col < 0 || col >= t->ncols ||
-	    t->cols[col].type != COL_PATH)
+	    !fmt_col_tree(t->cols[col].type))
 		return (NULL);
 	out = g_new0(char *, (size_t)t->nrows + 1);
 	for (r = t->nrows - 1; r >= 0; r--) {
-		d = path_depth(&table_row(t, r)[col]);
+		d = tree_depth(t->cols[col].type, &table_row(t, r)[col]);
 		s = g_string_new(NULL);
 		for (a = 2; a < d; a++)
 			g_string_append(s, more[a] ? bar : "  ");

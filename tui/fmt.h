@@ -145,6 +145,11 @@ char	**fmt_tree_prefixes(const struct table *, int col, bool ascii);
 /* Plain indentation for a path cell: two spaces per level below the root. */
 char	*fmt_path_indent(const union cell *);
 
+/* A column drawn as a tree (COL_PATH, COL_TREE), and the indentation of
+ * one of its cells by depth. */
+bool	 fmt_col_tree(enum col_type);
+char	*fmt_tree_indent(enum col_type, const union cell *);
+
 /*
  * Status-line layout: segments in order, each with a long and a short
  * form and a priority (higher is kept longer).  To fit width, segments go

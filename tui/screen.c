@@ -631,7 +631,7 @@ has_path(const struct panel_class *cls)
 	int c;
 
 	for (c = 0; c < cls->ncols; c++)
-		if (cls->cols[c].type == COL_PATH)
+		if (fmt_col_tree(cls->cols[c].type))
 			return (true);
 	return (false);
 }
@@ -760,14 +760,14 @@ static bool
 col_pinned(enum col_type type)
 {
 	return (type == COL_ADDR || type == COL_PATH || type == COL_TEXT ||
-	    type == COL_PORT);
+	    type == COL_TREE || type == COL_PORT);
 }
 
 static int
 col_cap(enum col_type type)
 {
-	return (type == COL_ADDR || type == COL_PATH || type == COL_TEXT ?
-	    COL_TEXT_MAX : 1000);
+	return (type == COL_ADDR || type == COL_PATH || type == COL_TEXT ||
+	    type == COL_TREE ? COL_TEXT_MAX : 1000);
 }
 
 /* Where the columns go: x and width of each shown column, -1 if not. */
@@ -845,7 +845,7 @@ path_prefix(const struct tui *t, const struct table *tb, char **tree,
 	(void)t;
 	if (tree != NULL)
 		return (g_strdup(tree[row]));
-	return (fmt_path_indent(&table_row(tb, row)[col]));
+	return (fmt_tree_indent(tb->cols[col].type, &table_row(tb, row)[col]));
 }
 
 /* A cell as the view shows it: addresses and ports as names when n and
@@ -923,7 +923,7 @@ draw_table(struct tui *t)
 		    (c == v->sort_col ? 2 : 0));
 		g_free(ti);
 		g_free(tt);
-		if (tb->cols[c].type == COL_PATH && pathcol < 0)
+		if (fmt_col_tree(tb->cols[c].type) && pathcol < 0)
 			pathcol = c;
 	}
 	/* The protocol tree: drawn with branches in tree order, indented

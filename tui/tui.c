@@ -276,7 +276,7 @@ static bool
 col_is_key(enum col_type type)
 {
 	return (type == COL_ADDR || type == COL_PORT || type == COL_PATH ||
-	    type == COL_TEXT);
+	    type == COL_TEXT || type == COL_TREE);
 }
 
 /* Rows the view scrolls through: the table's and the "other" line. */
@@ -305,7 +305,8 @@ sel_remember(struct tview *v)
 	k = table_add_row(v->selkey);
 	memcpy(k, table_row(tb, v->sel), sizeof(*k) * (size_t)tb->ncols);
 	for (c = 0; c < tb->ncols; c++)
-		if (tb->cols[c].type == COL_TEXT)
+		if (tb->cols[c].type == COL_TEXT ||
+		    tb->cols[c].type == COL_TREE)
 			k[c].text = g_strdup(k[c].text);
 		else if (tb->cols[c].type == COL_PATH && k[c].path != NULL)
 			k[c].path = g_memdup2(k[c].path, sizeof(*k[c].path));

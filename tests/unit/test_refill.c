@@ -344,6 +344,7 @@ row_text(const struct table *t, int r)
 		case COL_BITRATE:
 		case COL_PERCENT:
 		case COL_PER_S:
+		case COL_VALUE:
 			g_string_append_printf(s, "%.9f|", x->d);
 			break;
 		case COL_ADDR:
@@ -357,6 +358,7 @@ row_text(const struct table *t, int r)
 			g_string_append_c(s, '|');
 			break;
 		case COL_TEXT:
+		case COL_TREE:
 			g_string_append_printf(s, "%s|",
 			    x->text != NULL ? x->text : "");
 			break;
