@@ -69,7 +69,7 @@ PCAPS = os.path.normpath(os.path.join(ROOT, "..", "shared", "pcaps"))
 DIRS = ("traffic", "odd")
 
 KEEP = ("eth", "vlan", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
-        "gre", "vxlan")
+        "gre", "vxlan", "dns", "mdns", "llmnr")
 
 # panel -> (tap, tshark table title, has ports)
 CONV = {
@@ -104,6 +104,13 @@ EXCEPTIONS = [
     Exc("odd/pcapng-example.pcapng", p, "mismatch",
         frozenset(("start", "duration")), None, _CLAMPED)
     for p in ("conv.ip", "conv.ipv6", "conv.tcp")
+] + [
+    Exc("odd/dns_over_tcp.pcapng", "protocols", "mismatch", None, "dns",
+        "frame 4 carries the body of a DNS message whose length prefix"
+        " ended frame 1: tshark's TCP remembers where the next PDU starts"
+        " even with reassembly off and does not call DNS on it; taptop's"
+        " TCP keeps no stream state yet (TCP reassembly, issue 10, will"
+        " remove this)"),
 ]
 
 TSHARK_PREFS = [
