@@ -943,7 +943,9 @@ dns_message(struct buf *m, enum dns_kind kind, bool tcp,
 	field_add_uint(edt, hf_count_add, counts[3]);
 
 	memset(&mt, 0, sizeof(mt));
-	if (!pinfo->in_error_pkt)
+	/* Not inside an ICMP error, nor in the first fragment of a datagram
+	 * not reassembled: tshark matches neither. */
+	if (!pinfo->in_error_pkt && !pinfo->fragmented)
 		dns_match(pinfo, edt->quiet, id, (flags & F_RESPONSE) != 0,
 		    tcp, &mt);
 	dns_match_fields(edt, &mt);
