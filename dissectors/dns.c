@@ -984,9 +984,10 @@ dns_message(struct buf *m, enum dns_kind kind, bool tcp,
 				break;
 	if (m->err == BUF_OK)
 		m->off = off;
-	/* The record goes even when the message broke off, as tshark's tap
-	 * runs for a malformed message only if its header was read. */
-	if (t != NULL)
+	/* Only a message read to its end is tapped: tshark queues its tap
+	 * last, so a message cut short (a first fragment) or malformed is
+	 * not in its dns tree. */
+	if (t != NULL && m->err == BUF_OK)
 		tap_queue_packet(tap_dns, pinfo, t);
 }
 

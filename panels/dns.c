@@ -4,7 +4,8 @@
  * service-response-time pattern), and the responses the dissector could
  * not pair with a query.  A description of counters (core/stats_tree.h)
  * over the "dns" tap, which carries DNS proper as tshark's dns tree does
- * (mDNS and LLMNR are in the protocols panel and in filters).
+ * (mDNS and LLMNR are in the protocols panel and in filters), and only
+ * messages read to their end, as tshark taps them.
  *
  * A response is timed when the dissector matched it to its query
  * (dns.time): its query type's node under "Response time" gets the value.
