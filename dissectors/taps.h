@@ -127,4 +127,26 @@ struct tls_tap {
 	uint32_t	 bytes;		/* the frame's length */
 };
 
+/* "dns": one per DNS message (not mDNS nor LLMNR, as in tshark), from
+ * dissectors/dns.c.  qname points into the packet's arena (raw bytes, not
+ * NUL-terminated, at most DNS_NAME_MAX); the listener escapes it when it
+ * prints it. */
+struct dns_tap {
+	uint16_t	 id;
+	uint8_t		 response;	/* dns.flags.response */
+	uint8_t		 opcode;
+	uint8_t		 rcode;
+	uint8_t		 matched;	/* a response to a query seen */
+	uint8_t		 retransmission;
+	uint8_t		 unsolicited;	/* a response to none seen */
+	uint16_t	 qtype, qclass;	/* the first question's, or 0 */
+	uint16_t	 qname_len;
+	uint16_t	 qname_labels;
+	uint8_t		 has_question;
+	const char	*qname;
+	uint16_t	 nquestions, nanswers, nauthorities, nadditionals;
+	uint32_t	 payload_size;	/* the message's bytes */
+	double		 rrt;		/* dns.time, when matched */
+};
+
 #endif

@@ -71,7 +71,7 @@ PCAPS = os.path.normpath(os.path.join(ROOT, "..", "shared", "pcaps"))
 DIRS = ("traffic", "odd")
 
 KEEP = ("eth", "vlan", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
-        "gre", "vxlan")
+        "gre", "vxlan", "dns", "mdns", "llmnr")
 # Application protocols, compared with tshark's TCP reassembly on (taptop
 # reassembles too, core/tcpreasm.h).
 KEEP += ("http", "tls")
@@ -112,6 +112,13 @@ EXCEPTIONS = [
     Exc("odd/pcapng-example.pcapng", p, "mismatch",
         frozenset(("start", "duration")), None, _CLAMPED)
     for p in ("conv.ip", "conv.ipv6", "conv.tcp")
+] + [
+    Exc("odd/dns_over_tcp.pcapng", "protocols", "mismatch", None, "dns",
+        "frame 4 carries the body of a DNS message whose length prefix"
+        " ended frame 1: tshark's TCP remembers where the next PDU starts"
+        " even with reassembly off and does not call DNS on it; taptop's"
+        " TCP keeps no stream state yet (TCP reassembly, issue 10, will"
+        " remove this)"),
 ]
 _RETRANS = ("retransmitted segments: tshark does not hand them to HTTP or "
             "TLS again, taptop keeps TCP state only for PDUs in progress "

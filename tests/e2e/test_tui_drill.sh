@@ -290,8 +290,9 @@ keys n
 check "n: addresses as names" "^>six\.drill\.test +nine\.drill\.test +44150 +80 "
 check "n: says so" "addresses as names, where known"
 # Every address on this screen is named by the hosts file or by the
-# traffic (HTTP Host, TLS SNI): 88.221.154.110 by an HTTP request.
-check "an address the hosts file does not name: its HTTP Host" \
+# traffic: 88.221.154.110 by a DNS answer (an A record of
+# s-static.ak.facebook.com) and by an HTTP request's Host.
+check "an address the hosts file does not name: named by the traffic" \
 	" six\.drill\.test +s-static\.ak\.facebook\.com "
 check_gone "no named address shown as a number" "^. ?10\.0\.0\.6 +212\.199"
 keys N

@@ -1394,7 +1394,8 @@ END_TEST
 
 /* ---- a real frame through the dissectors ---- */
 
-/* Ethernet II, IPv4, UDP 5353 -> 53, 4 bytes of payload. */
+/* Ethernet II, IPv4, UDP 5354 -> 9999 (ports no dissector claims), 4
+ * bytes of payload. */
 static const uint8_t udp_frame[] = {
 	/* eth: dst, src, type IPv4 */
 	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88, 0x99,
@@ -1402,8 +1403,8 @@ static const uint8_t udp_frame[] = {
 	/* ip: v4 ihl 5, len 32, id 1, ttl 64, udp, 192.0.2.7 -> 192.0.2.1 */
 	0x45, 0x00, 0x00, 0x20, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00,
 	0x00, 0xc0, 0x00, 0x02, 0x07, 0xc0, 0x00, 0x02, 0x01,
-	/* udp: 5353 -> 9999, length 12, no checksum */
-	0x14, 0xe9, 0x27, 0x0f, 0x00, 0x0c, 0x00, 0x00,
+	/* udp: 5354 -> 9999, length 12, no checksum */
+	0x14, 0xea, 0x27, 0x0f, 0x00, 0x0c, 0x00, 0x00,
 	/* payload */
 	0xde, 0xad, 0xbe, 0xef,
 };
@@ -1422,7 +1423,7 @@ START_TEST(real_frame)
 	ck_assert_int_eq(c->table->nrows, 1);
 	ck_assert_str_eq(a(c, 0, "a"), "192.0.2.7");
 	ck_assert_str_eq(a(c, 0, "b"), "192.0.2.1");
-	ck_assert_uint_eq(u(c, 0, "a_port"), 5353);
+	ck_assert_uint_eq(u(c, 0, "a_port"), 5354);
 	ck_assert_uint_eq(u(c, 0, "b_port"), 9999);
 	ck_assert_uint_eq(u(c, 0, "bytes_ab"), 60);	/* frame.len */
 	got = tree(ph);
