@@ -19,7 +19,8 @@
 # instructions counted with callgrind on a 100k one (bench.py rates).
 # Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
 # number of runs rates are the best of (3).  `sh bench/run.sh ticks` runs
-# the tick case alone, `sh bench/run.sh rates` the rates' cost alone.
+# the tick case alone, `sh bench/run.sh rates` the rates' cost alone,
+# `sh bench/run.sh apps` the application panels against tshark alone.
 
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +37,7 @@ mkdir -p "$out"
 
 # The tick case, against the library taptop was linked from.
 ticks() {
-	pkgs="glib-2.0 libpcap ncursesw"
+	pkgs="glib-2.0 libpcap ncursesw libgcrypt"
 	# shellcheck disable=SC2046,SC2086
 	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -I. -Icore \
 		$(pkg-config --cflags $pkgs) -o "$out/ticks" bench/ticks.c \
@@ -69,6 +70,14 @@ rates() {
 }
 if [ "${1:-}" = rates ]; then
 	rates
+	exit 0
+fi
+# The application panels against tshark's trees, alone.
+if [ "${1:-}" = apps ]; then
+	if stale "$out/example-400k.pcap"; then
+		$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
+	fi
+	$python bench/bench.py apps "$taptop" "$out"
 	exit 0
 fi
 
