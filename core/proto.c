@@ -74,6 +74,15 @@ add_handoffs(const struct dissector *d)
 			    h->table);
 		g_hash_table_insert(t->map, GUINT_TO_POINTER(h->key),
 		    (gpointer)d);
+		if (h->key < DTABLE_SMALL_KEYS) {
+			const struct dissector ***pg =
+			    &t->page[h->key / DTABLE_PAGE];
+
+			if (*pg == NULL)
+				*pg = g_new0(const struct dissector *,
+				    DTABLE_PAGE);
+			(*pg)[h->key % DTABLE_PAGE] = d;
+		}
 	}
 }
 

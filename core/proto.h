@@ -24,9 +24,17 @@
 
 /* Made by registration and read-only after it; its members are visible only
  * so that the lookup below can be inlined on the per-packet path. */
+#define DTABLE_SMALL_KEYS	65536	/* keys held in pages, not hashed */
+#define DTABLE_PAGE		256
+
 struct dtable {
 	const char	*name;
 	GHashTable	*map;		/* key -> const struct dissector * */
+	/* Keys below DTABLE_SMALL_KEYS (ports, ethertypes, IP protocols:
+	 * all of them but a few) in pages of DTABLE_PAGE entries, made when
+	 * a key of theirs is registered: a lookup on every layer of every
+	 * packet is two loads, no hashing.  map holds them too. */
+	const struct dissector **page[DTABLE_SMALL_KEYS / DTABLE_PAGE];
 };
 
 enum dissect_result {
@@ -85,8 +93,14 @@ const char *proto_name(int proto);
 static inline const struct dissector *
 dtable_lookup(const struct dtable *t, uint32_t key)
 {
-	return (t == NULL ? NULL : g_hash_table_lookup(t->map,
-	    GUINT_TO_POINTER(key)));
+	const struct dissector **pg;
+
+	if (t == NULL)
+		return (NULL);
+	if (key < DTABLE_SMALL_KEYS)
+		return ((pg = t->page[key / DTABLE_PAGE]) == NULL ? NULL :
+		    pg[key % DTABLE_PAGE]);
+	return (g_hash_table_lookup(t->map, GUINT_TO_POINTER(key)));
 }
 
 /* Iterates registered dissectors; returns NULL past the end. */

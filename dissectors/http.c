@@ -68,28 +68,59 @@ static const struct field_def http_fields[] = {
 };
 
 /* Methods a request line may start with (RFC 9110, WebDAV, SSDP). */
-static const char *const http_methods[] = {
-	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT",
-	"TRACE", "PATCH", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE",
-	"LOCK", "UNLOCK", "NOTIFY", "M-SEARCH", "SUBSCRIBE", "UNSUBSCRIBE",
-	"SEARCH", "REPORT", NULL,
-};
-
-/* One header whose value is a field. */
+/* With their lengths: the request line of every segment is tried. */
+#define M(s)	{ s, sizeof(s) - 1 }
 static const struct {
 	const char	*name;
+	size_t		 len;
+} http_methods[] = {
+	M("GET"), M("POST"), M("HEAD"), M("PUT"), M("DELETE"), M("OPTIONS"),
+	M("CONNECT"), M("TRACE"), M("PATCH"), M("PROPFIND"), M("PROPPATCH"),
+	M("MKCOL"), M("COPY"), M("MOVE"), M("LOCK"), M("UNLOCK"),
+	M("NOTIFY"), M("M-SEARCH"), M("SUBSCRIBE"), M("UNSUBSCRIBE"),
+	M("SEARCH"), M("REPORT"), { NULL, 0 },
+};
+#undef M
+
+/* One header whose value is a field. */
+#define H(s, hf)	{ s, sizeof(s) - 1, hf }
+static const struct {
+	const char	*name;
+	size_t		 len;
 	int		*hf;
 } http_headers[] = {
-	{ "host", &hf_host },
-	{ "user-agent", &hf_user_agent },
-	{ "content-type", &hf_content_type },
-	{ "server", &hf_server },
-	{ "transfer-encoding", &hf_transfer_encoding },
-	{ "connection", &hf_connection },
-	{ "referer", &hf_referer },
-	{ "location", &hf_location },
-	{ NULL, NULL },
+	H("host", &hf_host),
+	H("user-agent", &hf_user_agent),
+	H("content-type", &hf_content_type),
+	H("server", &hf_server),
+	H("transfer-encoding", &hf_transfer_encoding),
+	H("connection", &hf_connection),
+	H("referer", &hf_referer),
+	H("location", &hf_location),
+	{ NULL, 0, NULL },
 };
+#undef H
+
+/*
+ * g_ascii_strncasecmp's answer (0: equal) for a lowercase literal lit of
+ * n bytes, without its per-byte calls: every header line of every HTTP
+ * message is tried against a few names.
+ */
+static inline int
+ascii_ieq(const char *p, const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + ('a' - 'A'));
+		if (c != (unsigned char)lit[i])
+			return (1);
+	}
+	return (0);
+}
 
 /* Where the line starting at p ends (its CR LF or LF), or NULL. */
 static const uint8_t *
@@ -124,9 +155,10 @@ http_method(const uint8_t *p, size_t n)
 	size_t k;
 	int i;
 
-	for (i = 0; http_methods[i] != NULL; i++) {
-		k = strlen(http_methods[i]);
-		if (n > k && memcmp(p, http_methods[i], k) == 0 && p[k] == ' ')
+	for (i = 0; http_methods[i].name != NULL; i++) {
+		k = http_methods[i].len;
+		if (n > k && p[k] == ' ' && memcmp(p, http_methods[i].name, k) ==
+		    0)
 			return (k);
 	}
 	return (0);
@@ -301,13 +333,13 @@ http_extent(const uint8_t *p, const uint8_t *end, const uint8_t **body,
 		k = (size_t)(sp - line);
 		n -= k + 1;
 		sp++;
-		if (k == 14 && g_ascii_strncasecmp((const char *)line,
+		if (k == 14 && ascii_ieq((const char *)line,
 		    "content-length", 14) == 0)
 			clen = parse_length(sp, n);
-		else if (k == 17 && g_ascii_strncasecmp((const char *)line,
+		else if (k == 17 && ascii_ieq((const char *)line,
 		    "transfer-encoding", 17) == 0) {
 			sp = trim(sp, &n);
-			chunked = n >= 7 && g_ascii_strncasecmp((const char *)
+			chunked = n >= 7 && ascii_ieq((const char *)
 			    sp + n - 7, "chunked", 7) == 0;
 		}
 	}
@@ -425,18 +457,18 @@ http_message(const uint8_t *base, const uint8_t *p, const uint8_t *end,
 			continue;
 		k = (size_t)(sp - line);
 		for (i = 0; http_headers[i].name != NULL; i++)
-			if (k == strlen(http_headers[i].name) &&
-			    g_ascii_strncasecmp((const char *)line,
+			if (k == http_headers[i].len &&
+			    ascii_ieq((const char *)line,
 			    http_headers[i].name, k) == 0)
 				add_str(edt, *http_headers[i].hf, sp + 1,
 				    n - k - 1);
 		n -= k + 1;
 		sp++;
-		if (k == 4 && g_ascii_strncasecmp((const char *)line,
+		if (k == 4 && ascii_ieq((const char *)line,
 		    "host", 4) == 0) {
 			host_len = n;
 			host = trim(sp, &host_len);
-		} else if (k == 14 && g_ascii_strncasecmp((const char *)line,
+		} else if (k == 14 && ascii_ieq((const char *)line,
 		    "content-length", 14) == 0 &&
 		    (clen = parse_length(sp, n)) >= 0)
 			field_add_uint(edt, hf_content_length, (uint64_t)clen);
