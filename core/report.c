@@ -542,7 +542,8 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			    cap->tcp_timeouts);
 	}
 	for (i = 0; i < n; i++) {
-		if (panels[i] == NULL)
+		/* A composite panel has no table (batch lists its parts). */
+		if (panels[i] == NULL || tables[i] == NULL)
 			continue;
 		if (out->len > 0 || wrote)
 			g_string_append_c(out, '\n');
@@ -751,7 +752,8 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	    cap->display_filter : "");
 	g_string_append_printf(out, "},%s\"panels\":[", nl);
 	for (i = 0; i < n; i++) {
-		if (panels[i] == NULL)
+		/* A composite panel has no table (batch lists its parts). */
+		if (panels[i] == NULL || tables[i] == NULL)
 			continue;
 		if (!first) {
 			g_string_append_c(out, ',');

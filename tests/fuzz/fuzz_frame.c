@@ -77,6 +77,10 @@ open_panels(void)
 	int i, k;
 
 	for (i = 0; (cls = panel_class_at(i)) != NULL; i++) {
+		/* A composite (the overview) has no table: its parts are
+		 * classes of their own, opened here anyway. */
+		if (cls->parts != NULL)
+			continue;
 		for (k = 0; k < 2 && npanels < PANELS_MAX; k++) {
 			filter = k == 0 ? "" :
 			    filters[f++ % G_N_ELEMENTS(filters)];
