@@ -64,6 +64,7 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	edt->nsrc = 0;
 	edt->nlayers = 0;
 	edt->ntap = 0;
+	memset(edt->tapmask, 0, sizeof(edt->tapmask));
 	edt->nfields = 0;
 	edt->err = BUF_OK;
 	edt->err_proto = -1;

@@ -87,6 +87,34 @@ fmix64(uint64_t h)
 	return (h);
 }
 
+/* The last len (< 8) bytes of a key as one word, with loads of fixed size:
+ * keys are rarely a multiple of 8 bytes long, and a memcpy of a variable
+ * length is a call. */
+static inline uint64_t
+load_tail(const uint8_t *p, size_t len)
+{
+	uint64_t w = 0;
+	uint32_t w4;
+	uint16_t w2;
+	unsigned shift = 0;
+
+	if (len & 4) {
+		memcpy(&w4, p, 4);
+		w = w4;
+		p += 4;
+		shift = 32;
+	}
+	if (len & 2) {
+		memcpy(&w2, p, 2);
+		w |= (uint64_t)w2 << shift;
+		p += 2;
+		shift += 16;
+	}
+	if (len & 1)
+		w |= (uint64_t)*p << shift;
+	return (w);
+}
+
 /* Word-at-a-time multiply-xor over the key, then a full avalanche: the keys
  * are small and mostly structured (addresses, zero padding), and the HLL
  * needs every output bit to depend on every input bit. */
@@ -104,8 +132,7 @@ hash_inline(const void *key, size_t len)
 		len -= 8;
 	}
 	if (len > 0) {
-		w = 0;
-		memcpy(&w, p, len);
+		w = load_tail(p, len);
 		h = (h ^ w) * 0x100000001b3ULL;
 		h ^= h >> 29;
 	}
@@ -203,10 +230,7 @@ key_eq(const uint8_t *a, const uint8_t *b, size_t n)
 		if (x != y)
 			return (false);
 	}
-	for (; n > 0; n--)
-		if (*a++ != *b++)
-			return (false);
-	return (true);
+	return (n == 0 || load_tail(a, n) == load_tail(b, n));
 }
 
 static inline uint8_t *
@@ -244,7 +268,7 @@ grow_index(struct flowtab *ft)
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static inline struct slot *
+static inline __attribute__((always_inline)) struct slot *
 probe(const struct flowtab *ft, const void *key, uint32_t h32)
 {
 	size_t mask = ft->nslots - 1, j;
@@ -574,6 +598,12 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 found:
 	weigh(ft, e, weight);
 	return (e + ft->val_off);
+}
+
+void
+flowtab_weigh(struct flowtab *ft, void *val, uint64_t weight)
+{
+	weigh(ft, (uint8_t *)val - ft->val_off, weight);
 }
 
 void

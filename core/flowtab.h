@@ -130,6 +130,10 @@ void	*flowtab_get(struct flowtab *, const void *key, uint64_t weight,
  * key (a new TCP stream on the same ports). */
 void	 flowtab_unweigh(struct flowtab *, void *val, uint64_t weight);
 
+/* Gives the entry of val weight more, as flowtab_get would: for a caller
+ * that found it with flowtab_find and counts it. */
+void	 flowtab_weigh(struct flowtab *, void *val, uint64_t weight);
+
 /*
  * Gives the entry of val the key newkey, keeping its value, counter and
  * place in the iteration order.  False (and nothing changed) when another

@@ -85,9 +85,13 @@ struct packet_layer {
 	uint32_t	 buflen;
 };
 
+/* Tap ids are below TAP_ID_MAX (core/tap.c registers at most that many). */
+#define TAP_ID_MAX		256
+
 struct tap_entry {
 	int		 tap;
 	bool		 in_error;	/* queued inside an ICMP error */
+	uint8_t		 next;		/* the next entry of this tap, or 0 */
 	const void	*data;
 };
 
@@ -113,6 +117,11 @@ struct dissect {
 
 	struct tap_entry	 tapq[PACKET_TAPQ_MAX];
 	int			 ntap;
+	/* Which taps have entries, and where each one's chain starts and
+	 * ends in tapq (valid where the bit is set): dispatch goes from a
+	 * listener to its entries without scanning the queue. */
+	uint64_t		 tapmask[TAP_ID_MAX / 64];
+	uint8_t			 tapfirst[TAP_ID_MAX], taplast[TAP_ID_MAX];
 	uint64_t		 tapq_full;	/* entries refused, ever */
 
 	/* Whether to record fields at all, and every one, for this packet:

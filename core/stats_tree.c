@@ -62,6 +62,7 @@ struct stats_tree {
 	int		 nnodes;
 	int		 first_top;
 	uint64_t	 packets;	/* the root's count */
+	uint64_t	 bytes;		/* the bytes of those packets */
 	int64_t		 sec;		/* the packet's second */
 	int64_t		 newest_sec;	/* INT64_MIN: no packet */
 	void		*own;
@@ -167,6 +168,7 @@ stats_tree_reset(struct stats_tree *st)
 			flowtab_clear(n->kids);
 	}
 	st->packets = 0;
+	st->bytes = 0;
 	st->newest_sec = INT64_MIN;
 	if (st->desc->reset != NULL)
 		st->desc->reset(st->own);
@@ -188,16 +190,18 @@ void
 stats_tree_begin(struct stats_tree *st, const struct packet_info *pinfo)
 {
 	st->packets++;
+	st->bytes += pinfo->len;
 	st->sec = pinfo->ts_sec;
 	if (pinfo->ts_sec > st->newest_sec)
 		st->newest_sec = pinfo->ts_sec;
 }
 
 static inline void
-count(struct stats_tree *st, struct counts *c, bool has_v, double v)
+count(struct stats_tree *st, struct counts *c, uint32_t n, bool has_v,
+    double v)
 {
-	c->count++;
-	rowrate_add(&c->rate, st->sec, 1);
+	c->count += n;
+	rowrate_add(&c->rate, st->sec, n);
 	if (has_v && isfinite(v)) {
 		if (c->nval == 0 || v < c->min)
 			c->min = v;
@@ -209,13 +213,13 @@ count(struct stats_tree *st, struct counts *c, bool has_v, double v)
 }
 
 static void
-tick_up(struct stats_tree *st, int node, bool has_v, double v)
+tick_up(struct stats_tree *st, int node, uint32_t n, bool has_v, double v)
 {
 	int depth = 0;
 
 	/* The description's parents are earlier nodes: this ends. */
 	while (node >= 0 && node < st->nnodes && depth++ < st->nnodes) {
-		count(st, &st->nodes[node].c, has_v, v);
+		count(st, &st->nodes[node].c, n, has_v, v);
 		node = st->desc->nodes[node].parent;
 	}
 }
@@ -223,13 +227,13 @@ tick_up(struct stats_tree *st, int node, bool has_v, double v)
 void
 stats_tree_tick(struct stats_tree *st, int node)
 {
-	tick_up(st, node, false, 0);
+	tick_up(st, node, 1, false, 0);
 }
 
 void
 stats_tree_value(struct stats_tree *st, int node, double v)
 {
-	tick_up(st, node, true, v);
+	tick_up(st, node, 1, true, v);
 }
 
 /* The flowtab key of a child in the scratch buffer; NULL for a node
@@ -255,7 +259,7 @@ kid_key(struct stats_tree *st, int parent, const void *key, size_t len,
 
 static void
 tick_key(struct stats_tree *st, int parent, const void *key, size_t len,
-    bool has_v, double v)
+    uint32_t w, bool has_v, double v)
 {
 	const struct snode *cn;
 	struct snode *n;
@@ -265,27 +269,34 @@ tick_key(struct stats_tree *st, int parent, const void *key, size_t len,
 	if (k == NULL)
 		return;
 	n = &st->nodes[parent];
-	n->kid_ticks++;
-	rowrate_add(&n->kid_rate, st->sec, 1);
-	if ((c = flowtab_get(n->kids, k, 1, NULL)) != NULL)
-		count(st, c, has_v, v);
+	n->kid_ticks += w;
+	rowrate_add(&n->kid_rate, st->sec, w);
+	if ((c = flowtab_get(n->kids, k, w, NULL)) != NULL)
+		count(st, c, w, has_v, v);
 	else
-		flowtab_fold(n->kids, k, 1, 1);
-	tick_up(st, parent, has_v, v);
+		flowtab_fold(n->kids, k, 1, w);
+	tick_up(st, parent, w, has_v, v);
 }
 
 void
 stats_tree_tick_key(struct stats_tree *st, int parent, const void *key,
     size_t len)
 {
-	tick_key(st, parent, key, len, false, 0);
+	tick_key(st, parent, key, len, 1, false, 0);
 }
 
 void
 stats_tree_value_key(struct stats_tree *st, int parent, const void *key,
     size_t len, double v)
 {
-	tick_key(st, parent, key, len, true, v);
+	tick_key(st, parent, key, len, 1, true, v);
+}
+
+void
+stats_tree_add_key(struct stats_tree *st, int parent, const void *key,
+    size_t len, uint32_t n)
+{
+	tick_key(st, parent, key, len, n, false, 0);
 }
 
 uint64_t
@@ -489,7 +500,8 @@ stats_tree_draw(struct stats_tree *st, struct table *t,
 	int k;
 
 	for (k = st->first_top; k >= 0; k = st->nodes[k].next)
-		draw_node(&dr, k, st->packets, 1);
+		draw_node(&dr, k, st->desc->nodes[k].bytes ? st->bytes :
+		    st->packets, 1);
 	g_string_free(dr.path, TRUE);
 }
 

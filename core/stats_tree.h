@@ -83,6 +83,9 @@ struct stats_tree_node {
 	/* The filter of a child's packets from its name as drawn, g_malloc'd,
 	 * or NULL (then the child has none). */
 	char		*(*child_filter)(const char *name);
+	/* Its count is bytes (stats_tree_add_key), not packets: a top node
+	 * then has its "% Parent" of all the bytes the tree saw. */
+	bool		 bytes;
 };
 
 /* Which value columns a stats-tree table has. */
@@ -150,6 +153,10 @@ void	 stats_tree_tick_key(struct stats_tree *, int parent,
 	    const void *key, size_t len);
 void	 stats_tree_value_key(struct stats_tree *, int parent,
 	    const void *key, size_t len, double v);
+/* Counts n for the child (bytes rather than packets: a node whose count
+ * is a sum, its name says of what); its rates are then n per second. */
+void	 stats_tree_add_key(struct stats_tree *, int parent,
+	    const void *key, size_t len, uint32_t n);
 
 /* Keys of a number: 4 bytes, host order; named in decimal. */
 static inline void

@@ -25,7 +25,7 @@
 #include "dfilter/dfilter.h"
 #include "tap.h"
 
-#define TAP_MAX	256
+#define TAP_MAX	TAP_ID_MAX	/* core/packet.h */
 
 struct tap_listener {
 	struct tap_listener	*next;
@@ -132,17 +132,52 @@ tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
 {
 	struct dissect *edt = pinfo->edt;
 	struct tap_entry *e;
+	uint64_t bit;
+	int i;
 
-	if (tap_id <= 0 || edt == NULL)
+	if (tap_id <= 0 || tap_id >= TAP_MAX || edt == NULL)
 		return;
 	if (edt->ntap >= PACKET_TAPQ_MAX) {
 		edt->tapq_full++;
 		return;
 	}
-	e = &edt->tapq[edt->ntap++];
+	i = edt->ntap++;
+	e = &edt->tapq[i];
 	e->tap = tap_id;
 	e->in_error = pinfo->in_error_pkt;
+	e->next = 0;
 	e->data = data;
+	bit = UINT64_C(1) << (tap_id % 64);
+	if (edt->tapmask[tap_id / 64] & bit)
+		edt->tapq[edt->taplast[tap_id]].next = (uint8_t)i;
+	else {
+		edt->tapmask[tap_id / 64] |= bit;
+		edt->tapfirst[tap_id] = (uint8_t)i;
+	}
+	edt->taplast[tap_id] = (uint8_t)i;
+}
+
+void
+tap_queue_truncate(struct dissect *edt, int n)
+{
+	struct tap_entry *e;
+	int i;
+
+	if (n >= edt->ntap)
+		return;
+	memset(edt->tapmask, 0, sizeof(edt->tapmask));
+	for (i = 0; i < n; i++) {
+		e = &edt->tapq[i];
+		e->next = 0;
+		if (edt->tapmask[e->tap / 64] & (UINT64_C(1) << (e->tap % 64)))
+			edt->tapq[edt->taplast[e->tap]].next = (uint8_t)i;
+		else {
+			edt->tapmask[e->tap / 64] |= UINT64_C(1) << (e->tap % 64);
+			edt->tapfirst[e->tap] = (uint8_t)i;
+		}
+		edt->taplast[e->tap] = (uint8_t)i;
+	}
+	edt->ntap = n;
 }
 
 static void
@@ -615,12 +650,14 @@ dispatch(struct dissect *edt, enum tap_refill_state want)
 		if (atomic_load_explicit(&l->refill, memory_order_relaxed) !=
 		    (int)want)
 			continue;
+		if (!(edt->tapmask[l->tap_id / 64] &
+		    (UINT64_C(1) << (l->tap_id % 64))))
+			continue;
 		matched = -1;
-		for (i = 0; i < edt->ntap; i++) {
+		for (i = edt->tapfirst[l->tap_id]; i >= 0;
+		    i = edt->tapq[i].next != 0 ? edt->tapq[i].next : -1) {
 			const struct tap_entry *e = &edt->tapq[i];
 
-			if (e->tap != l->tap_id)
-				continue;
 			if (e->in_error &&
 			    !(l->flags & TL_REQUIRES_ERROR_PACKET))
 				continue;

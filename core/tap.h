@@ -126,6 +126,9 @@ void	 tap_hold(int tap_id, bool on);
 /* Called by dissectors; data must live until the packet is done. */
 void	 tap_queue_packet(int tap_id, struct packet_info *pinfo,
 	    const void *data);
+/* Drops the entries queued from the n-th on (a dissector that takes back
+ * what it dissected, to dissect the bytes again). */
+void	 tap_queue_truncate(struct dissect *edt, int n);
 
 /*
  * Listeners.  Each returns NULL on success, or an error message that the

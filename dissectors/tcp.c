@@ -223,7 +223,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 			if (off == 0) {
 				edt->nlayers = nlayers;
 				edt->nfields = nfields;
-				edt->ntap = ntap;
+				tap_queue_truncate(edt, ntap);
 			}
 			pinfo->desegment_len = 0;
 			(void)tcp_call(d, data + off, holdlen - off,
@@ -246,7 +246,7 @@ tcp_call(const struct dissector *d, const uint8_t *data, size_t caplen,
 	 * not be held, and pass over the rest of the PDU. */
 	edt->nlayers = nlayers;
 	edt->nfields = nfields;
-	edt->ntap = ntap;
+	tap_queue_truncate(edt, ntap);
 	pinfo->can_desegment = false;
 	buf_init(&pb, data, caplen, len);
 	if (call_dissector(d, &pb, pinfo, edt) == DISSECT_OK &&

@@ -8,8 +8,9 @@
  * (the transport record queued before the hello: addresses and ports,
  * either direction) in a bounded table that keeps the flows with most
  * bytes (flowtab's Space-Saving; TLS_FLOWS_MAX), and every later frame of
- * the flow ticks "Server names by bytes" with the frame's length as the
- * value: Count is the frames, Count × Avg the bytes.  Frames before the
+ * the flow adds its length to "Server names by bytes" (a node whose
+ * count is bytes, stats_tree_add_key): its rows are the heaviest names by
+ * bytes, and their rates bytes per second.  Frames before the
  * ClientHello (the handshake of TCP) are not counted; a flow evicted from
  * the table stops counting until its next ClientHello.
  *
@@ -164,8 +165,8 @@ static const struct stats_tree_node tls_nodes[TLS_N] = {
 	    .parent = TLS_HELLO, .filter = "tls.handshake.type == 1",
 	    .key_size = STATS_TREE_KEY_MAX, .child_name = sni_name,
 	    .child_filter = sni_filter },
-	[TLS_SNI_BYTES] = { .name = "Server names by bytes (frames)",
-	    .parent = -1, .filter = "tcp || udp",
+	[TLS_SNI_BYTES] = { .name = "Server names by bytes",
+	    .parent = -1, .filter = "tcp || udp", .bytes = true,
 	    .key_size = STATS_TREE_KEY_MAX, .child_name = sni_name,
 	    .child_filter = flow_filter },
 	[TLS_OFFERED] = { .name = "Versions offered (highest)",
@@ -322,12 +323,13 @@ tls_packet(struct stats_tree *st, void *own, struct packet_info *pinfo,
 		}
 	}
 	/* The frame's bytes, once, for the innermost flow that has a name. */
-	if (have && flowtab_find(s->flows, &flow) != NULL &&
-	    (v = flowtab_get(s->flows, &flow, pinfo->len, NULL)) != NULL) {
+	if (have && flowtab_count(s->flows) > 0 &&
+	    (v = flowtab_find(s->flows, &flow)) != NULL) {
+		flowtab_weigh(s->flows, v, pinfo->len);
 		v->bytes += pinfo->len;
 		v->frames++;
-		stats_tree_value_key(st, TLS_SNI_BYTES, v->key, v->len,
-		    (double)pinfo->len);
+		stats_tree_add_key(st, TLS_SNI_BYTES, v->key, v->len,
+		    pinfo->len);
 	}
 	return (have || hello ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW);
 }

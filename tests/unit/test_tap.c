@@ -364,6 +364,62 @@ START_TEST(full_queue_is_counted)
 }
 END_TEST
 
+/* Entries of two taps interleaved reach their own listeners in order, and
+ * a truncated queue delivers only what is left. */
+START_TEST(interleaved_taps_and_truncation)
+{
+	static int other_tap = -1;
+	struct dissect edt;
+	struct probe p = { .answer = TAP_PACKET_REDRAW };
+	struct probe q = { .answer = TAP_PACKET_REDRAW };
+	int v[5] = { 0, 1, 2, 3, 4 };
+
+	if (other_tap < 0)
+		other_tap = register_tap("unit-test-other");
+	ck_assert_ptr_null(probe_listen(&p, "", 0));
+	ck_assert_ptr_null(register_tap_listener("unit-test-other", &q, "", 0,
+	    probe_reset, probe_packet, probe_draw, probe_finish));
+	dissect_init(&edt);
+	dissect_begin(&edt, 1, 0, 0, 0, 60, 60, 1);
+	tap_queue_packet(test_tap, &edt.pinfo, &v[0]);
+	tap_queue_packet(other_tap, &edt.pinfo, &v[1]);
+	tap_queue_packet(test_tap, &edt.pinfo, &v[2]);
+	tap_queue_packet(other_tap, &edt.pinfo, &v[3]);
+	tap_queue_packet(test_tap, &edt.pinfo, &v[4]);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 3);
+	ck_assert_ptr_eq(p.seen[0], &v[0]);
+	ck_assert_ptr_eq(p.seen[1], &v[2]);
+	ck_assert_ptr_eq(p.seen[2], &v[4]);
+	ck_assert_int_eq(q.packets, 2);
+	ck_assert_ptr_eq(q.seen[1], &v[3]);
+
+	/* Taken back to the first two, then one more of each tap. */
+	p.packets = q.packets = 0;
+	tap_queue_truncate(&edt, 2);
+	tap_queue_packet(other_tap, &edt.pinfo, &v[3]);
+	tap_queue_packet(test_tap, &edt.pinfo, &v[4]);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 2);
+	ck_assert_ptr_eq(p.seen[0], &v[0]);
+	ck_assert_ptr_eq(p.seen[1], &v[4]);
+	ck_assert_int_eq(q.packets, 2);
+	ck_assert_ptr_eq(q.seen[0], &v[1]);
+	ck_assert_ptr_eq(q.seen[1], &v[3]);
+
+	/* A new packet starts with no entries of either. */
+	p.packets = q.packets = 0;
+	dissect_begin(&edt, 2, 0, 0, 0, 60, 60, 1);
+	tap_queue_packet(other_tap, &edt.pinfo, &v[1]);
+	tap_push_packet(&edt);
+	ck_assert_int_eq(p.packets, 0);
+	ck_assert_int_eq(q.packets, 1);
+	remove_tap_listener(&p);
+	remove_tap_listener(&q);
+	dissect_free(&edt);
+}
+END_TEST
+
 /* --- the threading contract --- */
 
 struct packets {
@@ -632,6 +688,7 @@ suite_tap(void)
 	tcase_add_test(tc, remove_other_during_dispatch);
 	tcase_add_test(tc, bad_filter_keeps_the_old_one);
 	tcase_add_test(tc, full_queue_is_counted);
+	tcase_add_test(tc, interleaved_taps_and_truncation);
 	suite_add_tcase(s, tc);
 	return (s);
 }

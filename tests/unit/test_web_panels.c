@@ -157,6 +157,21 @@ START_TEST(http_bounded)
 END_TEST
 
 /* A frame with a TCP record, then optionally a TLS one. */
+static double
+pct_of(const struct table *t, const char *path)
+{
+	char *want = g_strdup(path);
+	int r, c = table_col_index(t, "pct_parent");
+	double d = -1;
+
+	g_strdelimit(want, "|", TABLE_TREE_SEP);
+	for (r = 0; r < t->nrows && d < 0; r++)
+		if (strcmp(table_row(t, r)[0].text, want) == 0)
+			d = table_row(t, r)[c].d;
+	g_free(want);
+	return (d);
+}
+
 static void
 tls_frame(void *st, uint32_t len, const struct conv_tap *c, bool udp,
     const struct tls_tap *tls)
@@ -222,25 +237,19 @@ START_TEST(tls_counts)
 	    "ClientHellos|Server names by connections|a.example (QUIC)"), 1);
 	ck_assert_int_eq(count_of(t,
 	    "ClientHellos|Server names by connections|(no SNI)"), 1);
-	/* Three frames of the first flow, from its ClientHello on, both
-	 * ways: 500 + 1500 + 100 bytes. */
-	ck_assert_int_eq(count_of(t,
-	    "Server names by bytes (frames)|a.example"), 3);
-	{
-		char *want = g_strdup(
-		    "Server names by bytes (frames)|a.example");
-		int r, n = table_col_index(t, "count");
-
-		(void)n;
-		g_strdelimit(want, "|", TABLE_TREE_SEP);
-		for (r = 0; r < t->nrows; r++)
-			if (strcmp(table_row(t, r)[0].text, want) == 0)
-				break;
-		ck_assert_int_lt(r, t->nrows);
-		ck_assert(fabs(table_row(t, r)[table_col_index(t,
-		    "avg")].d * 3 - 2100) < 1e-6);
-		g_free(want);
-	}
+	/* The bytes of the first flow's frames, from its ClientHello on,
+	 * both ways: 500 + 1500 + 100; the QUIC flow's Initial: 1200; the
+	 * hello without a name: 300. */
+	ck_assert_int_eq(count_of(t, "Server names by bytes|a.example"), 2100);
+	ck_assert_int_eq(count_of(t, "Server names by bytes|a.example (QUIC)"),
+	    1200);
+	ck_assert_int_eq(count_of(t, "Server names by bytes|(no SNI)"), 300);
+	ck_assert_int_eq(count_of(t, "Server names by bytes"), 3600);
+	/* Of all the bytes the panel saw: the SYN's 60 were not named. */
+	ck_assert(fabs(pct_of(t, "Server names by bytes") -
+	    100.0 * 3600 / 3660) < 1e-9);
+	ck_assert(fabs(pct_of(t, "Server names by bytes|a.example") -
+	    100.0 * 2100 / 3600) < 1e-9);
 	ck_assert_int_eq(count_of(t, "Versions offered (highest)|TLS 1.3"),
 	    2);
 	ck_assert_int_eq(count_of(t, "Versions offered (highest)|TLS 1.2"),
