@@ -41,24 +41,26 @@ for t in tests/e2e/test_*.sh tests/e2e/test_*.py; do
 		[ $want = yes ] || continue
 	fi
 	echo "=== $t"
+	start=$(date +%s)
 	case $t in
 	*.sh) sh "$t" </dev/null ;;
 	*.py) $python "$t" </dev/null ;;
 	esac
 	rc=$?
+	took="$(($(date +%s) - start)) s"
 	case $rc in
 	0)
 		passed=$((passed + 1))
-		echo "=== $t: ok"
+		echo "=== $t: ok ($took)"
 		;;
 	77)
 		skipped=$((skipped + 1))
-		echo "=== $t: skipped"
+		echo "=== $t: skipped ($took)"
 		;;
 	*)
 		failed=$((failed + 1))
 		failures="$failures $t"
-		echo "=== $t: FAILED (exit $rc)"
+		echo "=== $t: FAILED (exit $rc, $took)"
 		;;
 	esac
 done
