@@ -30,7 +30,7 @@ TAPTOP	 = $(BUILD)/taptop
 CHECKER	 = $(BUILD)/check_taptop
 
 .PHONY: all deps deps-test run test test-unit test-e2e test-asan test-tsan \
-	fuzz bench clean
+	fuzz bench soak clean
 
 all: $(TAPTOP)
 
@@ -91,6 +91,12 @@ fuzz: deps-test
 bench: deps-test
 	@$(MAKE) --no-print-directory all
 	sh bench/run.sh
+
+# Hours of use in minutes: a flood and live traffic with panels churning,
+# watched for memory growth and lost packets (tests/soak/soak.py).
+soak: deps-test
+	@$(MAKE) --no-print-directory all
+	TAPTOP=$(TAPTOP) python3 tests/soak/soak.py
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e: serial (captures on lo)
 """
 Standard input, pipes and FIFOs, stopping, and the rates of a replay.
 

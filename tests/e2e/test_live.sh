@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # Live capture on loopback, with traffic this test sends to 127.0.0.1, and
 # the live capture's errors: no such interface, a bad capture filter, no
 # permission, an interface that is down (in a network namespace this test

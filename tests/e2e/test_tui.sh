@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # The curses interface, for real: the taptop binary runs in a detached tmux
 # server of this test's own (its own socket), keys are sent with send-keys
 # and every step checks the screen with capture-pane.  Nothing waits for a

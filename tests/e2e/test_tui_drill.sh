@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (drives a terminal, timing-sensitive)
 # Drill-down and names in the interface, for real: taptop in a tmux server
 # of this test's own, keys sent, the screen read (test_tui.sh has the
 # harness this one copies).  Every check polls the screen for at most 10 s.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # The status line's drop segment on a live capture (root only: exit 77
 # otherwise).  taptop captures -c 500 UDP packets this test sends to itself
 # on lo.  The kernel goes on receiving after taptop has its 500, so its

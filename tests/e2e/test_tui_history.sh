@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (drives a terminal, timing-sensitive)
 # History on the screen, read from the taptop binary in a tmux server of
 # this test's own (keys sent with send-keys, the screen read with
 # capture-pane, each check polling for at most 10 s; nothing waits a fixed

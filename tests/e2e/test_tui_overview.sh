@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # The first screen, for real: taptop with no --panel in a tmux server of
 # this test's own (refill_lib.sh's harness), at 80x24, keys sent and the
 # screen read.  The capture is overview_pcap.py's: flows of known rates,

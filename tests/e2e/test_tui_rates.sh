@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # The rates per row and the two views, on the screen of the taptop binary
 # in a tmux server of this test's own (as test_tui.sh: keys sent with
 # send-keys, the screen read with capture-pane, each check polling for at

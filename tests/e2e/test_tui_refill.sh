@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (drives a terminal, timing-sensitive)
 # Panels that fill at once, and the replay controls, in the interface: the
 # taptop binary runs in a tmux server of this test's own, keys are sent
 # and the screen is read.  Nothing waits for a fixed time except the one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (captures on lo)
 # Panels that fill at once, live: taptop captures on lo in tmux, with UDP
 # datagrams this test sends to 127.0.0.1 on a port of its own (the capture
 # filter keeps other traffic on lo out).  A panel added after the first

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: serial (drives a terminal, timing-sensitive)
 # What the interface says and how its keys behave, checked on the screen of
 # the taptop binary in a tmux server of this test's own, as test_tui.sh
 # does (keys sent with send-keys, the screen read with capture-pane, each
