@@ -175,7 +175,8 @@ static const int allowed[] = {
 	/* Signals: the blocked set taken with sigtimedwait, pthread_kill,
 	 * curses' SIGWINCH and SIGTSTP handling. */
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigtimedwait),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
+	SCMP_SYS(rt_sigtimedwait),
 	SCMP_SYS(rt_sigpending), SCMP_SYS(rt_sigsuspend),
 	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(getpid),
 	SCMP_SYS(gettid), SCMP_SYS(getppid), SCMP_SYS(kill),
@@ -217,11 +218,13 @@ static const int killed[] = {
 #endif
 };
 
-/* Terminal requests curses, isatty and the file reader make; TIOCSTI
- * (typing into the terminal) and the rest get EPERM. */
+/* Terminal requests curses, isatty and the file reader make, and the
+ * interface queries libpcap makes when its interface goes down or away
+ * (read only); TIOCSTI (typing into the terminal) and the rest get
+ * EPERM. */
 static const unsigned long ioctls[] = {
 	TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONREAD,
-	FIONBIO,
+	FIONBIO, SIOCGIFFLAGS, SIOCGIFINDEX, SIOCGIFNAME, SIOCGIFMTU,
 };
 
 /* Socket families: the resolver's and a metrics server's, nscd's, and
