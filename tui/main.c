@@ -784,6 +784,10 @@ drop_privileges(void)
 #ifdef TAPTOP_TEST_HOOKS
 	need_spawn = opt.test_spawn;
 #endif
+	/* Files read on first use are read now, while they may be: the
+	 * services file (a private $TAPTOP_SERVICES among them). */
+	if (!opt.batch || opt.port_names)
+		(void)names_service(0, "tcp");
 	if (need_spawn && (spawner = spawn_helper_start(&id, &err)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		exit(EXIT_FAILURE);
