@@ -5,6 +5,8 @@
 PKGS	 = glib-2.0 libpcap ncursesw
 # i10-quic: libgcrypt decrypts QUIC's client Initials.
 PKGS	+= libgcrypt
+# i11-priv: the privilege drop (capabilities, the system-call filter).
+PKGS	+= libcap-ng libseccomp
 CC	?= cc
 BUILD	?= build
 SANFLAGS ?=
@@ -15,6 +17,11 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DTAPTOP_VERSION=\"$(VERSION)\" -g $(OPT) -W
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+# i11-priv: development and test builds carry the test hooks (hidden
+# self-checks, TAPTOP_TEST_HOOKS); `make RELEASE=1` (what install and the
+# package use) leaves them out.
+RELEASE	?=
+CFLAGS_ALL += $(if $(RELEASE),,-DTAPTOP_TEST_HOOKS)
 
 LIB_SRC	 = $(wildcard core/*.c) $(wildcard core/dfilter/*.c) \
 	$(wildcard dissectors/*.c) $(wildcard panels/*.c) \

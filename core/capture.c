@@ -1145,7 +1145,10 @@ refill_begin(struct capture *c)
 	c->rf.since_ns = 0;
 	c->rf.skipped = 0;
 	if (c->reread) {
-		if ((c->rf.pf = pcapfile_open(c->opts.file, &err)) == NULL) {
+		/* The descriptor, not the path: after the privilege drop
+		 * the path may be closed to us (privdrop.h). */
+		if ((c->rf.pf = pcapfile_reopen(c->pf, c->source, &err)) ==
+		    NULL) {
 			g_warning("cannot read %s again: %s", c->source, err);
 			g_free(err);
 		}

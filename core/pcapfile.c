@@ -47,6 +47,8 @@ struct pcapfile {
 	int		 fd;
 	bool		 is_stdin;
 	bool		 pollable;	/* not a regular file: wait in poll */
+	bool		 positional;	/* a regular file: pread at pos */
+	off_t		 pos;		/* the next byte, when positional */
 	uint8_t		*rbuf;		/* READ_BUF bytes */
 	size_t		 rlen, roff;	/* bytes in rbuf, bytes used */
 	int		 rerrno;	/* a read error, or 0 */
@@ -134,8 +136,16 @@ refill(struct pcapfile *pf)
 				continue;
 			}
 		}
-		k = read(pf->fd, pf->rbuf, READ_BUF);
+		/* A regular file is read at an offset of our own, so that a
+		 * second reader of the same descriptor (pcapfile_reopen)
+		 * never moves this one. */
+		if (pf->positional)
+			k = pread(pf->fd, pf->rbuf, READ_BUF, pf->pos);
+		else
+			k = read(pf->fd, pf->rbuf, READ_BUF);
 		if (k > 0) {
+			if (pf->positional)
+				pf->pos += k;
 			pf->rlen = (size_t)k;
 			pf->roff = 0;
 			return (1);
@@ -473,8 +483,12 @@ open_fd(struct pcapfile *pf, const char *path, const char *name, char **err)
 	if (!pf->is_stdin && (fl = fcntl(pf->fd, F_GETFL)) >= 0)
 		(void)fcntl(pf->fd, F_SETFL, fl & ~O_NONBLOCK);
 	pf->pollable = fstat(pf->fd, &st) != 0 || !S_ISREG(st.st_mode);
+	pf->positional = !pf->pollable && !pf->is_stdin;
 	return (true);
 }
+
+static struct pcapfile *read_header(struct pcapfile *, const char *name,
+	    bool *cancelled, char **err);
 
 struct pcapfile *
 pcapfile_open_cancellable(const char *path, pcapfile_cancel_fn cancel,
@@ -482,9 +496,6 @@ pcapfile_open_cancellable(const char *path, pcapfile_cancel_fn cancel,
 {
 	struct pcapfile *pf;
 	const char *name;
-	uint8_t magic[4];
-	uint32_t m;
-	int r;
 
 	if (cancelled != NULL)
 		*cancelled = false;
@@ -494,8 +505,50 @@ pcapfile_open_cancellable(const char *path, pcapfile_cancel_fn cancel,
 	pf->cancel = cancel;
 	pf->cancel_arg = arg;
 	name = pf->is_stdin ? "stdin" : path;
-	if (!open_fd(pf, path, name, err))
-		goto fail;
+	if (!open_fd(pf, path, name, err)) {
+		pcapfile_close(pf);
+		return (NULL);
+	}
+	return (read_header(pf, name, cancelled, err));
+}
+
+/*
+ * A second reader of pf's file from its first byte, on a duplicate of its
+ * descriptor, without opening the path again: the refills of a file read
+ * after the privilege drop, when the path may no longer be open to us
+ * (privdrop.h).  Both read at offsets of their own (pread), so they may be
+ * used one after the other by one thread.  Regular files only.
+ */
+struct pcapfile *
+pcapfile_reopen(const struct pcapfile *orig, const char *name, char **err)
+{
+	struct pcapfile *pf;
+
+	if (!orig->positional) {
+		*err = g_strdup_printf("%s: not a regular file, cannot be "
+		    "read again", name);
+		return (NULL);
+	}
+	pf = g_new0(struct pcapfile, 1);
+	pf->positional = true;
+	if ((pf->fd = fcntl(orig->fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		*err = g_strdup_printf("%s: %s", name, g_strerror(errno));
+		g_free(pf);
+		return (NULL);
+	}
+	return (read_header(pf, name, NULL, err));
+}
+
+/* The magic and the first header of an opened file; consumes pf on
+ * failure. */
+static struct pcapfile *
+read_header(struct pcapfile *pf, const char *name, bool *cancelled,
+    char **err)
+{
+	uint8_t magic[4];
+	uint32_t m;
+	int r;
+
 	pf->rbuf = g_malloc(READ_BUF);
 	r = read_exact(pf, magic, 4);
 	if (r != 1) {

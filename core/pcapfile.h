@@ -60,6 +60,10 @@ struct pcapfile *pcapfile_open(const char *path, char **err);
  * them, read here); *cancelled tells a cancelled open from a failed one. */
 struct pcapfile *pcapfile_open_cancellable(const char *path,
 	    pcapfile_cancel_fn, void *arg, bool *cancelled, char **err);
+/* A second reader of the same regular file from its start, on a duplicate
+ * of its descriptor (not the path: see pcapfile.c); name is for *err. */
+struct pcapfile *pcapfile_reopen(const struct pcapfile *, const char *name,
+	    char **err);
 enum pcapfile_result pcapfile_next(struct pcapfile *, struct pcapfile_packet *);
 const char *pcapfile_error(const struct pcapfile *);
 /* The link type of the first interface (or the pcap header). */

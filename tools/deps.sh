@@ -4,6 +4,7 @@
 set -e
 build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
 build="$build libgcrypt20-dev"	# i10-quic
+build="$build libcap-ng-dev libseccomp-dev"	# i11-priv: the privilege drop
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
 case "${1:-build}" in
 build) want=$build ;;
