@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e: serial (captures on lo, drives a terminal)
 """The privilege drop, seen from outside (core/privdrop.h).
 
 As root (CI): a live capture on lo shows in /proc/PID/status a non-zero
