@@ -5,6 +5,7 @@ set -e
 build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
 build="$build libgcrypt20-dev"	# i10-quic
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
+test="$test dpkg-dev debhelper lintian mandoc fakeroot libcap2-bin man-db"	# i11-package
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
