@@ -36,6 +36,14 @@ Q	 = $(if $(V),,@echo "  $(notdir $@)";)
 TAPTOP	 = $(BUILD)/taptop
 CHECKER	 = $(BUILD)/check_taptop
 
+# i11-package: `make RELEASE=1` builds the release binary, the one that
+# `make install` and the Debian package ship, into a folder of its own so
+# that it never mixes objects with the development build.
+RELEASE_BUILD = build-release
+ifneq ($(RELEASE),)
+BUILD	 = $(RELEASE_BUILD)
+endif
+
 .PHONY: all deps deps-test run test test-unit test-e2e test-asan test-tsan \
 	fuzz bench soak clean
 
@@ -107,3 +115,47 @@ soak: deps-test
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
+
+# i11-package: `make install` builds the release binary and copies it, the
+# man page and the bash completion under $(DESTDIR)$(PREFIX).  Run as root
+# for a real install (DESTDIR empty), it also grants the binary the capture
+# capabilities, so that users capture without sudo; README's "Installing"
+# says what that costs, and SETCAP=no skips it.  A package being staged
+# (DESTDIR set) gets them from its postinst instead: a .deb does not carry
+# file capabilities.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SETCAP	?= yes
+CAPS	 = cap_net_raw,cap_net_admin+ep
+
+.PHONY: install uninstall clean-release
+
+install:
+	@$(MAKE) --no-print-directory RELEASE=1 BUILD=$(RELEASE_BUILD) all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(RELEASE_BUILD)/taptop $(DESTDIR)$(BINDIR)/taptop
+	install -m 644 doc/taptop.1 $(DESTDIR)$(MANDIR)/man1/taptop.1
+	install -m 644 completion/taptop.bash $(DESTDIR)$(BASHCOMPDIR)/taptop
+	@if [ -z "$(DESTDIR)" ] && [ "$(SETCAP)" = yes ] && \
+	    [ "$$(id -u)" = 0 ]; then \
+		if setcap $(CAPS) $(BINDIR)/taptop; then \
+			echo "  $(BINDIR)/taptop: $(CAPS)"; \
+		else \
+			echo "taptop: could not set file capabilities" \
+			    "(setcap, from libcap2-bin, and a file system with" \
+			    "extended attributes are needed): live capture" \
+			    "will need root" >&2; \
+		fi; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/taptop $(DESTDIR)$(MANDIR)/man1/taptop.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/taptop
+
+clean: clean-release
+
+clean-release:
+	rm -rf $(RELEASE_BUILD)

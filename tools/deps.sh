@@ -6,6 +6,8 @@ build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
 build="$build libgcrypt20-dev"	# i10-quic
 build="$build libcap-ng-dev libseccomp-dev"	# i11-priv: the privilege drop
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
+test="$test dpkg-dev debhelper lintian mandoc fakeroot libcap2-bin man-db"	# i11-package
+test="$test libcap-ng-dev libseccomp-dev"	# i11-package: debian/control (i11-priv builds with them)
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
