@@ -3,9 +3,9 @@
 # one line in its list.def, never a Makefile edit.
 
 PKGS	 = glib-2.0 libpcap ncursesw
-# i10-quic: libgcrypt decrypts QUIC's client Initials.
+# Libgcrypt decrypts QUIC's client Initials.
 PKGS	+= libgcrypt
-# i11-priv: the privilege drop (capabilities, the system-call filter).
+# The privilege drop (capabilities, the system-call filter).
 PKGS	+= libcap-ng libseccomp
 CC	?= cc
 BUILD	?= build
@@ -17,7 +17,7 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -DTAPTOP_VERSION=\"$(VERSION)\" -g $(OPT) -W
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
-# i11-priv: development and test builds carry the test hooks (hidden
+# Development and test builds carry the test hooks (hidden
 # self-checks, TAPTOP_TEST_HOOKS); `make RELEASE=1` (what install and the
 # package use) leaves them out.
 RELEASE	?=
@@ -36,7 +36,7 @@ Q	 = $(if $(V),,@echo "  $(notdir $@)";)
 TAPTOP	 = $(BUILD)/taptop
 CHECKER	 = $(BUILD)/check_taptop
 
-# i11-package: `make RELEASE=1` builds the release binary, the one that
+# `make RELEASE=1` builds the release binary, the one that
 # `make install` and the Debian package ship, into a folder of its own so
 # that it never mixes objects with the development build.
 RELEASE_BUILD = build-release
@@ -116,7 +116,7 @@ soak: deps-test
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
-# i11-package: `make install` builds the release binary and copies it, the
+# `make install` builds the release binary and copies it, the
 # man page and the bash completion under $(DESTDIR)$(PREFIX).  Run as root
 # for a real install (DESTDIR empty), it also grants the binary the capture
 # capabilities, so that users capture without sudo; README's "Installing"

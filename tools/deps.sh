@@ -3,11 +3,11 @@
 # running taptop, `deps.sh test` for that plus what the tests use.
 set -e
 build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
-build="$build libgcrypt20-dev"	# i10-quic
-build="$build libcap-ng-dev libseccomp-dev"	# i11-priv: the privilege drop
+build="$build libgcrypt20-dev"	# QUIC: its client Initials decrypted
+build="$build libcap-ng-dev libseccomp-dev"	# the privilege drop
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
-test="$test dpkg-dev debhelper lintian mandoc fakeroot libcap2-bin man-db"	# i11-package
-test="$test libcap-ng-dev libseccomp-dev"	# i11-package: debian/control (i11-priv builds with them)
+# The package and the man page: building the .deb, lint, setcap.
+test="$test dpkg-dev debhelper lintian mandoc fakeroot libcap2-bin man-db"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
