@@ -254,7 +254,8 @@ START_TEST(limits_in_reports)
 	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
 	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
 	    "\"display_filter\":\"\""
-	    ",\"undissected\":{},\"error\":null},\n\"panels\":[]}\n", l.fields_full);
+	    ",\"undissected\":{},\"error\":null},\n\"panels\":[]}\n",
+	    l.fields_full);
 	ck_assert_str_eq(got, want);
 	free(got);
 	g_free(want);
