@@ -70,7 +70,18 @@
 
 /* LINKTYPE_* values (the file format's) where they differ from DLT_*. */
 #define LINKTYPE_ETHERNET	1
+#define LINKTYPE_ATM_RFC1483	100
 #define LINKTYPE_RAW		101
+
+/* Frames of link types no dissector reads (capture.h): slots taken in
+ * the order the capture thread meets the link types, published by ud_n
+ * (release: the slot's linktype is set first); the last slot is the
+ * others'.  The counts are atomics, read by any thread. */
+struct undissected_slot {
+	int			 linktype;
+	atomic_uint_fast64_t	 frames;
+	atomic_uint_fast64_t	 bytes;
+};
 
 struct capture {
 	struct capture_opts	 opts;
@@ -93,6 +104,13 @@ struct capture {
 	atomic_uint_fast64_t	 kernel_received;
 	atomic_uint_fast64_t	 kernel_dropped;
 	atomic_uint_fast64_t	 iface_dropped;
+	struct undissected_slot	 ud[CAPTURE_UNDISSECTED_MAX + 1];
+	atomic_int		 ud_n;		/* slots in use, the others' too */
+	/* Capture thread: the link type of the last packet and its slot
+	 * (-1: read by a dissector), so that a run of one link type costs
+	 * one comparison a packet. */
+	int			 ud_last_lt;
+	int			 ud_last_slot;
 	/* Times of the first and last packet, in nanoseconds since the epoch. */
 	atomic_int_fast64_t	 first_ns;
 	atomic_int_fast64_t	 last_ns;
@@ -274,7 +292,54 @@ linktype_from_dlt(int dlt)
 static int
 dlt_from_linktype(int lt)
 {
-	return (lt == LINKTYPE_RAW ? DLT_RAW : lt);
+	switch (lt) {
+	case LINKTYPE_RAW:
+		return (DLT_RAW);
+	case LINKTYPE_ATM_RFC1483:
+		return (DLT_ATM_RFC1483);
+	default:
+		return (lt);
+	}
+}
+
+/* The slot of a link type no dissector reads, taken when first met; the
+ * others' slot once they are all taken; -1 for a link type that is read.
+ * Capture thread. */
+static int
+undissected_slot(struct capture *c, int linktype)
+{
+	int i, n = atomic_load_explicit(&c->ud_n, memory_order_relaxed);
+
+	if (frame_link_dissected(linktype))
+		return (-1);
+	for (i = 0; i < n && i < CAPTURE_UNDISSECTED_MAX; i++)
+		if (c->ud[i].linktype == linktype)
+			return (i);
+	if (n < CAPTURE_UNDISSECTED_MAX) {
+		c->ud[n].linktype = linktype;
+		atomic_store_explicit(&c->ud_n, n + 1, memory_order_release);
+		return (n);
+	}
+	if (n == CAPTURE_UNDISSECTED_MAX) {
+		c->ud[n].linktype = -1;
+		atomic_store_explicit(&c->ud_n, n + 1, memory_order_release);
+	}
+	return (CAPTURE_UNDISSECTED_MAX);
+}
+
+static void
+undissected_count(struct capture *c, int linktype, uint64_t bytes)
+{
+	if (linktype != c->ud_last_lt) {
+		c->ud_last_lt = linktype;
+		c->ud_last_slot = undissected_slot(c, linktype);
+	}
+	if (c->ud_last_slot < 0)
+		return;
+	atomic_fetch_add_explicit(&c->ud[c->ud_last_slot].frames, 1,
+	    memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->ud[c->ud_last_slot].bytes, bytes,
+	    memory_order_relaxed);
 }
 
 static bool refill_due(struct capture *);
@@ -460,6 +525,7 @@ capture_open(const struct capture_opts *o, char **err, bool *bad_filter)
 	c->opts = *o;
 	atomic_store(&c->state, CAPTURE_RUNNING);
 	atomic_store(&c->pace_bound_ns, INT64_MAX);
+	c->ud_last_lt = INT_MIN;
 	ratehist_init(&c->rates);
 	clock_init(c);
 	if (o->file != NULL) {
@@ -707,6 +773,7 @@ handle_packet(struct capture *c, int64_t sec, uint32_t nsec, uint32_t len,
 	    memory_order_relaxed) + 1;
 	atomic_fetch_add_explicit(&c->bytes, len < caplen ? caplen : len,
 	    memory_order_relaxed);
+	undissected_count(c, linktype, len < caplen ? caplen : len);
 	atomic_store_explicit(&c->last_ns, ts, memory_order_relaxed);
 	ratehist_add(&c->rates, ts, len < caplen ? caplen : len);
 	/* Into the history right before the live dispatch, with no refill
@@ -1021,6 +1088,29 @@ capture_counters(const struct capture *c, struct capture_counters *n)
 	n->iface_dropped = atomic_load(&c->iface_dropped);
 	n->first_ns = atomic_load(&c->first_ns);
 	n->last_ns = atomic_load(&c->last_ns);
+}
+
+size_t
+capture_undissected(const struct capture *c, struct capture_undissected *u,
+    size_t max)
+{
+	size_t i, n = (size_t)atomic_load_explicit(&c->ud_n,
+	    memory_order_acquire);
+
+	for (i = 0; i < n && i < max; i++) {
+		int lt = c->ud[i].linktype;
+
+		u[i].linktype = lt;
+		u[i].name = lt < 0 ? NULL :
+		    pcap_datalink_val_to_name(dlt_from_linktype(lt));
+		u[i].description = lt < 0 ? NULL :
+		    pcap_datalink_val_to_description(dlt_from_linktype(lt));
+		u[i].frames = atomic_load_explicit(&c->ud[i].frames,
+		    memory_order_relaxed);
+		u[i].bytes = atomic_load_explicit(&c->ud[i].bytes,
+		    memory_order_relaxed);
+	}
+	return (MIN(n, max));
 }
 
 int64_t

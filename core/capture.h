@@ -79,6 +79,26 @@ struct capture_counters {
 	int64_t		 last_ns;
 };
 
+/*
+ * Frames of link types no dissector reads (dissect.h's
+ * frame_link_dissected(): a link type named only, as "chdlc", or not at
+ * all), which the panels therefore see as frames with no protocol: per
+ * link type, in the order first met, CAPTURE_UNDISSECTED_MAX of them and
+ * then one entry (linktype -1) for all the others.  Counted with the
+ * packets (after the capture filter), bytes as the packets' bytes.
+ */
+#define CAPTURE_UNDISSECTED_MAX	16
+
+struct capture_undissected {
+	int		 linktype;	/* LINKTYPE_*, -1 for the others */
+	/* libpcap's name ("C_HDLC") and description ("Cisco HDLC"), NULL
+	 * when it has none; static strings. */
+	const char	*name;
+	const char	*description;
+	uint64_t	 frames;
+	uint64_t	 bytes;
+};
+
 /* Fills opts with the defaults. */
 void	 capture_opts_init(struct capture_opts *);
 
@@ -160,6 +180,10 @@ bool	 capture_interval_last(struct capture *, struct capture_interval *);
 enum capture_state capture_get_state(const struct capture *);
 const char *capture_state_name(enum capture_state);
 void	 capture_counters(const struct capture *, struct capture_counters *);
+/* Copies up to max entries (above) into u; returns how many.  Any
+ * thread. */
+size_t	 capture_undissected(const struct capture *,
+	    struct capture_undissected *u, size_t max);
 /*
  * The capture clock: "now" in capture time, nanoseconds since the epoch,
  * the time every rate of a capture is taken at (0 before the first packet

@@ -29,6 +29,10 @@
 /* The root of every dissection (dissectors/frame.c): it records the frame
  * fields and hands the bytes to the link type's dissector. */
 extern const struct dissector dissector_frame;
+/* Whether a link type has a dissector that reads it (frame.c's "link"
+ * table); false for one only named ("link.named") or unknown.  Any
+ * thread, once proto_init() has run. */
+bool	 frame_link_dissected(int linktype);
 
 void	 dissect_init(struct dissect *);
 void	 dissect_free(struct dissect *);

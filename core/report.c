@@ -491,6 +491,31 @@ text_field(GString *out, const char *label, const char *value, bool always,
 	g_free(s);
 }
 
+/* One line per link type no dissector reads, with frames. */
+static void
+text_undissected(GString *out, const struct report_capture *cap)
+{
+	const struct capture_undissected *u;
+	size_t i;
+
+	for (i = 0; i < cap->nundissected; i++) {
+		u = &cap->undissected[i];
+		if (u->frames == 0)
+			continue;
+		g_string_append_printf(out, "Not dissected: %" PRIu64
+		    " frame%s, %" PRIu64 " bytes of ", u->frames,
+		    u->frames == 1 ? "" : "s", u->bytes);
+		if (u->linktype < 0)
+			g_string_append(out, "other link types\n");
+		else if (u->name != NULL)
+			g_string_append_printf(out, "link type %s (%d)\n",
+			    u->name, u->linktype);
+		else
+			g_string_append_printf(out, "link type %d\n",
+			    u->linktype);
+	}
+}
+
 void
 report_text_tables(FILE *fp, const struct report_capture *cap,
     unsigned flags, struct panel *const *panels,
@@ -533,6 +558,7 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			    "timed out %" PRIu64 "  dropped for room %"
 			    PRIu64 "\n", cap->reasm_timeout,
 			    cap->reasm_full);
+		text_undissected(out, cap);
 		if (cap->tcp_gaps != 0 || cap->tcp_flows_full != 0 ||
 		    cap->tcp_bytes_full != 0 || cap->tcp_timeouts != 0)
 			g_string_append_printf(out, "TCP reassembly: gaps %"
@@ -706,6 +732,40 @@ json_panel(GString *out, const struct panel *p, const struct table *t,
 	    t->folded_frames, t->folded_bytes, t->folded_error);
 }
 
+/* The capture block's "undissected" (report.h). */
+static void
+json_undissected(GString *out, const struct report_capture *cap)
+{
+	const struct capture_undissected *u;
+	bool first = true;
+	size_t i;
+
+	g_string_append(out, ",\"undissected\":{");
+	for (i = 0; i < cap->nundissected; i++) {
+		u = &cap->undissected[i];
+		if (u->frames == 0)
+			continue;
+		if (!first)
+			g_string_append_c(out, ',');
+		first = false;
+		if (u->linktype < 0)
+			g_string_append(out, "\"other\"");
+		else if (u->name != NULL)
+			json_string(out, u->name);
+		else
+			g_string_append_printf(out, "\"%d\"", u->linktype);
+		g_string_append_printf(out, ":{\"linktype\":%d,"
+		    "\"description\":", u->linktype);
+		if (u->description != NULL)
+			json_string(out, u->description);
+		else
+			g_string_append(out, "null");
+		g_string_append_printf(out, ",\"frames\":%" PRIu64
+		    ",\"bytes\":%" PRIu64 "}", u->frames, u->bytes);
+	}
+	g_string_append_c(out, '}');
+}
+
 void
 report_json_tables(FILE *fp, const struct report_capture *cap,
     unsigned flags, struct panel *const *panels,
@@ -750,6 +810,12 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	g_string_append(out, ",\"display_filter\":");
 	json_string(out, cap->display_filter != NULL ?
 	    cap->display_filter : "");
+	json_undissected(out, cap);
+	g_string_append(out, ",\"error\":");
+	if (cap->error != NULL)
+		json_string(out, cap->error);
+	else
+		g_string_append(out, "null");
 	g_string_append_printf(out, "},%s\"panels\":[", nl);
 	for (i = 0; i < n; i++) {
 		/* A composite panel has no table (batch lists its parts). */

@@ -19,7 +19,10 @@
  *                "reasm_timeout": n, "reasm_full": n,
  *                "tcp_reasm_gaps": n, "tcp_reasm_flows_full": n,
  *                "tcp_reasm_bytes_full": n, "tcp_reasm_timeouts": n,
- *                "capture_filter": s, "display_filter": s},
+ *                "capture_filter": s, "display_filter": s,
+ *                "undissected": {key: {"linktype": n, "description": s,
+ *                                      "frames": n, "bytes": n}, ...},
+ *                "error": s},
  *    "panels": [{"panel": name, "filter": s, "columns": [key, ...],
  *                "rows": [{key: value, ...}, ...],
  *                "other": {"rows": n, "rows_estimated": b, "frames": n,
@@ -31,6 +34,14 @@
  * Every key of "capture" is always there, so that the schema does not
  * depend on the traffic: the filters are "" when none was given, the
  * three counts of per-packet limits hit (dissect.h) 0 when none was.
+ * "undissected" counts the frames of link types no dissector reads, by
+ * link type, {} when there were none: the key is libpcap's name for the
+ * link type ("C_HDLC"), its number when libpcap has none ("106"), or
+ * "other" for link types past CAPTURE_UNDISSECTED_MAX (linktype -1);
+ * description is libpcap's, or null.  "error" is null, or the line taptop
+ * printed on standard error when the capture failed: a file whose header
+ * is bad still gives a JSON object, whose capture block says why, with
+ * no panels.
  * "other" is always there; its rows is an estimate when rows_estimated,
  * and error_bytes the bound of the row cap (flowtab.h, table.h).  time,
  * interval and elapsed lead a snapshot of --interval (struct
@@ -65,6 +76,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "capture.h"
 #include "panel.h"
 
 struct report_capture {
@@ -80,6 +92,14 @@ struct report_capture {
 	uint64_t	 tcp_gaps, tcp_flows_full, tcp_bytes_full, tcp_timeouts;
 	const char	*capture_filter;	/* -f, NULL or "" for none */
 	const char	*display_filter;	/* -Y, NULL or "" for none */
+	/* Frames of link types no dissector reads (capture.h); entries
+	 * with no frame are not printed. */
+	struct capture_undissected undissected[CAPTURE_UNDISSECTED_MAX + 1];
+	size_t		 nundissected;
+	/* Why the capture failed, the line taptop prints on stderr (a file
+	 * whose header is bad, an interface it may not capture on, a read
+	 * error), or NULL. */
+	const char	*error;
 	/* A snapshot of --interval: the end of its interval (epoch seconds
 	 * of capture time), the interval's length and the time from the
 	 * capture's start to its end, in seconds. */

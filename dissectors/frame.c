@@ -10,6 +10,13 @@
  * it as the root of every dissection, not through call_dissector, so it is
  * not a layer: protocol paths start at the link layer ("eth"), as the JSON
  * output promises.
+ *
+ * A second table, "link.named", holds the link types taptop can name but
+ * does not read (dissectors/linknamed.c): their frames are one layer, the
+ * link type's protocol as tshark names it, and nothing inside.  A frame
+ * whose link type is in neither table has no layer at all.  Either way the
+ * capture counts it as undissected (frame_link_dissected()), so that no
+ * frame goes missing without a word.
  */
 #include "core/dissect.h"
 #include "core/proto.h"
@@ -17,7 +24,7 @@
 
 static int hf_frame_len = -1, hf_frame_cap_len = -1, hf_frame_number = -1,
     hf_frame_time_relative = -1, proto_frame = -1, tap_frame = -1;
-static struct dtable *link_table;
+static struct dtable *link_table, *named_table;
 
 static const struct field_def frame_fields[] = {
 	{ &hf_frame_len, "frame.len", FT_UINT32, "Frame length on the wire", 0 },
@@ -36,10 +43,21 @@ frame_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 		field_add_uint(edt, hf_frame_number, pinfo->num);
 		field_add_double(edt, hf_frame_time_relative, pinfo->rel_ts);
 	}
-	(void)dtable_call(link_table, (uint32_t)pinfo->linktype, b, pinfo,
-	    edt);
+	if (dtable_lookup(link_table, (uint32_t)pinfo->linktype) != NULL)
+		(void)dtable_call(link_table, (uint32_t)pinfo->linktype, b,
+		    pinfo, edt);
+	else
+		(void)dtable_call(named_table, (uint32_t)pinfo->linktype, b,
+		    pinfo, edt);
 	tap_queue_packet(tap_frame, pinfo, NULL);
 	return (DISSECT_OK);
+}
+
+bool
+frame_link_dissected(int linktype)
+{
+	return (linktype >= 0 &&
+	    dtable_lookup(link_table, (uint32_t)linktype) != NULL);
 }
 
 const struct dissector dissector_frame = {
@@ -48,6 +66,7 @@ const struct dissector dissector_frame = {
 	.proto = &proto_frame,
 	.tables = (const struct dtable_def[]){
 		{ "link", &link_table },
+		{ "link.named", &named_table },
 		{ NULL, NULL },
 	},
 	.fields = frame_fields,

@@ -422,6 +422,47 @@ fill_report(struct capture *c, struct report_capture *rc)
 	rc->tcp_timeouts = lim.tcp_timeouts;
 	rc->capture_filter = opt.bpf;
 	rc->display_filter = opt.dfilter;
+	rc->nundissected = capture_undissected(c, rc->undissected,
+	    G_N_ELEMENTS(rc->undissected));
+	rc->error = capture_error(c);
+}
+
+/* The undissected counts since prev: capture_undissected() keeps each
+ * link type at the index it was first given. */
+static void
+undissected_delta(struct report_capture *rc, const struct report_capture *prev)
+{
+	size_t i;
+
+	for (i = 0; i < rc->nundissected && i < prev->nundissected; i++) {
+		rc->undissected[i].frames -= prev->undissected[i].frames;
+		rc->undissected[i].bytes -= prev->undissected[i].bytes;
+	}
+}
+
+/*
+ * --json when the capture could not open (a file whose header is bad, an
+ * interface taptop may not capture on): the error goes to stderr as ever,
+ * and stdout still gets a JSON object, its capture block with the error,
+ * so that a script reading the JSON learns why there is nothing.
+ */
+static void
+json_open_failure(const char *err)
+{
+	struct report_capture rc;
+
+	if (!opt.json)
+		return;
+	memset(&rc, 0, sizeof(rc));
+	if (opt.file != NULL)
+		rc.source = strcmp(opt.file, "-") == 0 ? "stdin" : opt.file;
+	else
+		rc.source = opt.iface;
+	rc.capture_filter = opt.bpf;
+	rc.display_filter = opt.dfilter;
+	rc.error = err;
+	report_json_tables(stdout, &rc, 0, NULL, NULL, 0);
+	fflush(stdout);
 }
 
 /* Turns rc into the counts since b->prev, and keeps rc's as the next
@@ -445,6 +486,7 @@ counts_delta(struct batch *b, struct report_capture *rc)
 	rc->tcp_flows_full -= b->prev.tcp_flows_full;
 	rc->tcp_bytes_full -= b->prev.tcp_bytes_full;
 	rc->tcp_timeouts -= b->prev.tcp_timeouts;
+	undissected_delta(rc, &b->prev);
 	b->prev = now;
 }
 
@@ -956,6 +998,7 @@ main(int argc, char **argv)
 
 	if ((cap = capture_open(&co, &err, &bad_filter)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
+		json_open_failure(err);
 		g_free(err);
 		/* A bad -f is a usage error, like a bad display filter. */
 		return (bad_filter ? EXIT_USAGE : EXIT_FAILURE);

@@ -433,6 +433,53 @@ counters_limits(char **lng, char **shrt)
 	*lng = g_string_free(s, FALSE);
 }
 
+/*
+ * The frames no dissector read, for their link type (capture.h), as a
+ * status segment: "38 frames of link type Cisco HDLC (104) not
+ * dissected", or of "several link types"; the short form "38 frames not
+ * dissected (C_HDLC)".  Both empty when every frame was read.
+ */
+static void
+counters_undissected(const struct tui *t, char **lng, char **shrt)
+{
+	struct capture_undissected u[CAPTURE_UNDISSECTED_MAX + 1];
+	size_t i, n, kinds = 0, one = 0;
+	uint64_t frames = 0;
+	char num[32];
+
+	n = capture_undissected(t->cap, u, G_N_ELEMENTS(u));
+	for (i = 0; i < n; i++)
+		if (u[i].frames != 0) {
+			frames += u[i].frames;
+			kinds++;
+			one = i;
+		}
+	if (frames == 0) {
+		*lng = g_strdup("");
+		*shrt = g_strdup("");
+		return;
+	}
+	fmt_count(num, sizeof(num), frames);
+	if (kinds > 1 || u[one].linktype < 0)
+		*lng = g_strdup_printf("%s frame%s of %s link types not "
+		    "dissected", num, frames == 1 ? "" : "s",
+		    kinds > 1 ? "several" : "other");
+	else if (u[one].description != NULL)
+		*lng = g_strdup_printf("%s frame%s of link type %s (%d) not "
+		    "dissected", num, frames == 1 ? "" : "s",
+		    u[one].description, u[one].linktype);
+	else
+		*lng = g_strdup_printf("%s frame%s of link type %d not "
+		    "dissected", num, frames == 1 ? "" : "s",
+		    u[one].linktype);
+	if (kinds == 1 && u[one].name != NULL)
+		*shrt = g_strdup_printf("%s frame%s not dissected (%s)", num,
+		    frames == 1 ? "" : "s", u[one].name);
+	else
+		*shrt = g_strdup_printf("%s frame%s not dissected", num,
+		    frames == 1 ? "" : "s");
+}
+
 /* The drop segment: the kernel's drops, live only (fmt_drops). */
 static void
 counters_drops(bool live, const struct capture_counters *cn, char **lng,
@@ -480,8 +527,8 @@ draw_counters(struct tui *t)
 	uint64_t pk, by;
 	uint64_t mal = dissect_malformed_count(-1);
 	char pks[32], pps[32], apps[32], bps[32], abps[32], mals[32];
-	char *s[10], *line, *lim, *lims, *all, *spark;
-	struct fmt_seg seg[6];
+	char *s[10], *line, *lim, *lims, *all, *spark, *und, *unds;
+	struct fmt_seg seg[7];
 	double span, avg_p, avg_b;
 	int n = 0, i, cells, sw;
 
@@ -512,6 +559,7 @@ draw_counters(struct tui *t)
 	s[8] = g_strdup_printf("malformed %s", mals);
 	s[9] = g_strdup_printf("malf %s", mals);
 	counters_limits(&lim, &lims);
+	counters_undissected(t, &und, &unds);
 	seg[n++] = (struct fmt_seg){ s[0], s[1], 90 };
 	seg[n++] = (struct fmt_seg){ s[2], s[3], 80 };
 	seg[n++] = (struct fmt_seg){ s[4], s[5], 85 };
@@ -519,11 +567,15 @@ draw_counters(struct tui *t)
 	    live ? 70 : 5 };
 	seg[n++] = (struct fmt_seg){ s[8], s[9], 60 };
 	seg[n++] = (struct fmt_seg){ lim, lims, 65 };
+	seg[n++] = (struct fmt_seg){ und, unds, 88 };
 	/* The sparkline on the right: a minute or more when the counters
 	 * keep their short forms, what is left at 80 columns. */
 	all = fmt_segments(seg, n, "  ", G_MAXINT / 2);
+	/* Frames not dissected are rare and worth a word: the sparkline
+	 * makes room for it. */
 	cells = spark_width(COLS - 2, SPARK_LABEL_W, fmt_width(s[1]) +
-	    fmt_width(s[3]) + fmt_width(s[5]) + 4, fmt_width(all));
+	    fmt_width(s[3]) + fmt_width(s[5]) + 4 +
+	    (unds[0] != '\0' ? fmt_width(unds) + 2 : 0), fmt_width(all));
 	spark = spark_text(t, &cn, cells);
 	sw = spark != NULL ? fmt_width(spark) : 0;
 	line = fmt_segments(seg, n, "  ", COLS - 2 - (sw > 0 ? sw + 2 : 0));
@@ -538,6 +590,8 @@ draw_counters(struct tui *t)
 		g_free(s[i]);
 	g_free(lim);
 	g_free(lims);
+	g_free(und);
+	g_free(unds);
 }
 
 /* ---- tab bar ---- */

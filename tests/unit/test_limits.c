@@ -225,7 +225,8 @@ START_TEST(limits_in_reports)
 	    "\"reasm_full\":0,\"tcp_reasm_gaps\":0,"
 	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
 	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
-	    "\"display_filter\":\"\"},\n\"panels\":[]}\n",
+	    "\"display_filter\":\"\""
+	    ",\"undissected\":{},\"error\":null},\n\"panels\":[]}\n",
 	    l.tapq_full, l.fields_full, l.arena_full);
 	ck_assert_str_eq(got, want);
 	free(got);
@@ -252,7 +253,9 @@ START_TEST(limits_in_reports)
 	    "\"reasm_full\":0,\"tcp_reasm_gaps\":0,"
 	    "\"tcp_reasm_flows_full\":0,\"tcp_reasm_bytes_full\":0,"
 	    "\"tcp_reasm_timeouts\":0,\"capture_filter\":\"\","
-	    "\"display_filter\":\"\"},\n\"panels\":[]}\n", l.fields_full);
+	    "\"display_filter\":\"\""
+	    ",\"undissected\":{},\"error\":null},\n\"panels\":[]}\n",
+	    l.fields_full);
 	ck_assert_str_eq(got, want);
 	free(got);
 	g_free(want);

@@ -423,7 +423,8 @@ START_TEST(json_fixed)
 	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
 	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
 	    "\"capture_filter\":\"tcp\\u000a\","
-	    "\"display_filter\":\"ip.addr \\ufffd\"},\n"
+	    "\"display_filter\":\"ip.addr \\ufffd\""
+	    ",\"undissected\":{},\"error\":null},\n"
 	    "\"panels\":[{\"panel\":\"fake\",\"filter\":\"tcp \\\"q\\\"\","
 	    "\"columns\":[\"name\",\"addr\",\"path\",\"n\",\"t\",\"port\"],"
 	    "\"rows\":[\n"
@@ -455,7 +456,8 @@ START_TEST(json_empty)
 	    "\"reasm_timeout\":0,\"reasm_full\":0,"
 	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
 	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
-	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
+	    "\"capture_filter\":\"\",\"display_filter\":\"\""
+	    ",\"undissected\":{},\"error\":null},\n"
 	    "\"panels\":[]}\n");
 	ck_assert(json_valid(got));
 	free(got);
@@ -563,7 +565,8 @@ START_TEST(json_line)
 	ck_assert(g_str_has_prefix(got, "{\"time\":1367526034.491822,"
 	    "\"interval\":1.000000,\"elapsed\":1.000000,\"capture\":{"
 	    "\"source\":\"s\",\"packets\":7,"));
-	ck_assert(strstr(got, "\"display_filter\":\"a\\u000ab\"},"
+	ck_assert(strstr(got, "\"display_filter\":\"a\\u000ab\""
+	    ",\"undissected\":{},\"error\":null},"
 	    "\"panels\":[{\"panel\":\"fake\",") != NULL);
 	ck_assert(strstr(got, "\"port\":0}],\"other\":{\"rows\":2,"
 	    "\"rows_estimated\":true,\"frames\":3,\"bytes\":4,"
@@ -715,7 +718,8 @@ START_TEST(real_panels)
 	    "\"reasm_timeout\":0,\"reasm_full\":0,"
 	    "\"tcp_reasm_gaps\":0,\"tcp_reasm_flows_full\":0,"
 	    "\"tcp_reasm_bytes_full\":0,\"tcp_reasm_timeouts\":0,"
-	    "\"capture_filter\":\"\",\"display_filter\":\"\"},\n"
+	    "\"capture_filter\":\"\",\"display_filter\":\"\""
+	    ",\"undissected\":{},\"error\":null},\n"
 	    "\"panels\":[{\"panel\":\"summary\",\"filter\":\"\","
 	    "\"columns\":[\"packets\",\"bytes\",\"start\",\"duration\"],"
 	    "\"rows\":[\n"
