@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# e2e: serial (drives a terminal)
 """
 Nothing silently missing: frames taptop does not dissect are counted and
 named, and a capture that cannot open still gives JSON.
