@@ -830,6 +830,9 @@ drop_privileges(void)
 	 * services file (a private $TAPTOP_SERVICES among them). */
 	if (!opt.batch || opt.port_names)
 		(void)names_service(0, "tcp");
+	/* And the interface's filter history, kept open. */
+	if (!opt.batch)
+		tui_open_history();
 	if (need_spawn && (spawner = spawn_helper_start(&id, &err)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		exit(EXIT_FAILURE);

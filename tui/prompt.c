@@ -9,6 +9,7 @@
  * taptops quitting at once cannot interleave their lines.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,13 +300,27 @@ history_load(struct history *h, const char *path)
 	return (true);
 }
 
+/* The file's text: the newest cap entries, one a line. */
+static GString *
+history_text(const struct history *h)
+{
+	GString *out = g_string_new(NULL);
+	guint i, first;
+
+	first = h->items->len > (guint)h->cap ? h->items->len - (guint)h->cap :
+	    0;
+	for (i = first; i < h->items->len; i++)
+		g_string_append_printf(out, "%s\n",
+		    (char *)g_ptr_array_index(h->items, i));
+	return (out);
+}
+
 bool
 history_save(const struct history *h, const char *path)
 {
 	char *dir, *tmp;
 	GString *out;
 	bool ok;
-	guint i, first;
 	FILE *f;
 
 	if (path == NULL)
@@ -315,12 +330,7 @@ history_save(const struct history *h, const char *path)
 	g_free(dir);
 	if (!ok)
 		return (false);
-	out = g_string_new(NULL);
-	first = h->items->len > (guint)h->cap ? h->items->len - (guint)h->cap :
-	    0;
-	for (i = first; i < h->items->len; i++)
-		g_string_append_printf(out, "%s\n",
-		    (char *)g_ptr_array_index(h->items, i));
+	out = history_text(h);
 	tmp = g_strdup_printf("%s.%ld.tmp", path, (long)getpid());
 	ok = false;
 	if ((f = fopen(tmp, "w")) != NULL) {
@@ -331,6 +341,72 @@ history_save(const struct history *h, const char *path)
 			(void)unlink(tmp);
 	}
 	g_free(tmp);
+	g_string_free(out, TRUE);
+	return (ok);
+}
+
+/*
+ * The history through a descriptor opened before the privilege drop (as
+ * root under sudo, the file is root's and the dropped user could not
+ * write it by name): read from the start, written back in place.
+ */
+int
+history_open(const char *path)
+{
+	char *dir;
+	int fd;
+
+	if (path == NULL)
+		return (-1);
+	dir = g_path_get_dirname(path);
+	(void)g_mkdir_with_parents(dir, 0700);
+	g_free(dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return (fd);
+}
+
+bool
+history_load_fd(struct history *h, int fd)
+{
+	GString *data = g_string_new(NULL);
+	char buf[8192], **lines;
+	ssize_t n;
+	off_t off = 0;
+	int i;
+
+	/* A history is a few kB; a huge file is cut, not read whole. */
+	while (data->len < HISTORY_FILE_MAX &&
+	    (n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		g_string_append_len(data, buf, n);
+		off += n;
+	}
+	lines = g_strsplit(data->str, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++)
+		history_add(h, lines[i]);
+	g_strfreev(lines);
+	g_string_free(data, TRUE);
+	return (true);
+}
+
+bool
+history_save_fd(const struct history *h, int fd)
+{
+	GString *out = history_text(h);
+	size_t done = 0;
+	ssize_t n;
+	bool ok = true;
+
+	while (done < out->len) {
+		n = pwrite(fd, out->str + done, out->len - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ok = false;
+			break;
+		}
+		done += (size_t)n;
+	}
+	ok = ok && ftruncate(fd, (off_t)out->len) == 0;
 	g_string_free(out, TRUE);
 	return (ok);
 }

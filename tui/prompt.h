@@ -46,6 +46,7 @@ bool	 le_edit(struct lineedit *, enum le_op);
 /* ---- history ---- */
 
 #define HISTORY_CAP	500
+#define HISTORY_FILE_MAX (1024 * 1024)	/* bytes of a history file read */
 
 struct history {
 	GPtrArray	*items;		/* char *, oldest first */
@@ -76,6 +77,11 @@ char	*history_default_path(void);
  * fails loudly: a history that cannot be read or written is only lost. */
 bool	 history_load(struct history *, const char *path);
 bool	 history_save(const struct history *, const char *path);
+/* The same through a descriptor history_open gave, opened before the
+ * privileges were dropped: -1 when it cannot be opened. */
+int	 history_open(const char *path);
+bool	 history_load_fd(struct history *, int fd);
+bool	 history_save_fd(const struct history *, int fd);
 
 /* ---- completion ---- */
 

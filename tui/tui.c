@@ -72,6 +72,28 @@ static struct {
 
 #define GLOG_KEEP_MAX	65536
 
+/* The history file, opened by tui_open_history before the drop; -1 when
+ * it was not (then it is read and written by name). */
+static int hist_fd = -1;
+
+void
+tui_open_history(void)
+{
+	char *path = history_default_path();
+
+	hist_fd = history_open(path);
+	g_free(path);
+}
+
+static void
+hist_save(const struct tui *t)
+{
+	if (hist_fd >= 0)
+		(void)history_save_fd(&t->hist, hist_fd);
+	else
+		(void)history_save(&t->hist, t->hist_path);
+}
+
 static void
 glog_handler(const gchar *domain, GLogLevelFlags level, const gchar *msg,
     gpointer data)
@@ -735,7 +757,7 @@ prompt_apply(struct tui *t)
 		break;
 	}
 	history_add(&t->hist, text);
-	(void)history_save(&t->hist, t->hist_path);
+	hist_save(t);
 	prompt_close(t);
 out:
 	g_free(text);
@@ -1042,7 +1064,7 @@ drill_global(struct tui *t, struct tview *v)
 		g_free(e);
 	} else {
 		history_add(&t->hist, f);
-		(void)history_save(&t->hist, t->hist_path);
+		hist_save(t);
 	}
 	g_free(f);
 }
@@ -1572,7 +1594,10 @@ tui_run(struct capture *cap, GPtrArray *panels, const sigset_t *sigs,
 	t.utf8 = locale_is_utf8();
 	history_init(&t.hist, HISTORY_CAP);
 	t.hist_path = history_default_path();
-	(void)history_load(&t.hist, t.hist_path);
+	if (hist_fd >= 0)
+		(void)history_load_fd(&t.hist, hist_fd);
+	else
+		(void)history_load(&t.hist, t.hist_path);
 	if (!term_open()) {
 		history_free(&t.hist);
 		g_free(t.hist_path);

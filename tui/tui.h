@@ -28,6 +28,9 @@ struct tui_opts {
  * removed from it, so the caller closes what is left.  The capture is
  * stopped and joined on return.  Returns the exit status.
  */
+/* Opens the filter history's file while it may be (before the privilege
+ * drop: under sudo it is root's). */
+void	 tui_open_history(void);
 int	 tui_run(struct capture *, GPtrArray *panels, const sigset_t *sigs,
 	    const struct tui_opts *);
 
