@@ -356,8 +356,10 @@ dns_match(const struct packet_info *pinfo, bool quiet, uint16_t id,
 	if (trans == NULL)
 		trans = g_new0(struct dns_trans, DNS_TRANS_SETS *
 		    DNS_TRANS_WAYS);
-	if (!quiet && pinfo->num <= trans_last_num)
-		trans_clear_locked();	/* frame numbers again: a new capture */
+	/* Frame numbers again: a new capture.  The same number is the same
+	 * frame: several messages of one TCP segment. */
+	if (!quiet && pinfo->num < trans_last_num)
+		trans_clear_locked();
 	if (!quiet)
 		trans_last_num = pinfo->num;
 	t = trans_find(&k, now);
@@ -994,21 +996,38 @@ dns_message(struct buf *m, enum dns_kind kind, bool tcp,
 		tap_queue_packet(tap_dns, pinfo, t);
 }
 
+static enum dissect_result dns_next_dissect(struct buf *,
+	    struct packet_info *, struct dissect *);
+
+/* The layer of a message that follows another in the same bytes. */
+static const struct dissector dns_next = {
+	.name = "dns",
+	.longname = "Domain Name System",
+	.proto = &proto_dns,
+	.dissect = dns_next_dissect,
+};
+
 /*
- * DNS over TCP: 2-byte length, message, and again while the bytes last
- * (a bounded number of messages).  A message, or its length, that runs
- * past the bytes is asked for whole from TCP when it can hold them
- * (core/tcpreasm.h), from its length on: nothing of it is read here, the
- * messages before it stay dissected, and it comes again joined to the
- * next segments, as tshark's tcp_dissect_pdus has it.  When TCP cannot
- * hold them, the message is read from what there is, and reads past it
- * are "truncated" (its rest is in other segments).
+ * DNS over TCP: 2-byte length, message, and again while the bytes last.
+ * A message, or its length, that runs past the bytes is asked for whole
+ * from TCP when it can hold them (core/tcpreasm.h), from its length on:
+ * nothing of it is read here, the messages before it stay dissected, and
+ * it comes again joined to the next segments, as tshark's
+ * tcp_dissect_pdus has it.  When TCP cannot hold them, the message is
+ * read from what there is, and reads past it are "truncated" (its rest
+ * is in other segments).
+ *
+ * Each message after the first is a "dns" layer of its own, nested in the
+ * one before, as tshark's protocol hierarchy counts them (dns/dns); past
+ * the depth limit they are read here, without a layer (DNS_TCP_MSGS of
+ * them at most).  The nested call's request to TCP is made relative to
+ * the bytes TCP gave on the way back.
  */
 static void
 dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	struct buf msg, peek;
-	size_t base = b->off, left;
+	struct buf msg, peek, rest;
+	size_t base = b->off, left, start;
 	uint16_t len;
 	int n;
 
@@ -1026,6 +1045,16 @@ dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 				    (size_t)len + 2 - left);
 				return;
 			}
+		}
+		if (n > 0 && edt->depth + 1 < PACKET_DEPTH_MAX) {
+			start = b->off;
+			buf_rest(b, &rest);
+			(void)call_dissector(&dns_next, &rest, pinfo, edt);
+			if (pinfo->desegment_len != 0)
+				pinfo->desegment_offset += (uint32_t)(start -
+				    base);
+			(void)buf_skip(b, MIN(rest.off, buf_captured_left(b)));
+			return;
 		}
 		len = buf_be16(b);
 		if (b->err != BUF_OK)
@@ -1048,6 +1077,14 @@ dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			return;
 		}
 	}
+}
+
+static enum dissect_result
+dns_next_dissect(struct buf *b, struct packet_info *pinfo,
+    struct dissect *edt)
+{
+	dns_tcp(b, pinfo, edt);
+	return (DISSECT_OK);
 }
 
 /* Over TCP: right above TCP, or above a DNS layer of TCP's, which is
