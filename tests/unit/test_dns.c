@@ -478,6 +478,59 @@ START_TEST(tcp_split_everywhere)
 }
 END_TEST
 
+/* A length larger than the message (trailing bytes, skipped) and one
+ * smaller (the message runs past it: malformed); both whole or joined. */
+START_TEST(tcp_declared)
+{
+	uint8_t st[512];
+	size_t n = 0;
+
+	n = stream_add(st, n, q_www, sizeof(q_www), 5);
+	memset(st + n, 0, 5);
+	n += 5;
+	n = stream_add(st, n, r_nxdomain, sizeof(r_nxdomain), 0);
+	tcp_seg(1, st, n, 1);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 2);
+	/* The same cut inside the trailing bytes: joined, then read. */
+	tcp_seg((uint32_t)(1 + n), st, 2 + sizeof(q_www) + 2, 2);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp");
+	tcp_seg((uint32_t)(1 + n + 2 + sizeof(q_www) + 2),
+	    st + 2 + sizeof(q_www) + 2, n - (2 + sizeof(q_www) + 2), 3);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 2);
+
+	n = stream_add(st, 0, r_nxdomain, sizeof(r_nxdomain), -4);
+	tcp_seg(1000, st, n, 4);
+	ck_assert_int_eq(edt.err, BUF_MALFORMED);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 0);
+	ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+}
+END_TEST
+
+/* A segment the snaplen cut cannot be held: its message is read from what
+ * there is ("truncated"), nothing is held, and the next one is new. */
+START_TEST(tcp_cut)
+{
+	uint8_t st[512];
+	size_t n = stream_add(st, 0, r_www, sizeof(r_www), 0), len;
+
+	tcp_seg(1, st, n, 1);
+	len = 14 + 40 + n;
+	test_dissect(&edt, DLT_EN10MB, buf, len - 30, len);
+	ck_assert_int_eq(edt.err, BUF_TRUNCATED);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 0);
+	ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+	tcp_seg((uint32_t)(1 + n), st, n, 2);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 1);
+}
+END_TEST
+
 /* Query, retransmission, answer, answer again, and an answer to nothing. */
 START_TEST(matching)
 {
@@ -693,6 +746,8 @@ suite_dns(void)
 	tcase_add_test(tc, opt_and_tcp);
 	tcase_add_test(tc, tcp_several);
 	tcase_add_test(tc, tcp_split_everywhere);
+	tcase_add_test(tc, tcp_declared);
+	tcase_add_test(tc, tcp_cut);
 	tcase_add_test(tc, matching);
 	tcase_add_test(tc, table_bound);
 	suite_add_tcase(s, tc);
