@@ -17,12 +17,14 @@
  *  |   class, TTL (32), RDLENGTH, RDATA            |
  *  +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
  *
- * Over TCP each message follows a 2-byte length.  A message is dissected
- * from the segment it starts in (one segment may hold several); the part
- * of a message past the segment reads as "truncated", as tshark without
- * TCP reassembly has it.  TCP REASSEMBLY HOOK: when the reassembled
- * stream (branch i10-web) hands a buffer that starts at a length prefix
- * and holds whole messages, dns_tcp() takes it unchanged.
+ * Over TCP each message follows a 2-byte length, and one segment may hold
+ * several.  A message (or a length) that runs past its segment is joined
+ * to the next segments by TCP reassembly (core/tcpreasm.h) and dissected
+ * once, at the segment that completes it; the segments before carry no
+ * DNS layer, as tshark's default (dns.desegment_dns_messages) has it.
+ * Where TCP cannot hold the bytes (inside an ICMP error, a segment the
+ * snaplen cut, a reassembly bound hit), a message is dissected from what
+ * there is and the part past the segment reads as "truncated".
  *
  * mDNS and LLMNR are protocols of their own (the hierarchy's nodes, the
  * filters "mdns" and "llmnr") with DNS's fields, as in Wireshark: the
@@ -61,6 +63,7 @@
 #include "core/names.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "core/tcpreasm.h"
 #include "dissectors/dns.h"
 #include "dissectors/taps.h"
 
@@ -353,8 +356,10 @@ dns_match(const struct packet_info *pinfo, bool quiet, uint16_t id,
 	if (trans == NULL)
 		trans = g_new0(struct dns_trans, DNS_TRANS_SETS *
 		    DNS_TRANS_WAYS);
-	if (!quiet && pinfo->num <= trans_last_num)
-		trans_clear_locked();	/* frame numbers again: a new capture */
+	/* Frame numbers again: a new capture.  The same number is the same
+	 * frame: several messages of one TCP segment. */
+	if (!quiet && pinfo->num < trans_last_num)
+		trans_clear_locked();
 	if (!quiet)
 		trans_last_num = pinfo->num;
 	t = trans_find(&k, now);
@@ -991,23 +996,73 @@ dns_message(struct buf *m, enum dns_kind kind, bool tcp,
 		tap_queue_packet(tap_dns, pinfo, t);
 }
 
-/* DNS over TCP: 2-byte length, message, and again while the segment has
- * bytes (a bounded number of messages). */
+static enum dissect_result dns_next_dissect(struct buf *,
+	    struct packet_info *, struct dissect *);
+
+/* The layer of a message that follows another in the same bytes. */
+static const struct dissector dns_next = {
+	.name = "dns",
+	.longname = "Domain Name System",
+	.proto = &proto_dns,
+	.dissect = dns_next_dissect,
+};
+
+/*
+ * DNS over TCP: 2-byte length, message, and again while the bytes last.
+ * A message, or its length, that runs past the bytes is asked for whole
+ * from TCP when it can hold them (core/tcpreasm.h), from its length on:
+ * nothing of it is read here, the messages before it stay dissected, and
+ * it comes again joined to the next segments, as tshark's
+ * tcp_dissect_pdus has it.  When TCP cannot hold them, the message is
+ * read from what there is, and reads past it are "truncated" (its rest
+ * is in other segments).
+ *
+ * Each message after the first is a "dns" layer of its own, nested in the
+ * one before, as tshark's protocol hierarchy counts them (dns/dns); past
+ * the depth limit they are read here, without a layer (DNS_TCP_MSGS of
+ * them at most).  The nested call's request to TCP is made relative to
+ * the bytes TCP gave on the way back.
+ */
 static void
 dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	struct buf msg;
+	struct buf msg, peek, rest;
+	size_t base = b->off, left, start;
 	uint16_t len;
 	int n;
 
 	for (n = 0; n < DNS_TCP_MSGS && buf_reported_left(b) > 0; n++) {
+		left = buf_reported_left(b);
+		if (pinfo->can_desegment) {
+			if (left < 2) {
+				tcp_desegment(pinfo, b->off - base, 2 - left);
+				return;
+			}
+			peek = *b;	/* the length, read again below */
+			len = buf_be16(&peek);
+			if (peek.err == BUF_OK && (size_t)len + 2 > left) {
+				tcp_desegment(pinfo, b->off - base,
+				    (size_t)len + 2 - left);
+				return;
+			}
+		}
+		if (n > 0 && edt->depth + 1 < PACKET_DEPTH_MAX) {
+			start = b->off;
+			buf_rest(b, &rest);
+			(void)call_dissector(&dns_next, &rest, pinfo, edt);
+			if (pinfo->desegment_len != 0)
+				pinfo->desegment_offset += (uint32_t)(start -
+				    base);
+			(void)buf_skip(b, MIN(rest.off, buf_captured_left(b)));
+			return;
+		}
 		len = buf_be16(b);
 		if (b->err != BUF_OK)
 			return;
 		field_add_uint(edt, hf_length, len);
-		/* A message past the segment is cut, not malformed: its
-		 * rest is in the next segments, so reads past what is here
-		 * are "truncated". */
+		/* A message past the bytes is cut, not malformed: its rest
+		 * is in other segments, so reads past what is here are
+		 * "truncated". */
 		if (!buf_sub(b, &msg, len))
 			msg.len = len;
 		dns_message(&msg, KIND_DNS, true, pinfo, edt);
@@ -1016,7 +1071,7 @@ dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 			return;
 		}
 		if (!buf_skip(b, len)) {
-			/* The rest of the message is in later segments. */
+			/* The rest of the message is in other segments. */
 			b->err = BUF_OK;
 			b->off = b->len;
 			return;
@@ -1024,11 +1079,26 @@ dns_tcp(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	}
 }
 
+static enum dissect_result
+dns_next_dissect(struct buf *b, struct packet_info *pinfo,
+    struct dissect *edt)
+{
+	dns_tcp(b, pinfo, edt);
+	return (DISSECT_OK);
+}
+
+/* Over TCP: right above TCP, or above a DNS layer of TCP's, which is
+ * where TCP puts the messages that follow a reassembled one in its
+ * segment. */
 static bool
 parent_is_tcp(const struct dissect *edt)
 {
-	return (edt->nlayers >= 2 &&
-	    edt->layers[edt->nlayers - 2].proto == proto_tcp);
+	int i = edt->nlayers - 2;
+
+	while (i >= 0 && edt->layers[i].proto == proto_dns)
+		i--;
+	return (i >= 0 && i < edt->nlayers - 1 &&
+	    edt->layers[i].proto == proto_tcp);
 }
 
 static enum dissect_result

@@ -118,11 +118,12 @@ EXCEPTIONS = [
     for p in ("conv.ip", "conv.ipv6", "conv.tcp")
 ] + [
     Exc("odd/dns_over_tcp.pcapng", "protocols", "mismatch", None, "dns",
-        "frame 4 carries the body of a DNS message whose length prefix"
-        " ended frame 1: tshark's TCP remembers where the next PDU starts"
-        " even with reassembly off and does not call DNS on it; taptop's"
-        " TCP keeps no stream state yet (TCP reassembly, issue 10, will"
-        " remove this)"),
+        "frame 4 is a retransmission: its bytes repeat frame 1's sequence"
+        " numbers (with other content); tshark's TCP, which remembers every"
+        " direction's highest sequence number, does not hand it to DNS"
+        " (it does with tcp.analyze_sequence_numbers off); taptop's TCP"
+        " keeps state only for PDUs in progress and dissects it again"
+        " (README, Differences from Wireshark)"),
 ]
 _RETRANS = ("retransmitted segments: tshark does not hand them to HTTP or "
             "TLS again, taptop keeps TCP state only for PDUs in progress "

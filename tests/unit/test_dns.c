@@ -17,6 +17,7 @@
 #include "core/names.h"
 #include "core/proto.h"
 #include "core/tap.h"
+#include "core/tcpreasm.h"
 #include "dissectors/dns.h"
 #include "dissectors/taps.h"
 #include "testutil.h"
@@ -338,6 +339,198 @@ START_TEST(opt_and_tcp)
 }
 END_TEST
 
+/* ---- DNS over TCP through reassembly (core/tcpreasm.h) ---- */
+
+/*
+ * One TCP segment of 10.0.0.2:53 -> 10.0.0.1:33333 (PSH ACK, sequence
+ * number seq) carrying n bytes of pl, dissected as frame num: the bytes
+ * of a DNS stream cut anywhere, length prefixes included.
+ */
+static void
+tcp_seg(uint32_t seq, const uint8_t *pl, size_t n, uint64_t num)
+{
+	static const uint8_t eth[] = {
+		0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99,
+		0xaa, 0xbb, 0x08, 0x00,
+	};
+	uint8_t *ip = buf + sizeof(eth), *tcp = ip + 20;
+	size_t iplen = 20 + 20 + n;
+
+	ck_assert_uint_le(sizeof(eth) + iplen, sizeof(buf));
+	memcpy(buf, eth, sizeof(eth));
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(iplen >> 8), ip[3] = (uint8_t)iplen;
+	ip[8] = 64;
+	ip[9] = 6;
+	ip[12] = 10, ip[15] = 2;
+	ip[16] = 10, ip[19] = 1;
+	tcp[0] = 0, tcp[1] = 53;
+	tcp[2] = 33333 >> 8, tcp[3] = 33333 & 0xff;
+	tcp[4] = (uint8_t)(seq >> 24), tcp[5] = (uint8_t)(seq >> 16);
+	tcp[6] = (uint8_t)(seq >> 8), tcp[7] = (uint8_t)seq;
+	tcp[12] = 0x50;
+	tcp[13] = 0x18;		/* PSH ACK */
+	tcp[14] = 0xff;
+	memcpy(tcp + 20, pl, n);
+	atomic_store(&field_want_everything, 1);
+	dissect_begin(&edt, num, (int64_t)num, 0, (double)num,
+	    (uint32_t)(sizeof(eth) + iplen), (uint32_t)(sizeof(eth) + iplen),
+	    DLT_EN10MB);
+	dissect_frame(&edt, buf);
+}
+
+/* Appends a message with its 2-byte length (declared: the message's own
+ * length plus delta) to a stream of n bytes; returns the new length. */
+static size_t
+stream_add(uint8_t *st, size_t n, const uint8_t *m, size_t mlen, int delta)
+{
+	size_t dl = (size_t)((int)mlen + delta);
+
+	st[n] = (uint8_t)(dl >> 8), st[n + 1] = (uint8_t)dl;
+	memcpy(st + n + 2, m, mlen);
+	return (n + 2 + mlen);
+}
+
+/* Messages read in the frame dissected last. */
+static int
+ids_seen(void)
+{
+	return (test_field_count(&edt, "dns.id"));
+}
+
+/* Three messages in one segment: read in turn, each after the first a
+ * layer nested in the one before (tshark's hierarchy: dns/dns/dns). */
+START_TEST(tcp_several)
+{
+	uint8_t st[512];
+	size_t n = 0;
+
+	n = stream_add(st, n, r_www, sizeof(r_www), 0);
+	n = stream_add(st, n, r_nxdomain, sizeof(r_nxdomain), 0);
+	n = stream_add(st, n, q_www, sizeof(q_www), 0);
+	tcp_seg(1000, st, n, 1);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns:dns:dns");
+	ck_assert_int_eq(ids_seen(), 3);
+	ck_assert_int_eq(test_field_count(&edt, "dns.length"), 3);
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 3);
+	ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+}
+END_TEST
+
+/*
+ * Two messages cut at every pair of points into three segments (a cut
+ * may fall inside a length, or leave it alone in a segment): each
+ * message is dissected once, whole, at the segment that completes it; a
+ * segment that completes none has no DNS layer; nothing stays held.
+ */
+START_TEST(tcp_split_everywhere)
+{
+	uint8_t st[512];
+	size_t n = 0, a, b, cuts[4];
+	uint32_t seq = 1;
+	int k, msgs, taps, want[3];
+	const size_t end1 = 2 + sizeof(r_www);
+
+	n = stream_add(st, n, r_www, sizeof(r_www), 0);
+	n = stream_add(st, n, r_nxdomain, sizeof(r_nxdomain), 0);
+	for (a = 1; a < n; a++) {
+		for (b = a; b < n; b++) {
+			cuts[0] = 0, cuts[1] = a, cuts[2] = b, cuts[3] = n;
+			msgs = taps = 0;
+			for (k = 0; k < 3; k++) {
+				/* Messages completed in this segment. */
+				want[k] = (end1 > cuts[k] &&
+				    end1 <= cuts[k + 1]) +
+				    (n > cuts[k] && n <= cuts[k + 1]);
+				if (cuts[k + 1] == cuts[k])
+					continue;	/* b == a */
+				tcp_seg(seq + (uint32_t)cuts[k], st + cuts[k],
+				    cuts[k + 1] - cuts[k],
+				    (uint64_t)(3 * seq + (uint32_t)k));
+				ck_assert_msg(edt.err == BUF_OK,
+				    "cuts %zu %zu seg %d: err %d", a, b, k,
+				    edt.err);
+				ck_assert_msg(ids_seen() == want[k],
+				    "cuts %zu %zu seg %d: %d messages, want "
+				    "%d", a, b, k, ids_seen(), want[k]);
+				/* A layer per message, nested: TCP's
+				 * second after a joined one, or DNS's own
+				 * after one read here, as tshark counts
+				 * them (dns/dns). */
+				ck_assert_msg(strcmp(test_path(&edt),
+				    want[k] == 2 ? "eth:ip:tcp:dns:dns" :
+				    want[k] ? "eth:ip:tcp:dns" : "eth:ip:tcp") ==
+				    0,
+				    "cuts %zu %zu seg %d: %s", a, b, k,
+				    test_path(&edt));
+				msgs += ids_seen();
+				taps += test_tap_count(&edt, "dns");
+			}
+			ck_assert_int_eq(msgs, 2);
+			ck_assert_int_eq(taps, 2);
+			ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+			ck_assert_uint_eq(tcpreasm_bytes(edt.tcpreasm), 0);
+			seq += (uint32_t)n;
+		}
+	}
+}
+END_TEST
+
+/* A length larger than the message (trailing bytes, skipped) and one
+ * smaller (the message runs past it: malformed); both whole or joined. */
+START_TEST(tcp_declared)
+{
+	uint8_t st[512];
+	size_t n = 0;
+
+	n = stream_add(st, n, q_www, sizeof(q_www), 5);
+	memset(st + n, 0, 5);
+	n += 5;
+	n = stream_add(st, n, r_nxdomain, sizeof(r_nxdomain), 0);
+	tcp_seg(1, st, n, 1);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 2);
+	/* The same cut inside the trailing bytes: joined, then read. */
+	tcp_seg((uint32_t)(1 + n), st, 2 + sizeof(q_www) + 2, 2);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp");
+	tcp_seg((uint32_t)(1 + n + 2 + sizeof(q_www) + 2),
+	    st + 2 + sizeof(q_www) + 2, n - (2 + sizeof(q_www) + 2), 3);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 2);
+
+	n = stream_add(st, 0, r_nxdomain, sizeof(r_nxdomain), -4);
+	tcp_seg(1000, st, n, 4);
+	ck_assert_int_eq(edt.err, BUF_MALFORMED);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 0);
+	ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+}
+END_TEST
+
+/* A segment the snaplen cut cannot be held: its message is read from what
+ * there is ("truncated"), nothing is held, and the next one is new. */
+START_TEST(tcp_cut)
+{
+	uint8_t st[512];
+	size_t n = stream_add(st, 0, r_www, sizeof(r_www), 0), len;
+
+	tcp_seg(1, st, n, 1);
+	len = 14 + 40 + n;
+	test_dissect(&edt, DLT_EN10MB, buf, len - 30, len);
+	ck_assert_int_eq(edt.err, BUF_TRUNCATED);
+	ck_assert_str_eq(test_path(&edt), "eth:ip:tcp:dns");
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 0);
+	ck_assert_uint_eq(tcpreasm_flows(edt.tcpreasm), 0);
+	tcp_seg((uint32_t)(1 + n), st, n, 2);
+	ck_assert_int_eq(edt.err, BUF_OK);
+	ck_assert_int_eq(test_tap_count(&edt, "dns"), 1);
+}
+END_TEST
+
 /* Query, retransmission, answer, answer again, and an answer to nothing. */
 START_TEST(matching)
 {
@@ -551,6 +744,10 @@ suite_dns(void)
 	tcase_add_test(tc, response_cname_chain);
 	tcase_add_test(tc, mdns_llmnr);
 	tcase_add_test(tc, opt_and_tcp);
+	tcase_add_test(tc, tcp_several);
+	tcase_add_test(tc, tcp_split_everywhere);
+	tcase_add_test(tc, tcp_declared);
+	tcase_add_test(tc, tcp_cut);
 	tcase_add_test(tc, matching);
 	tcase_add_test(tc, table_bound);
 	suite_add_tcase(s, tc);
