@@ -77,7 +77,8 @@ struct flowtab {
 	struct hnode	*heap;		/* heap_mem + HEAP_SKEW */
 	uint32_t	*pos;		/* entry number -> heap position */
 	size_t		 leaf0;		/* the first leaf of the heap */
-	size_t		 leaf_scan;	/* next leaf evict() looks at */
+	size_t		 leaf_scan;	/* next leaf victim() looks at */
+	size_t		 next;		/* heap position victim() chose, + 1 */
 	uint32_t	*order;		/* insertion order, after evictions */
 	uint64_t	 order_seq;	/* seq when order was made, + 1 */
 	uint64_t	 folded_frames, folded_bytes;
@@ -410,6 +411,7 @@ heap_build(struct flowtab *ft)
 	/* Node p is a leaf when 4p + 1 >= n. */
 	ft->leaf0 = (ft->n + 2) / 4;
 	ft->leaf_scan = ft->leaf0;
+	ft->next = 0;
 	ft->heap_on = true;
 }
 
@@ -497,6 +499,36 @@ entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
 }
 
 /*
+ * The heap position of an entry with the smallest counter: any may go.  A
+ * leaf costs no sift (its parent is no larger, and it has no children),
+ * and in a flood of equal packets many leaves hold the smallest counter:
+ * look at four (one cache line), from where the last look stopped.  Else
+ * the deepest node with it on the way from the last leaf looked at up to
+ * the root (which has it): the sift-down that follows starts there.
+ */
+static inline size_t
+victim(struct flowtab *ft)
+{
+	uint64_t min = ft->heap[0].cnt;
+	size_t p = ft->leaf_scan, k, last = 0;
+
+	for (k = 0; k < 4; k++) {
+		last = p;
+		if (++p == ft->n)
+			p = ft->leaf0;
+		if (ft->heap[last].cnt == min) {
+			ft->leaf_scan = p;
+			return (last);
+		}
+	}
+	ft->leaf_scan = p;
+	/* last > 0 here: the root would have matched. */
+	for (p = (last - 1) / 4; ft->heap[p].cnt != min; p = (p - 1) / 4)
+		;
+	return (p);
+}
+
+/*
  * Asks for the cache lines the eviction after this one will use.  Always
  * inlined: GCC sees a function of prefetches alone as pure and drops its
  * calls.  Read prefetches: a write hint needs an instruction set extension
@@ -523,31 +555,20 @@ static inline uint8_t *
 evict(struct flowtab *ft, const void *key, uint32_t h32)
 {
 	uint32_t i;
-	uint64_t frames = 0, bytes = 0, min;
+	uint64_t frames = 0, bytes = 0;
 	uint8_t *e;
 	struct ent_hdr *hd;
-	size_t p, k, at = 0;
+	size_t at;
 
 	if (!ft->heap_on)
 		heap_build(ft);
-	/*
-	 * Any entry with the smallest counter may go.  A leaf costs no sift
-	 * (its parent is no larger, and it has no children), and in a flood
-	 * of equal packets many leaves hold the smallest counter: look at
-	 * four (one cache line), from where the last look stopped, before
-	 * taking the root.
-	 */
-	min = ft->heap[0].cnt;
-	p = ft->leaf_scan;
-	for (k = 0; k < 4; k++) {
-		if (ft->heap[p].cnt == min)
-			at = p;
-		if (++p == ft->n)
-			p = ft->leaf0;
-		if (at != 0)
-			break;
-	}
-	ft->leaf_scan = p;
+	/* The one chosen (and prefetched) after the last eviction, unless
+	 * its counter has grown since. */
+	if (ft->next != 0 && ft->heap[ft->next - 1].cnt == ft->heap[0].cnt)
+		at = ft->next - 1;
+	else
+		at = victim(ft);
+	ft->next = 0;
 	i = ft->heap[at].idx;
 	e = entry(ft, i);
 	hd = hdr(e);
@@ -626,11 +647,10 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 	if (created != NULL)
 		*created = true;
 	if (ft->heap_on) {
-		/* It evicted: the next eviction takes the next leaf if it
-		 * holds the smallest counter still, else (mostly) the root. */
+		/* It evicted: choose the next victim now, and fetch it. */
 		weigh(ft, e, weight);
-		prefetch_node(ft, ft->heap[ft->leaf_scan].cnt ==
-		    ft->heap[0].cnt ? &ft->heap[ft->leaf_scan] : &ft->heap[0]);
+		ft->next = victim(ft) + 1;
+		prefetch_node(ft, &ft->heap[ft->next - 1]);
 		return (e + ft->val_off);
 	}
 found:
