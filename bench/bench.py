@@ -4,6 +4,7 @@ Measures taptop against the libpcap floor and tshark; bench/run.sh calls it.
 
     bench.py TAPTOP FLOOR OUTDIR
     bench.py rates TAPTOP NORATES OUTDIR
+    bench.py flood TAPTOP FLOOR OUTDIR
 
 The second form measures what the per-row rates cost (core/rowrate.h):
 NORATES is the same source built with -DTAPTOP_NO_ROWRATE, where a
@@ -17,6 +18,14 @@ not depend on the machine's load at all.  Target: the rates cost less than
 panel, each with its 96-byte ring) is printed too, against the target of
 the first form: the rings are there in both builds, so the two figures
 only show that the updates allocate nothing.
+
+The third form is the SYN flood of issue 11 (gen.py flood): 3M SYNs, a
+new flow in nearly every packet, read with PANELS plus endpoints.tcp,
+against the floor on the same file and against tshark with the same
+statistics.  tshark keeps every flow it sees (gigabytes and minutes on 3M
+new flows), so it reads the file's first 300k packets (a second capture,
+byte for byte the 3M one's prefix), and the rates are compared: the
+output says so.
 
 Rates are packets over wall-clock time, the best of RUNS (3) runs.  Each
 capture is also read with FILTER on every panel (the same panel set, each
@@ -262,7 +271,71 @@ def apps(taptop, path):
           (r / mr))
 
 
+# The flood (issue 11): the default panels and the TCP endpoints.
+FLOOD_PANELS = PANELS + ["endpoints.tcp"]
+FLOOD_TSHARK_Z = TSHARK_Z + ["endpoints,tcp"]
+TARGET_FLOOD_PPS = 2.5e6    # at least 2.5M packets/s
+TARGET_FLOOD_MIB = 64       # peak RSS at most 64 MiB
+TARGET_FLOOD_TSHARK = 25.0  # at least 25x tshark
+
+
+def flood(taptop, floor, outdir):
+    """taptop on the 3M SYN flood against the floor and tshark."""
+    path = os.path.join(outdir, "flood-3m.pcap")
+    prefix = os.path.join(outdir, "flood-300k.pcap")
+    cmd = [taptop, "-r", path, "--batch", "--json"]
+    for p in FLOOD_PANELS:
+        cmd += ["--panel", p]
+    print("SYN flood, a new flow in nearly every packet (60-byte frames); "
+          "taptop --batch --json --panel %s; best of %d runs" % (
+              " --panel ".join(FLOOD_PANELS), RUNS))
+    fw, _, fout = best([floor, path])
+    packets = int(fout.split()[0])
+    tw, trss, tout = best(cmd)
+    try:
+        got = json.loads(tout)["capture"]["packets"]
+    except (ValueError, KeyError, TypeError):
+        got = None
+    r, fr = rate(packets, tw), rate(packets, fw)
+    print("  %d packets: taptop %s pkt/s, peak RSS %.1f MiB; floor %s "
+          "pkt/s; taptop/floor %.3f%s" % (
+              packets, human(r), trss / 1024, human(fr), r / fr,
+              "" if got == packets else
+              "  (taptop read %s packets!)" % got))
+    print("  rate: %s pkt/s (target >= %s): %s" % (
+        human(r), human(TARGET_FLOOD_PPS), verdict(r >= TARGET_FLOOD_PPS)))
+    print("  peak RSS: %.1f MiB (target <= %d MiB): %s" % (
+        trss / 1024, TARGET_FLOOD_MIB,
+        verdict(trss / 1024 <= TARGET_FLOOD_MIB)))
+    if not shutil.which("tshark"):
+        print("  tshark not installed: taptop/tshark not measured")
+        return
+    tcmd = ["tshark", "-n", "-q", "-r", prefix]
+    for z in FLOOD_TSHARK_Z:
+        tcmd += ["-z", z]
+    pw, _, pout = best(cmd[:2] + [prefix] + cmd[3:])
+    try:
+        ppackets = json.loads(pout)["capture"]["packets"]
+    except (ValueError, KeyError, TypeError):
+        print("  taptop failed on the 300k prefix")
+        return
+    sw, srss, _ = best(tcmd, runs=1 if RUNS > 1 else RUNS)
+    sr, pr = rate(ppackets, sw), rate(ppackets, pw)
+    print("  tshark -q -z %s on the first %dk packets (not all 3M: it "
+          "keeps every flow): %s pkt/s, %.1f MiB; taptop on the same "
+          "prefix: %s pkt/s" % (" -z ".join(FLOOD_TSHARK_Z),
+                                ppackets // 1000, human(sr), srss / 1024,
+                                human(pr)))
+    print("  taptop/tshark, the 3M rate against tshark's 300k rate: %.1fx; "
+          "on the same 300k: %.1fx (target >= %.0fx): %s" % (
+              r / sr, pr / sr, TARGET_FLOOD_TSHARK,
+              verdict(r / sr >= TARGET_FLOOD_TSHARK)))
+
+
 def main():
+    if sys.argv[1] == "flood":
+        flood(*sys.argv[2:5])
+        return
     if sys.argv[1] == "rates":
         rates_cost(*sys.argv[2:5])
         return

@@ -6,6 +6,8 @@
 #                      at least 400k packets, time shifted to increase
 #   example-4m.pcap    the same to at least 4M packets
 #   scan-1m.pcap       a synthetic SYN scan, 1M distinct flows (gen.py)
+#   flood-3m.pcap      a SYN flood, 3M random sources (gen.py flood), and
+#   flood-300k.pcap    its first 300k packets, for tshark
 #   pcap_floor         libpcap reading the file and nothing else
 # then prints taptop's packets/s and peak RSS on each, the floor's rate,
 # tshark's rate on the 400k capture, and the ratios against their targets;
@@ -20,7 +22,8 @@
 # Not a test: it never fails on the numbers.  BENCH_RUNS=N changes the
 # number of runs rates are the best of (3).  `sh bench/run.sh ticks` runs
 # the tick case alone, `sh bench/run.sh rates` the rates' cost alone,
-# `sh bench/run.sh apps` the application panels against tshark alone.
+# `sh bench/run.sh apps` the application panels against tshark alone,
+# `sh bench/run.sh flood` the SYN flood (bench.py flood) alone.
 
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,6 +88,20 @@ fi
 ${CC:-cc} -O2 -Wall -o "$out/pcap_floor" bench/pcap_floor.c \
 	$(pkg-config --cflags --libs libpcap)
 
+# The SYN flood: 3M packets, and the 300k prefix tshark reads.
+flood() {
+	if [ ! -s "$out/flood-3m.pcap" ] ||
+	    [ -n "$(find bench/gen.py -newer "$out/flood-3m.pcap")" ]; then
+		$python bench/gen.py flood "$out/flood-3m.pcap" 3000000
+		$python bench/gen.py flood "$out/flood-300k.pcap" 300000
+	fi
+	$python bench/bench.py flood "$taptop" "$out/pcap_floor" "$out"
+}
+if [ "${1:-}" = flood ]; then
+	flood
+	exit 0
+fi
+
 if stale "$out/example-400k.pcap"; then
 	$python bench/gen.py repeat "$src" "$out/example-400k.pcap" 400000
 fi
@@ -96,6 +113,8 @@ if stale "$out/scan-1m.pcap"; then
 fi
 
 $python bench/bench.py "$taptop" "$out/pcap_floor" "$out"
+echo
+flood
 echo
 ticks
 echo

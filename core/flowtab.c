@@ -18,7 +18,16 @@
  * sift compares counters without touching entries; pos[] maps an entry to
  * its heap position.  Element i is stored at heap_mem[i + 3], with
  * heap_mem 64-byte aligned: the four children of i (4i+1 .. 4i+4) then
- * fill one cache line.
+ * fill one cache line.  A node carries its entry's hash too, so that the
+ * next victim's slot is known without reading its entry.
+ *
+ * In a flood every packet evicts, and the victim is an entry nobody has
+ * touched for a while: its entry and its index slot are cache misses, two
+ * or three per eviction and per table, which cost more than everything
+ * else the eviction does.  The victim is chosen before it is needed (the
+ * next leaf looked at, or the root), so evict() ends by prefetching the
+ * entries and slots of both candidates, which then arrive while the
+ * packet's other tables and the next packet's dissection run.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,7 +56,7 @@ struct ent_hdr {
 struct hnode {
 	uint64_t	cnt;
 	uint32_t	idx;
-	uint32_t	pad;
+	uint32_t	hash;		/* the entry's, as in its header */
 };
 
 struct flowtab {
@@ -68,7 +77,8 @@ struct flowtab {
 	struct hnode	*heap;		/* heap_mem + HEAP_SKEW */
 	uint32_t	*pos;		/* entry number -> heap position */
 	size_t		 leaf0;		/* the first leaf of the heap */
-	size_t		 leaf_scan;	/* next leaf evict() looks at */
+	size_t		 leaf_scan;	/* next leaf victim() looks at */
+	size_t		 next;		/* heap position victim() chose, + 1 */
 	uint32_t	*order;		/* insertion order, after evictions */
 	uint64_t	 order_seq;	/* seq when order was made, + 1 */
 	uint64_t	 folded_frames, folded_bytes;
@@ -393,7 +403,7 @@ heap_build(struct flowtab *ft)
 		ft->totals(e + KEY_OFF, e + ft->val_off, &frames, &bytes);
 		ft->heap[i].cnt = bytes;
 		ft->heap[i].idx = (uint32_t)i;
-		ft->heap[i].pad = 0;
+		ft->heap[i].hash = hdr(e)->hash;
 		ft->pos[i] = (uint32_t)i;
 	}
 	for (i = ft->n > 1 ? (ft->n - 2) / 4 + 1 : 0; i-- > 0;)
@@ -401,6 +411,7 @@ heap_build(struct flowtab *ft)
 	/* Node p is a leaf when 4p + 1 >= n. */
 	ft->leaf0 = (ft->n + 2) / 4;
 	ft->leaf_scan = ft->leaf0;
+	ft->next = 0;
 	ft->heap_on = true;
 }
 
@@ -488,6 +499,55 @@ entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
 }
 
 /*
+ * The heap position of an entry with the smallest counter: any may go.  A
+ * leaf costs no sift (its parent is no larger, and it has no children),
+ * and in a flood of equal packets many leaves hold the smallest counter:
+ * look at four (one cache line), from where the last look stopped.  Else
+ * the deepest node with it on the way from the last leaf looked at up to
+ * the root (which has it): the sift-down that follows starts there.
+ */
+static inline size_t
+victim(struct flowtab *ft)
+{
+	uint64_t min = ft->heap[0].cnt;
+	size_t p = ft->leaf_scan, k, last = 0;
+
+	for (k = 0; k < 4; k++) {
+		last = p;
+		if (++p == ft->n)
+			p = ft->leaf0;
+		if (ft->heap[last].cnt == min) {
+			ft->leaf_scan = p;
+			return (last);
+		}
+	}
+	ft->leaf_scan = p;
+	/* last > 0 here: the root would have matched. */
+	for (p = (last - 1) / 4; ft->heap[p].cnt != min; p = (p - 1) / 4)
+		;
+	return (p);
+}
+
+/*
+ * Asks for the cache lines the eviction after this one will use.  Always
+ * inlined: GCC sees a function of prefetches alone as pure and drops its
+ * calls.  Read prefetches: a write hint needs an instruction set extension
+ * the default target lacks, and GCC then drops the hint too.
+ */
+static inline __attribute__((always_inline)) void
+prefetch_node(const struct flowtab *ft, const struct hnode *h)
+{
+	const uint8_t *e = entry(ft, h->idx);
+	size_t off;
+
+	__builtin_prefetch(&ft->slots[h->hash & (ft->nslots - 1)], 0, 3);
+	for (off = 0; off < ft->ent_size; off += 64)
+		__builtin_prefetch(e + off, 0, 3);
+	/* The entry's last bytes may start another line. */
+	__builtin_prefetch(e + ft->ent_size - 1, 0, 3);
+}
+
+/*
  * The lightest entry gives its place to key: its totals are folded, its
  * slot deleted, and key enters with its counter.  The caller weighs it.
  */
@@ -495,31 +555,20 @@ static inline uint8_t *
 evict(struct flowtab *ft, const void *key, uint32_t h32)
 {
 	uint32_t i;
-	uint64_t frames = 0, bytes = 0, min;
+	uint64_t frames = 0, bytes = 0;
 	uint8_t *e;
 	struct ent_hdr *hd;
-	size_t p, k, at = 0;
+	size_t at;
 
 	if (!ft->heap_on)
 		heap_build(ft);
-	/*
-	 * Any entry with the smallest counter may go.  A leaf costs no sift
-	 * (its parent is no larger, and it has no children), and in a flood
-	 * of equal packets many leaves hold the smallest counter: look at
-	 * four (one cache line), from where the last look stopped, before
-	 * taking the root.
-	 */
-	min = ft->heap[0].cnt;
-	p = ft->leaf_scan;
-	for (k = 0; k < 4; k++) {
-		if (ft->heap[p].cnt == min)
-			at = p;
-		if (++p == ft->n)
-			p = ft->leaf0;
-		if (at != 0)
-			break;
-	}
-	ft->leaf_scan = p;
+	/* The one chosen (and prefetched) after the last eviction, unless
+	 * its counter has grown since. */
+	if (ft->next != 0 && ft->heap[ft->next - 1].cnt == ft->heap[0].cnt)
+		at = ft->next - 1;
+	else
+		at = victim(ft);
+	ft->next = 0;
 	i = ft->heap[at].idx;
 	e = entry(ft, i);
 	hd = hdr(e);
@@ -530,7 +579,9 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
 	index_delete(ft, i, hd->hash);
 	ft->evictions++;
 	/* The new key inherits the counter, min, in the same heap node. */
-	return (entry_fill(ft, i, key, h32, probe_empty(ft, h32)));
+	e = entry_fill(ft, i, key, h32, probe_empty(ft, h32));
+	ft->heap[at].hash = h32;
+	return (e);
 }
 
 /*
@@ -595,6 +646,13 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 		return (NULL);
 	if (created != NULL)
 		*created = true;
+	if (ft->heap_on) {
+		/* It evicted: choose the next victim now, and fetch it. */
+		weigh(ft, e, weight);
+		ft->next = victim(ft) + 1;
+		prefetch_node(ft, &ft->heap[ft->next - 1]);
+		return (e + ft->val_off);
+	}
 found:
 	weigh(ft, e, weight);
 	return (e + ft->val_off);
@@ -634,6 +692,8 @@ flowtab_rekey(struct flowtab *ft, void *val, const void *newkey)
 	s->idx = hd->idx + 1;
 	s->hash = h32;
 	hd->hash = h32;
+	if (ft->heap_on)
+		ft->heap[ft->pos[hd->idx]].hash = h32;
 	memcpy(e + KEY_OFF, newkey, ft->key_size);
 	return (true);
 }

@@ -48,10 +48,13 @@
  *     weight is a sift-down from the entry's heap position, which stops
  *     at once for most entries (three quarters of a 4-ary heap are
  *     leaves), and an eviction is a backward-shift deletion from the
- *     index (no tombstones), an insertion, and a sift-down from the root,
- *     unless one of four leaves looked at holds the smallest counter too:
- *     then that one goes, with no sift.  In a flood of equal packets
- *     (SYNs) many leaves do.  No allocation.
+ *     index (no tombstones), an insertion, and a sift-down from the
+ *     entry that went: one of four leaves looked at if one holds the
+ *     smallest counter too (no sift), else the deepest node that does on
+ *     the way up from them to the root.  In a flood of equal packets
+ *     (SYNs) many leaves do.  The next victim is chosen as soon as one
+ *     goes, and its entry and index slot are prefetched: in a flood they
+ *     are the cache misses that cost most.  No allocation.
  *
  *   - folded_frames and folded_bytes are exact sums of what was folded, so
  *     the values in the table plus the folded totals are everything
