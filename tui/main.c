@@ -827,9 +827,9 @@ drop_privileges(void)
 	need_spawn = opt.test_spawn;
 #endif
 	/* Files read on first use are read now, while they may be: the
-	 * services file (a private $TAPTOP_SERVICES among them). */
-	if (!opt.batch || opt.port_names)
-		(void)names_service(0, "tcp");
+	 * services file (a private $TAPTOP_SERVICES among them), which the
+	 * ports panel and --port-names name ports from. */
+	(void)names_service(0, "tcp");
 	/* And the interface's filter history, kept open. */
 	if (!opt.batch)
 		tui_open_history();
