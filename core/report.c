@@ -1,8 +1,13 @@
 /*
  * The batch printers and the escapers; the contract is in report.h.
  *
- * Both printers work the same way: draw the panel, copy its table, sort
- * the copy, format every cell into a GString and write it out.  Numbers are
+ * Both printers work the same way: the rows of a panel come one at a time
+ * (from a table, or drawn by the panel: "rows" below), each is formatted
+ * into a GString that goes out whenever it holds ROWS_SPILL bytes, so
+ * that nothing holds a whole report.  The text's widths are found by
+ * formatting every cell once and keeping only its width; the lines format
+ * each again (formatting twice costs less than holding a million strings).
+ * Numbers are
  * formatted with g_ascii_formatd so a locale set for curses cannot turn a
  * decimal point into a comma inside the JSON.  The UTF-8 decoder is written
  * out (strict: no overlong forms, surrogates or code points past U+10FFFF)
@@ -151,6 +156,19 @@ append_double(GString *out, double d)
 	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
 }
 
+/* As "%" PRIu64, without printf: a report prints millions. */
+static void
+append_u64(GString *out, uint64_t u)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	g_string_append_len(out, p, buf + sizeof(buf) - p);
+}
+
 /* d with a printf format, in the C locale whatever the process's. */
 static char *
 fixed(double d, const char *fmt)
@@ -216,10 +234,13 @@ report_time_iso(double t, bool ascii)
  * (rank); then, for each chunk of places in turn, drawn again, keeping
  * the rows whose place is in the chunk.  Drawing is repeatable: the
  * capture is over and a draw only reads the panel's state.  A chunk is
- * about ROWS_CHUNK_BYTES of cells; the ranks and keys are 4 + 24 bytes a
- * row, freed before the first chunk is printed.
+ * an eighth of what the whole table would be, and at least
+ * ROWS_CHUNK_MIN bytes of cells: a small panel is one chunk, a big one
+ * costs at most ten draws and an eighth of its table.  The keys (24
+ * bytes a row) are freed before the first chunk; the ranks (4) stay.
  */
-#define ROWS_CHUNK_BYTES	(16u << 20)
+#define ROWS_CHUNK_MIN		((size_t)16 << 20)
+#define ROWS_CHUNKS		8
 #define ROWS_SPILL		(64u << 10)	/* bytes held before a write */
 
 typedef void (*row_fn)(void *ctx, const union cell *row);
@@ -388,8 +409,8 @@ rows_each(const struct rows *r, row_fn fn, void *ctx)
 		draw_streamed(r->p, chunk_sink, &ch);
 		return;
 	}
-	per = (int)MAX(ROWS_CHUNK_BYTES / (sizeof(union cell) *
-	    (size_t)MAX(r->meta.ncols, 1)), 256);
+	per = (int)MAX(ROWS_CHUNK_MIN / (sizeof(union cell) *
+	    (size_t)MAX(r->meta.ncols, 1)), (size_t)n / ROWS_CHUNKS + 1);
 	ch.buf = table_new(r->meta.cols, r->meta.ncols);
 	for (ch.lo = 0; ch.lo < n; ch.lo = ch.hi) {
 		ch.hi = MIN(n, ch.lo + per);
@@ -831,10 +852,30 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 
 /* ---- JSON ---- */
 
+/* A string that json_escape leaves as it is: printable ASCII, no '"' or
+ * '\\'.  Most are (keys, addresses): they need no copy. */
+static bool
+json_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
+		    *s == '"' || *s == '\\')
+			return (false);
+	return (true);
+}
+
 static void
 json_string(GString *out, const char *s)
 {
-	char *e = json_escape(s);
+	char *e;
+
+	if (s != NULL && json_plain(s)) {
+		g_string_append_c(out, '"');
+		g_string_append(out, s);
+		g_string_append_c(out, '"');
+		return;
+	}
+	e = json_escape(s);
 
 	g_string_append_c(out, '"');
 	g_string_append(out, e);
@@ -874,7 +915,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 	case COL_UINT:
 	case COL_BYTES:
 	case COL_PORT:
-		g_string_append_printf(out, "%" PRIu64, c->u);
+		append_u64(out, c->u);
 		break;
 	case COL_PER_S:
 	case COL_TIME:
@@ -938,6 +979,7 @@ struct json_rows {
 	unsigned		 flags;
 	const char		*nl;
 	int			 n;
+	char			**key;	/* each column's "\"key\":" */
 };
 
 static void
@@ -955,8 +997,7 @@ json_row(void *arg, const union cell *row)
 	for (c = 0; c < t->ncols; c++) {
 		if (c > 0)
 			g_string_append_c(out, ',');
-		json_string(out, t->cols[c].key);
-		g_string_append_c(out, ':');
+		g_string_append(out, jr->key[c]);
 		json_cell(out, &t->cols[c], &row[c]);
 		if (col_named(&t->cols[c], jr->flags))
 			json_name(out, jr->p, &t->cols[c], &row[c],
@@ -997,7 +1038,18 @@ json_panel(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 		}
 	}
 	g_string_append(out, "],\"rows\":[");
+	jr.key = g_new0(char *, t->ncols > 0 ? (size_t)t->ncols : 1);
+	for (c = 0; c < t->ncols; c++) {
+		GString *k = g_string_new(NULL);
+
+		json_string(k, t->cols[c].key);
+		g_string_append_c(k, ':');
+		jr.key[c] = g_string_free(k, FALSE);
+	}
 	rows_each(&rows, json_row, &jr);
+	for (c = 0; c < t->ncols; c++)
+		g_free(jr.key[c]);
+	g_free(jr.key);
 	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
 	    ",\"rows_estimated\":%s,\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"error_bytes\":%" PRIu64 "}}", nl,

@@ -18,7 +18,10 @@
  * is never drawn by two threads at once (tap.h, panel.h).  Cumulative
  * snapshots keep each panel's last table and take a new one only when the
  * panel changed; with --interval-mode delta every panel is drawn and reset
- * at each end, and every count of a line is that interval's.
+ * at each end, and every count of a line is that interval's.  A table a
+ * snapshot replaces goes back to its panel, whose next draw refills it in
+ * place.  The report at the end streams each panel from its state
+ * (report.h), so that a million rows are never copied whole.
  *
  * Names (core/names.h) are set up before any thread starts: the hosts file
  * and the listener that learns names from the traffic, and with --resolve
