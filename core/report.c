@@ -1132,16 +1132,36 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 
 /* ---- from the panels ---- */
 
+typedef void (*tables_printer)(FILE *, const struct report_capture *,
+    unsigned, struct panel *const *, const struct table *const *, int);
+
+/* A snapshot of each panel, printed, then freed. */
+static void
+print_snapshots(tables_printer fn, FILE *fp, const struct report_capture *cap,
+    struct panel *const *panels, int n)
+{
+	struct table **t = g_new0(struct table *, n > 0 ? (size_t)n : 1);
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (panels[i] != NULL)
+			t[i] = panel_snapshot(panels[i]);
+	fn(fp, cap, 0, panels, (const struct table *const *)t, n);
+	for (i = 0; i < n; i++)
+		table_free(t[i]);
+	g_free(t);
+}
+
 void
 report_text(FILE *fp, const struct report_capture *cap,
     struct panel *const *panels, int n)
 {
-	report_text_tables(fp, cap, 0, panels, NULL, n);
+	print_snapshots(report_text_tables, fp, cap, panels, n);
 }
 
 void
 report_json(FILE *fp, const struct report_capture *cap,
     struct panel *const *panels, int n)
 {
-	report_json_tables(fp, cap, 0, panels, NULL, n);
+	print_snapshots(report_json_tables, fp, cap, panels, n);
 }

@@ -105,7 +105,7 @@ void	 report_json(FILE *, const struct report_capture *,
  * panel_snapshot_if_changed() and keeps an idle panel's last table, so
  * that panel is not drawn again.
  *
- * tables NULL streams from the panels (report_text and report_json do):
+ * tables NULL streams from the panels (batch mode's last report):
  * the header is written and flushed first, then each panel is drawn row by
  * row into the output (report.c), in the order a snapshot has, and never
  * held whole: memory stays that of the panels' state, plus a chunk of
