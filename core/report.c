@@ -827,12 +827,6 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 			    cap->tcp_flows_full, cap->tcp_bytes_full,
 			    cap->tcp_timeouts);
 	}
-	if (tables == NULL && out->len > 0) {
-		/* Streamed: the header is out before any panel is drawn. */
-		spill(fp, out, true);
-		fflush(fp);
-		wrote = true;
-	}
 	for (i = 0; i < n; i++) {
 		/* A composite panel has no table (batch lists its parts). */
 		if (panels[i] == NULL || (tables != NULL ? tables[i] == NULL :
@@ -1103,11 +1097,6 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	json_string(out, cap->display_filter != NULL ?
 	    cap->display_filter : "");
 	g_string_append_printf(out, "},%s\"panels\":[", nl);
-	if (tables == NULL) {
-		/* Streamed: the header is out before any panel is drawn. */
-		spill(fp, out, true);
-		fflush(fp);
-	}
 	for (i = 0; i < n; i++) {
 		/* A composite panel has no table (batch lists its parts). */
 		if (panels[i] == NULL || (tables != NULL ? tables[i] == NULL :

@@ -106,8 +106,8 @@ void	 report_json(FILE *, const struct report_capture *,
  * that panel is not drawn again.
  *
  * tables NULL streams from the panels (batch mode's last report):
- * the header is written and flushed first, then each panel is drawn row by
- * row into the output (report.c), in the order a snapshot has, and never
+ * each panel is drawn row by row into the output (report.c), in the
+ * order a snapshot has, and never
  * held whole: memory stays that of the panels' state, plus a chunk of
  * rows (an eighth of the table at most) and 4 bytes a row.  Only once no
  * packet can come (the capture is over): a panel is drawn several times.
