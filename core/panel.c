@@ -260,3 +260,19 @@ panel_snapshot_if_changed(struct panel *p)
 		return (NULL);
 	return (take(p));
 }
+
+void
+panel_give_table(struct panel *p, struct table *t)
+{
+	if (t == NULL)
+		return;
+	if (p->cls->parts != NULL || t->cols != p->cls->cols ||
+	    p->table->nrows > 0) {
+		table_free(t);
+		return;
+	}
+	table_clear(t);
+	table_set_sink(t, NULL, NULL);
+	table_free(p->table);
+	p->table = t;
+}

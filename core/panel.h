@@ -171,4 +171,12 @@ struct table *panel_snapshot(struct panel *);
  */
 struct table *panel_snapshot_if_changed(struct panel *);
 
+/*
+ * Hands back a table a snapshot gave and the caller no longer needs: the
+ * panel's next draw refills it in place, with the room it has, instead of
+ * growing a new one (a caller that snapshots again and again: --interval).
+ * NULL does nothing.  Only from the thread that draws.
+ */
+void	 panel_give_table(struct panel *, struct table *);
+
 #endif

@@ -18,7 +18,10 @@
  * is never drawn by two threads at once (tap.h, panel.h).  Cumulative
  * snapshots keep each panel's last table and take a new one only when the
  * panel changed; with --interval-mode delta every panel is drawn and reset
- * at each end, and every count of a line is that interval's.
+ * at each end, and every count of a line is that interval's.  A table a
+ * snapshot replaces goes back to its panel, whose next draw refills it in
+ * place.  The report at the end streams each panel from its state
+ * (report.h), so that a million rows are never copied whole.
  *
  * Names (core/names.h) are set up before any thread starts: the hosts file
  * and the listener that learns names from the traffic, and with --resolve
@@ -587,6 +590,10 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 	int64_t now;
 	guint i;
 
+	/* The last report streams each panel from its state (report.h),
+	 * unless --resolve needs the tables first to look the names up. */
+	bool stream = b->last_report && names_global_resolver() == NULL;
+
 	/* Rates are taken at the end of the interval, or of the data. */
 	capture_counters(b->cap, &cn);
 	now = timed && iv != NULL ? iv->end_ns : capture_now_ns(b->cap);
@@ -594,6 +601,11 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 		p = g_ptr_array_index(b->panels, i);
 		panel_set_clock(p, now, cn.packets > 0 ? cn.first_ns :
 		    INT64_MIN);
+		if (stream) {
+			table_free(b->last[i]);
+			b->last[i] = NULL;
+			continue;
+		}
 		if (b->delta) {
 			t = panel_snapshot(p);
 			reset_tap_listener(p);
@@ -601,11 +613,15 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 			t = b->last[i] == NULL ? panel_snapshot(p) :
 			    panel_snapshot_if_changed(p);
 		if (t != NULL) {
-			table_free(b->last[i]);
+			/* The old table is refilled by the next draw. */
+			panel_give_table(p, b->last[i]);
 			b->last[i] = t;
 		}
 	}
-	resolve_tables(b, b->last_report);
+	if (stream)
+		tables = NULL;
+	else
+		resolve_tables(b, b->last_report);
 	fill_report(b->cap, &rc);
 	if (b->delta)
 		counts_delta(b, &rc);
@@ -622,13 +638,15 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	else {
+		/* Through out, as the report: a blank line put on stdout's
+		 * own buffer came out wherever that buffer was flushed. */
 		if (b->printed)
-			putchar('\n');
+			fputc('\n', out);
 		report_text_tables(out, &rc, b->flags,
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	}
-	fflush(stdout);
+	fflush(out);
 	b->printed = true;
 }
 
