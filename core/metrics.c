@@ -287,7 +287,9 @@ metrics_format_panels(GString *out, const struct metrics_panel *mp, int n,
 			if (!is_counter(cls->cols[c].type))
 				continue;
 			g_string_assign(family, "taptop_");
-			metrics_name(family, cls->name);
+			/* Prometheus reads "summary" in a name as its type. */
+			metrics_name(family, strcmp(cls->name, "summary") == 0 ?
+			    "totals" : cls->name);
 			g_string_append_c(family, '_');
 			metrics_name(family, cls->cols[c].key);
 			g_string_append(family, "_total");

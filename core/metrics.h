@@ -70,6 +70,8 @@ void	 metrics_format_totals(GString *out, const struct report_capture *);
 /*
  * The panels' rows: for each counting column (COL_UINT, COL_BYTES) of a
  * class, one family taptop_<class>_<column>_total with a series for each
+ * (the summary panel's: taptop_totals_..., as Prometheus's tools read
+ * "summary" in a name as its type)
  * of the first rows rows of every panel of that class and one series
  * other="true" holding the rest (rows past rows, the panel's own folded
  * totals, rows whose labels repeat).  A time series (the io panel) is
