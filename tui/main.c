@@ -67,6 +67,7 @@
 #include "core/clock.h"
 #include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
+#include "core/metrics.h"
 #include "core/names.h"
 #include "core/panel.h"
 #include "core/privdrop.h"
@@ -124,6 +125,9 @@ struct options {
 	gboolean	 no_drop;
 	gboolean	 test_denied_syscall;	/* TAPTOP_TEST_HOOKS only */
 	gboolean	 test_spawn;
+	char		*metrics;	/* i12-metrics */
+	gint64		 metrics_rows;
+	gboolean	 daemon;
 };
 
 static struct options opt = {
@@ -131,6 +135,7 @@ static struct options opt = {
 	.delay = 1.0,
 	.speed = 0.0,
 	.history_mib = HISTORY_UNSET,
+	.metrics_rows = -1,
 };
 
 /* --speed, remembering that it was given: it only goes with -r. */
@@ -216,7 +221,7 @@ static GOptionEntry entries[] = {
 	    "List the interface's keys and exit", NULL },
 	{ "version", 'v', 0, G_OPTION_ARG_NONE, &opt.version,
 	    "Print the version and exit", NULL },
-	/* i11-priv: the privilege drop (core/privdrop.h). */
+	/* The privilege drop (core/privdrop.h). */
 	{ "relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &opt.user,
 	    "As root, once the capture is open, become USER (default: taptop "
 	    "if that user exists, else nobody); every capability is dropped "
@@ -224,6 +229,17 @@ static GOptionEntry entries[] = {
 	{ "no-drop", 0, 0, G_OPTION_ARG_NONE, &opt.no_drop,
 	    "Keep every privilege for the whole run: no user switch, no "
 	    "capability drop, no system-call filter (for debugging)", NULL },
+	/* The Prometheus endpoint (core/metrics.h). */
+	{ "metrics", 0, 0, G_OPTION_ARG_STRING, &opt.metrics,
+	    "Serve the panels and the capture's counters to Prometheus at "
+	    "http://ADDR:PORT/metrics (a bare PORT: on 127.0.0.1)",
+	    "ADDR:PORT" },
+	{ "metrics-rows", 0, 0, G_OPTION_ARG_INT64, &opt.metrics_rows,
+	    "Rows of each panel --metrics exports; the rest are summed in "
+	    "one series other=\"true\" (default 100)", "N" },
+	{ "daemon", 0, 0, G_OPTION_ARG_NONE, &opt.daemon,
+	    "No interface and no report: capture and serve --metrics until "
+	    "SIGINT or SIGTERM (after the end of a file too)", NULL },
 #ifdef TAPTOP_TEST_HOOKS
 	{ "test-denied-syscall", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
 	    &opt.test_denied_syscall, "After the drop, try execve", NULL },
@@ -307,6 +323,14 @@ check_options(void)
 	if (opt.speed_given && opt.file == NULL)
 		die_usage("--speed paces the replay of a file (-r); a live "
 		    "capture cannot be paced");
+	/* i12-metrics */
+	if (opt.daemon && (opt.batch || opt.metrics == NULL))
+		die_usage("--daemon goes with --metrics, and not with --batch");
+	if (opt.metrics_rows != -1 && opt.metrics == NULL)
+		die_usage("--metrics-rows goes with --metrics");
+	if (opt.metrics_rows != -1 && (opt.metrics_rows < 1 ||
+	    opt.metrics_rows > METRICS_ROWS_MAX))
+		die_usage("--metrics-rows must be 1 to %d", METRICS_ROWS_MAX);
 	/* Keys typed there would be read as a capture that never comes. */
 	if (opt.file != NULL && strcmp(opt.file, "-") == 0 &&
 	    isatty(STDIN_FILENO))
@@ -362,7 +386,7 @@ add_panel_spec(GPtrArray *panels, const char *spec)
 static GPtrArray *
 open_panels(void)
 {
-	const char *const *defaults = opt.batch ? default_panels :
+	const char *const *defaults = opt.batch || opt.daemon ? default_panels :
 	    default_tui_panels;
 	GPtrArray *panels = g_ptr_array_new();
 	int i;
@@ -792,7 +816,7 @@ names_teardown(void)
 }
 
 /*
- * i11-priv: the privilege drop, once the capture is open and before any
+ * The privilege drop, once the capture is open and before any
  * thread exists (core/privdrop.h has the steps; the README's
  * "Privileges" section the model).  The spawn helper, when commands will
  * be run, is forked just before, so that it drops too but keeps execve.
@@ -862,6 +886,71 @@ drop_privileges(void)
 #ifdef TAPTOP_TEST_HOOKS
 	test_hooks_after_drop();
 #endif
+}
+
+/*
+ * The server is bound before the drop (any port, as root)
+ * and started after it, a thread like the others.  A bad address is a
+ * usage error; a port in use, a failure.
+ */
+static struct metrics_server *metrics;
+
+static void
+metrics_setup(void)
+{
+	char *err = NULL;
+	bool usage;
+
+	if (opt.metrics == NULL)
+		return;
+	metrics = metrics_bind(opt.metrics, opt.metrics_rows > 0 ?
+	    (unsigned)opt.metrics_rows : METRICS_ROWS_DEFAULT, &err, &usage);
+	if (metrics == NULL) {
+		if (usage)
+			die_usage("%s", err);
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+}
+
+static void
+metrics_run(struct capture *c)
+{
+	char *err = NULL;
+
+	if (metrics != NULL && !metrics_start(metrics, c, &err)) {
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+}
+
+/* --daemon: capture and serve until a stop signal, whether or not the
+ * capture has ended (a file read to its end keeps its counts served). */
+static int
+run_daemon(struct capture *c, const sigset_t *sigs)
+{
+	static pthread_t self;
+	bool ended = false;
+	int sig;
+
+	self = pthread_self();
+	capture_set_on_end(c, wake_main, &self);
+	capture_start(c);
+	for (;;) {
+		sig = wait_signal(sigs, 100);
+		if (sig != 0 && is_stop_signal(sig))
+			break;
+		if (!ended && capture_get_state(c) != CAPTURE_RUNNING) {
+			ended = true;
+			capture_join(c);
+			if (capture_error(c) != NULL)
+				fprintf(stderr, "taptop: %s\n",
+				    capture_error(c));
+		}
+	}
+	capture_stop(c);
+	capture_join(c);
+	return (capture_error(c) != NULL ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
 static int
@@ -1017,6 +1106,11 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);	/* the capture thread is done */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	if (opt.daemon) {	/* Nothing refills a panel */
+		co.refill = false;
+		co.history_bytes = 0;
+	}
+	metrics_setup();
 	if ((cap = capture_open(&co, &err, &bad_filter)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		json_open_failure(err);
@@ -1026,7 +1120,10 @@ main(int argc, char **argv)
 	}
 	drop_privileges();
 	names_start_resolver();
-	if (opt.batch) {
+	metrics_run(cap);
+	if (opt.daemon)
+		rc = run_daemon(cap, &sigs);
+	else if (opt.batch) {
 		guard_stdout(&sigs);
 		rc = run_batch(cap, panels, &sigs);
 	} else {
@@ -1040,6 +1137,7 @@ main(int argc, char **argv)
 
 		rc = tui_run(cap, panels, &sigs, &to);
 	}
+	metrics_stop(metrics);
 	capture_close(cap);
 	names_teardown();
 	spawn_helper_stop(spawner);
