@@ -155,7 +155,14 @@ def spawn_helper(port):
                 helper = int(pid)
     except OSError:
         pass
-    hst = status_of(helper) if helper else None
+    # The helper drops on its own, right after its fork: wait for it
+    # (its last step is no_new_privs), up to 5 s.
+    hst = None
+    for _ in range(100 if helper else 0):
+        hst = status_of(helper)
+        if hst is None or hst.get("NoNewPrivs") == "1":
+            break
+        time.sleep(0.05)
     out, err = p.communicate(timeout=30)
     check(why is None, "spawn: the main process is dropped", why)
     ok = hst is not None and "0" not in hst["Uid"].split() and \

@@ -102,8 +102,10 @@ class RssWatch(threading.Thread):
             self.samples.append((time.monotonic() - self.t0, r))
             time.sleep(0.5)
 
-    def check(self, name, warm_s):
-        after = [r for t, r in self.samples if t >= warm_s]
+    def check(self, name, warm_s, end_s=float("inf")):
+        """From warm_s to end_s (when the input ended: what the process
+        frees on its way out is not its footprint)."""
+        after = [r for t, r in self.samples if warm_s <= t <= end_s]
         if len(after) < 4:
             bad("%s: too few RSS samples after the warm-up (%d)" %
                 (name, len(after)))
@@ -115,6 +117,11 @@ class RssWatch(threading.Thread):
                                              100.0 * (hi - lo) / lo,
                                              RSS_SLACK * 100))
         (ok if hi <= lo * (1 + RSS_SLACK) else bad)(msg)
+        # The curve, a sample every tenth of the run.
+        step = max(1, len(self.samples) // 10)
+        print("  RSS MiB by second: " + " ".join(
+            "%.0fs:%.1f" % (t, r / 1024) for t, r in self.samples[::step]),
+            flush=True)
 
 
 # ---- flood ----
@@ -122,9 +129,10 @@ class RssWatch(threading.Thread):
 PCAP_HDR = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
 
 
-def syn_frames(n, out):
+def syn_frames(n, out, mark=None):
     """n SYNs of 60 bytes, a new source address and port each, to four
-    servers; one second of capture time per 100k packets."""
+    servers; one second of capture time per 100k packets.  mark, if
+    given, is (count, event): the event is set once count were written."""
     rec = bytearray(16 + 60)
     # Ethernet, then IPv4 (total length 40, DF, TTL 64, TCP) up to its
     # addresses; the frame is padded to 60 bytes as on the wire.
@@ -147,10 +155,14 @@ def syn_frames(n, out):
         if len(batch) >= 1 << 20:
             out.write(batch)
             batch.clear()
+            if mark is not None and i + 1 >= mark[0]:
+                mark[1].set()
     out.write(batch)
 
 
 def flood():
+    if FLOOD <= 0:
+        return
     cmd = [TAPTOP, "-r", "-", "--batch", "--json", "--interval", "1",
            "--max-rows", str(MAX_ROWS)]
     for p in panels():
@@ -163,12 +175,20 @@ def flood():
         watch = RssWatch(proc.pid)
         watch.start()
         t0 = time.monotonic()
+        # Warm-up: the first tenth of the packets (the tables are full
+        # after 20,000 flows); by packets, as the pace of a loaded machine
+        # varies.
+        warmed = threading.Event()
+        warm_at = []
+        threading.Thread(target=lambda: (warmed.wait(), warm_at.append(
+            time.monotonic() - watch.t0)), daemon=True).start()
         try:
             proc.stdin.write(PCAP_HDR)
-            syn_frames(FLOOD, proc.stdin)
+            syn_frames(FLOOD, proc.stdin, (FLOOD // 10, warmed))
             proc.stdin.close()
         except BrokenPipeError:
             pass
+        fed = time.monotonic() - watch.t0
         err = proc.stderr.read().decode(errors="replace")
         rc = proc.wait()
         took = time.monotonic() - t0
@@ -184,9 +204,7 @@ def flood():
         "flood: %d of %d packets counted, %d snapshots, %.0f s "
         "(%.0fk pkt/s with the generator)" % (got, FLOOD, len(lines), took,
                                               FLOOD / took / 1000))
-    # Warm-up: the first fifth of the packets, the tables are full by then.
-    warm = next((t for t, _ in watch.samples if t >= took * 0.2), took)
-    watch.check("flood", warm)
+    watch.check("flood", warm_at[0] if warm_at else took, fed)
 
 
 # ---- live ----
@@ -315,6 +333,7 @@ def live():
         step += 1
         time.sleep(3)
     stop.set()
+    end_b, end_t = time.monotonic() - wb.t0, time.monotonic() - wt.t0
     th.join()
     time.sleep(3)	# the last packets through both
     text = screen(sock)
@@ -348,8 +367,8 @@ def live():
         (ok if good else bad)(
             "live, interface: shows %.0f packets, %d sent less %.0f "
             "dropped" % (shown, n, tdrops))
-    wb.check("live, batch", 60)
-    wt.check("live, interface", 90)
+    wb.check("live, batch", 60, end_b)
+    wt.check("live, interface", 90, end_t)
     tmux(sock, "kill-server")
     shutil.rmtree(tmp, ignore_errors=True)
 
