@@ -7,6 +7,8 @@ PKGS	 = glib-2.0 libpcap ncursesw
 PKGS	+= libgcrypt
 # The privilege drop (capabilities, the system-call filter).
 PKGS	+= libcap-ng libseccomp
+# The Prometheus endpoint (--metrics, core/metrics.c).
+PKGS	+= libmicrohttpd
 CC	?= cc
 BUILD	?= build
 SANFLAGS ?=

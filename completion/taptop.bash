@@ -115,6 +115,10 @@ _taptop()
 		COMPREPLY=($(compgen -u -- "$cur"))
 		return
 		;;
+	--metrics | --metrics-rows)
+		# i12-metrics: ADDR:PORT, or a number: nothing to offer.
+		return
+		;;
 	-f | --capture-filter | -s | --snaplen | -B | --buffer-size | \
 	    -c | --count | --duration | --interval | --max-rows | -d | \
 	    --delay | --speed | --history)

@@ -32,6 +32,131 @@ static const struct panel_class *const all_panels[] = {
  * panels, which set it first (main.c, before any). */
 static int64_t time_interval_ns = PANEL_INTERVAL_DEFAULT_NS;
 
+/* The open panels (panel.h, panel_list_open). */
+static GMutex open_lock;
+static GPtrArray *open_list;		/* struct panel_entry *, owned */
+static uint64_t open_ids;
+
+static void
+entry_free(gpointer data)
+{
+	struct panel_entry *e = data;
+
+	g_free(e->filter);
+	g_free(e);
+}
+
+static void
+open_list_add(struct panel *p)
+{
+	struct panel_entry *e = g_new0(struct panel_entry, 1);
+
+	e->p = p;
+	e->id = p->id;
+	e->cls = p->cls;
+	e->filter = g_strdup(p->filter);
+	g_mutex_lock(&open_lock);
+	if (open_list == NULL)
+		open_list = g_ptr_array_new_with_free_func(entry_free);
+	g_ptr_array_add(open_list, e);
+	g_mutex_unlock(&open_lock);
+}
+
+/* filter NULL: the panel is closing, its entry goes. */
+static void
+open_list_update(struct panel *p, const char *filter)
+{
+	struct panel_entry *e;
+	guint i;
+
+	g_mutex_lock(&open_lock);
+	for (i = 0; open_list != NULL && i < open_list->len; i++) {
+		e = g_ptr_array_index(open_list, i);
+		if (e->p != p || e->id != p->id)
+			continue;
+		if (filter == NULL)
+			g_ptr_array_remove_index(open_list, i);
+		else {
+			g_free(e->filter);
+			e->filter = g_strdup(filter);
+		}
+		break;
+	}
+	g_mutex_unlock(&open_lock);
+}
+
+static gpointer
+entry_copy(gconstpointer src, gpointer data)
+{
+	const struct panel_entry *e = src;
+	struct panel_entry *c = g_memdup2(e, sizeof(*e));
+
+	(void)data;
+	c->filter = g_strdup(e->filter);
+	return (c);
+}
+
+GPtrArray *
+panel_list_open(void)
+{
+	GPtrArray *a;
+
+	g_mutex_lock(&open_lock);
+	a = open_list != NULL ? g_ptr_array_copy(open_list, entry_copy, NULL) :
+	    g_ptr_array_new();
+	g_mutex_unlock(&open_lock);
+	g_ptr_array_set_free_func(a, entry_free);
+	return (a);
+}
+
+struct peek {
+	uint64_t	 id;
+	struct table	*table;
+	int64_t		 start_us;
+	bool		 found;
+};
+
+/* Under the listener lock: the class draws into a stand-in panel that
+ * has the real one's state and what draw reads, never its table. */
+static void
+peek_draw(void *tapdata, void *arg)
+{
+	struct panel *p = tapdata, tmp;
+	struct peek *k = arg;
+
+	if (p->id != k->id || p->cls->draw == NULL)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.cls = p->cls;
+	tmp.state = p->state;
+	tmp.table = k->table;
+	tmp.max_rows = p->max_rows;
+	tmp.interval_ns = p->interval_ns;
+	tmp.clock.since_ns = tmp.drawn_clock.since_ns = INT64_MIN;
+	tmp.quiet_after_ns = INT64_MIN;
+	p->cls->draw(p->state, &tmp);
+	k->start_us = p->start_us;
+	k->found = true;
+}
+
+struct table *
+panel_peek(const struct panel_entry *e, int64_t *start_us)
+{
+	struct peek k = { .id = e->id };
+
+	k.table = table_new(e->cls->cols, e->cls->ncols);
+	if (!tap_listener_peek(e->p, peek_draw, &k) || !k.found) {
+		table_free(k.table);
+		return (NULL);
+	}
+	if (e->cls->default_sort != NULL)
+		table_sort(k.table, table_col_index(k.table,
+		    e->cls->default_sort), true);
+	if (start_us != NULL)
+		*start_us = k.start_us;
+	return (k.table);
+}
+
 const struct panel_class *
 panel_class_find(const char *name)
 {
@@ -62,6 +187,7 @@ panel_reset(void *tapdata)
 
 	if (p->cls->reset != NULL)
 		p->cls->reset(p->state);
+	p->start_us = g_get_real_time();
 }
 
 static tap_packet_status
@@ -89,6 +215,7 @@ panel_draw(void *tapdata)
 static void
 panel_free(struct panel *p)
 {
+	open_list_update(p, NULL);
 	if (p->cls->destroy != NULL)
 		p->cls->destroy(p->state);
 	table_free(p->table);
@@ -148,6 +275,10 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 	p->quiet_after_ns = INT64_MIN;
 	p->table = table_new(cls->cols, cls->ncols);
 	p->state = cls->create != NULL ? cls->create(p) : NULL;
+	g_mutex_lock(&open_lock);
+	p->id = ++open_ids;
+	g_mutex_unlock(&open_lock);
+	p->start_us = g_get_real_time();
 	/* The state exists before the listener does: packets may arrive as
 	 * soon as it is registered. */
 	e = register_tap_listener(cls->tap, p, p->filter, cls->flags,
@@ -160,6 +291,7 @@ panel_open(const char *name, const char *filter, size_t max_rows, char **err)
 			g_free(e);
 		return (NULL);
 	}
+	open_list_add(p);
 	return (p);
 }
 
@@ -171,6 +303,7 @@ panel_close(struct panel *p)
 	if (p == NULL)
 		return;
 	if (p->cls->parts == NULL) {
+		open_list_update(p, NULL);
 		remove_tap_listener(p);
 		return;
 	}
@@ -195,6 +328,8 @@ panel_set_filter(struct panel *p, const char *filter)
 	if (e == NULL) {
 		g_free(p->filter);
 		p->filter = g_strdup(filter != NULL ? filter : "");
+		if (p->cls->parts == NULL)
+			open_list_update(p, p->filter);
 	}
 	return (e);
 }
@@ -259,4 +394,20 @@ panel_snapshot_if_changed(struct panel *p)
 	if (p->drawn == p->taken)
 		return (NULL);
 	return (take(p));
+}
+
+void
+panel_give_table(struct panel *p, struct table *t)
+{
+	if (t == NULL)
+		return;
+	if (p->cls->parts != NULL || t->cols != p->cls->cols ||
+	    p->table->nrows > 0) {
+		table_free(t);
+		return;
+	}
+	table_clear(t);
+	table_set_sink(t, NULL, NULL);
+	table_free(p->table);
+	p->table = t;
 }

@@ -23,6 +23,8 @@
 #include "table.h"
 #include "tap.h"
 
+#include <glib.h>
+
 #define PANEL_MAX_ROWS_DEFAULT	20000
 
 /*
@@ -97,6 +99,11 @@ struct panel {
 	struct rowrate_clock	 clock;
 	struct rowrate_clock	 drawn_clock;
 	int64_t			 quiet_after_ns;
+	/* A number no other panel of the run has, and the
+	 * real time (microseconds since the epoch) its counts start from:
+	 * the open, or the last reset (under the listener lock). */
+	uint64_t		 id;
+	int64_t			 start_us;
 };
 
 /* The registry: panels/list.def, in order. */
@@ -170,5 +177,33 @@ struct table *panel_snapshot(struct panel *);
  * time old is idle).
  */
 struct table *panel_snapshot_if_changed(struct panel *);
+
+/*
+ * Hands back a table a snapshot gave and the caller no longer needs: the
+ * panel's next draw refills it in place, with the room it has, instead of
+ * growing a new one (a caller that snapshots again and again: --interval).
+ * NULL does nothing.  Only from the thread that draws.
+ */
+void	 panel_give_table(struct panel *, struct table *);
+
+/*
+ * The open panels, for a reader on another thread (the
+ * metrics server).  Every panel with a listener is listed from its open
+ * to its close, with a copy of its filter that panel_set_filter keeps
+ * current.  panel_list_open() copies the list (g_ptr_array_unref it);
+ * panel_peek() draws one entry's panel into a new table, sorted as
+ * panel_snapshot sorts, under the listener's lock (tap_listener_peek)
+ * and with no effect on the drawing thread's table or redraw flag; NULL
+ * when that panel has closed since.  *start_us gets its start_us.
+ */
+struct panel_entry {
+	struct panel		*p;	/* only for tap_listener_peek */
+	uint64_t		 id;
+	const struct panel_class *cls;
+	char			*filter;
+};
+
+GPtrArray *panel_list_open(void);
+struct table *panel_peek(const struct panel_entry *, int64_t *start_us);
 
 #endif

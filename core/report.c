@@ -1,8 +1,13 @@
 /*
  * The batch printers and the escapers; the contract is in report.h.
  *
- * Both printers work the same way: draw the panel, copy its table, sort
- * the copy, format every cell into a GString and write it out.  Numbers are
+ * Both printers work the same way: the rows of a panel come one at a time
+ * (from a table, or drawn by the panel: "rows" below), each is formatted
+ * into a GString that goes out whenever it holds ROWS_SPILL bytes, so
+ * that nothing holds a whole report.  The text's widths are found by
+ * formatting every cell once and keeping only its width; the lines format
+ * each again (formatting twice costs less than holding a million strings).
+ * Numbers are
  * formatted with g_ascii_formatd so a locale set for curses cannot turn a
  * decimal point into a comma inside the JSON.  The UTF-8 decoder is written
  * out (strict: no overlong forms, surrogates or code points past U+10FFFF)
@@ -151,6 +156,19 @@ append_double(GString *out, double d)
 	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
 }
 
+/* As "%" PRIu64, without printf: a report prints millions. */
+static void
+append_u64(GString *out, uint64_t u)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	g_string_append_len(out, p, buf + sizeof(buf) - p);
+}
+
 /* d with a printf format, in the C locale whatever the process's. */
 static char *
 fixed(double d, const char *fmt)
@@ -203,6 +221,225 @@ report_time_iso(double t, bool ascii)
 	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		return (g_strdup(ascii ? "-" : NONE_UTF8));
 	return (g_strdup_printf("%s.%06" PRId64 "Z", date, frac));
+}
+
+/* ---- rows ---- */
+
+/*
+ * A panel's rows as they are printed, one at a time: a table's, in its
+ * order, or drawn by the panel itself into a streaming table (table.h) at
+ * the final report, so that no copy of a big panel is ever whole in
+ * memory.  Streamed, the panel is drawn once to count its rows and take
+ * the sort column's cells, which are sorted into each drawn row's place
+ * (rank); then, for each chunk of places in turn, drawn again, keeping
+ * the rows whose place is in the chunk.  Drawing is repeatable: the
+ * capture is over and a draw only reads the panel's state.  A chunk is
+ * an eighth of what the whole table would be, and at least
+ * ROWS_CHUNK_MIN bytes of cells: a small panel is one chunk, a big one
+ * costs at most ten draws and an eighth of its table.  The keys (24
+ * bytes a row) are freed before the first chunk; the ranks (4) stay.
+ */
+#define ROWS_CHUNK_MIN		((size_t)16 << 20)
+#define ROWS_CHUNKS		8
+#define ROWS_SPILL		(64u << 10)	/* bytes held before a write */
+
+typedef void (*row_fn)(void *ctx, const union cell *row);
+
+struct rows {
+	const struct table	*t;	/* a table's rows; else streamed: */
+	struct panel		*p;
+	struct table		 meta;	/* columns, count, folded totals */
+	uint32_t		*rank;	/* a drawn row's place; NULL: as
+					 * drawn */
+};
+
+struct scan {
+	int		 col;		/* the sort column, -1 for none */
+	GArray		*keys;		/* its cells, in drawn order */
+	int		 n;
+	row_fn		 fn;
+	void		*ctx;
+};
+
+struct chunk {
+	const struct rows *rows;
+	int		 seen, lo, hi;
+	struct table	*buf;		/* hi - lo rows */
+	row_fn		 fn;		/* unsorted: straight to fn */
+	void		*ctx;
+};
+
+/* Draws p with every row going to sink, and leaves p->table empty. */
+static void
+draw_streamed(struct panel *p,
+    void (*sink)(const struct table *, union cell *, void *), void *arg)
+{
+	table_set_sink(p->table, sink, arg);
+	draw_tap_listener(p);
+	table_flush(p->table);
+	table_set_sink(p->table, NULL, NULL);
+}
+
+static void
+scan_sink(const struct table *t, union cell *row, void *arg)
+{
+	struct scan *sc = arg;
+	union cell k;
+
+	if (sc->keys != NULL) {
+		k = row[sc->col];
+		/* The key outlives the row: an owned one is taken. */
+		if (table_col_owns(t->cols[sc->col].type))
+			row[sc->col].text = NULL;
+		g_array_append_val(sc->keys, k);
+	}
+	if (sc->fn != NULL)
+		sc->fn(sc->ctx, row);
+	sc->n++;
+}
+
+struct key_sort {
+	const union cell	*keys;
+	enum col_type		 type;
+};
+
+/* table_sort's order: descending, ties in drawn order. */
+static int
+key_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct key_sort *ks = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int c = table_cell_cmp(ks->type, &ks->keys[a], &ks->keys[b]);
+
+	if (c != 0)
+		return (-c);
+	return (a < b ? -1 : a > b);
+}
+
+/*
+ * Rows from t, or, when t is NULL, streamed from p (above), with fn
+ * called on every row in the drawn order along the way (NULL: none).
+ */
+static void
+rows_open(struct rows *r, struct panel *p, const struct table *t,
+    row_fn fn, void *ctx)
+{
+	struct scan sc = { .col = -1, .fn = fn, .ctx = ctx };
+	struct key_sort ks;
+	uint32_t *order;
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	if (t != NULL) {
+		r->t = t;
+		for (i = 0; fn != NULL && i < t->nrows; i++)
+			fn(ctx, table_row(t, i));
+		return;
+	}
+	r->p = p;
+	if (p->cls->default_sort != NULL)
+		sc.col = table_col_index(p->table, p->cls->default_sort);
+	if (sc.col >= 0)
+		sc.keys = g_array_new(FALSE, FALSE, sizeof(union cell));
+	draw_streamed(p, scan_sink, &sc);
+	r->meta = *p->table;
+	r->meta.cells = NULL;
+	r->meta.nrows = sc.n;
+	r->meta.sink = NULL;
+	table_clear(p->table);
+	if (sc.keys == NULL)
+		return;
+	ks.keys = (const union cell *)(void *)sc.keys->data;
+	ks.type = p->cls->cols[sc.col].type;
+	order = g_new(uint32_t, sc.n > 0 ? (size_t)sc.n : 1);
+	for (i = 0; i < sc.n; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, (size_t)sc.n, sizeof(uint32_t), key_cmp, &ks);
+	if (table_col_owns(ks.type))
+		for (i = 0; i < sc.n; i++)
+			g_free(g_array_index(sc.keys, union cell, i).text);
+	g_array_free(sc.keys, TRUE);
+	r->rank = g_new(uint32_t, sc.n > 0 ? (size_t)sc.n : 1);
+	for (i = 0; i < sc.n; i++)
+		r->rank[order[i]] = (uint32_t)i;
+	g_free(order);
+}
+
+/* The columns, count and folded totals (no cells when streamed). */
+static const struct table *
+rows_table(const struct rows *r)
+{
+	return (r->t != NULL ? r->t : &r->meta);
+}
+
+static void
+chunk_sink(const struct table *t, union cell *row, void *arg)
+{
+	struct chunk *ch = arg;
+	int i = ch->seen++, at;
+
+	if (ch->rows->rank == NULL) {
+		ch->fn(ch->ctx, row);
+		return;
+	}
+	if (i >= ch->rows->meta.nrows)
+		return;		/* not reached: a draw is repeatable */
+	at = (int)ch->rows->rank[i];
+	if (at < ch->lo || at >= ch->hi)
+		return;
+	/* The row moves, owned cells and all: the table forgets them. */
+	memcpy(table_row(ch->buf, at - ch->lo), row,
+	    sizeof(union cell) * (size_t)t->ncols);
+	memset(row, 0, sizeof(union cell) * (size_t)t->ncols);
+}
+
+/* fn on every row, in order. */
+static void
+rows_each(const struct rows *r, row_fn fn, void *ctx)
+{
+	struct chunk ch = { .rows = r, .fn = fn, .ctx = ctx };
+	int i, n = r->meta.nrows, per;
+
+	if (r->t != NULL) {
+		for (i = 0; i < r->t->nrows; i++)
+			fn(ctx, table_row(r->t, i));
+		return;
+	}
+	if (r->rank == NULL) {
+		draw_streamed(r->p, chunk_sink, &ch);
+		return;
+	}
+	per = (int)MAX(ROWS_CHUNK_MIN / (sizeof(union cell) *
+	    (size_t)MAX(r->meta.ncols, 1)), (size_t)n / ROWS_CHUNKS + 1);
+	ch.buf = table_new(r->meta.cols, r->meta.ncols);
+	for (ch.lo = 0; ch.lo < n; ch.lo = ch.hi) {
+		ch.hi = MIN(n, ch.lo + per);
+		ch.seen = 0;
+		while (ch.buf->nrows < ch.hi - ch.lo)
+			(void)table_add_row(ch.buf);
+		draw_streamed(r->p, chunk_sink, &ch);
+		for (i = 0; i < ch.hi - ch.lo; i++)
+			fn(ctx, table_row(ch.buf, i));
+		table_clear(ch.buf);
+	}
+	table_free(ch.buf);
+}
+
+static void
+rows_close(struct rows *r)
+{
+	g_free(r->rank);
+	r->rank = NULL;
+}
+
+/* Out with what is held once there is enough of it. */
+static void
+spill(FILE *fp, GString *out, bool all)
+{
+	if (out->len == 0 || (!all && out->len < ROWS_SPILL))
+		return;
+	fwrite(out->str, 1, out->len, fp);
+	g_string_truncate(out, 0);
 }
 
 /* ---- text ---- */
@@ -410,13 +647,62 @@ append_line(GString *out, char **cells, const struct table *t,
 	g_string_append_c(out, '\n');
 }
 
+/* What the text of a panel's rows needs, pass after pass. */
+struct text_rows {
+	FILE			*fp;
+	GString			*out;
+	const struct panel	*p;
+	const struct table	*t;	/* the columns */
+	unsigned		 flags;
+	int			*width;
+	char			**cells;	/* one row's */
+};
+
+/* The widths: every cell is formatted here and again when printed,
+ * rather than held. */
 static void
-text_table(GString *out, const struct panel *p, const struct table *t,
+text_measure(void *arg, const union cell *row)
+{
+	struct text_rows *tr = arg;
+	char *s;
+	int c;
+
+	for (c = 0; c < tr->t->ncols; c++) {
+		s = cell_text(tr->p, &tr->t->cols[c], &row[c], tr->flags);
+		tr->width[c] = MAX(tr->width[c], text_width(s));
+		g_free(s);
+	}
+}
+
+static void
+text_row(void *arg, const union cell *row)
+{
+	struct text_rows *tr = arg;
+	int c;
+
+	for (c = 0; c < tr->t->ncols; c++)
+		tr->cells[c] = cell_text(tr->p, &tr->t->cols[c], &row[c],
+		    tr->flags);
+	append_line(tr->out, tr->cells, tr->t, tr->width);
+	for (c = 0; c < tr->t->ncols; c++) {
+		g_free(tr->cells[c]);
+		tr->cells[c] = NULL;
+	}
+	spill(tr->fp, tr->out, false);
+}
+
+/* A panel's text: from tt, or streamed from p when tt is NULL. */
+static void
+text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
     unsigned flags)
 {
 	bool ascii = (flags & REPORT_ASCII) != 0;
-	char **cells, **other = NULL, **titles, *s;
-	int *width, r, c, nc = t->ncols, fcol, bcol;
+	struct text_rows tr = { .fp = fp, .out = out, .p = p,
+	    .flags = flags };
+	const struct table *t;
+	char **other = NULL, **titles, *s;
+	int c, nc, fcol, bcol;
+	struct rows rows;
 
 	s = text_str(term_escape(p->cls->title, strlen(p->cls->title)),
 	    ascii);
@@ -427,22 +713,19 @@ text_table(GString *out, const struct panel *p, const struct table *t,
 		g_string_append_printf(out, "Filter: %s\n", s);
 		g_free(s);
 	}
-	width = g_new0(int, nc);
+	nc = tt != NULL ? tt->ncols : p->cls->ncols;
+	tr.t = tt != NULL ? tt : p->table;
+	tr.width = g_new0(int, nc);
+	tr.cells = g_new0(char *, nc);
+	rows_open(&rows, p, tt, text_measure, &tr);
+	t = tr.t = rows_table(&rows);
 	titles = g_new0(char *, nc);
-	cells = g_new0(char *, (size_t)(t->nrows + 1) * (size_t)nc + 1);
 	for (c = 0; c < nc; c++) {
 		titles[c] = text_str(g_strdup(t->cols[c].title), ascii);
-		width[c] = text_width(titles[c]);
+		tr.width[c] = MAX(tr.width[c], text_width(titles[c]));
 	}
-	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < nc; c++) {
-			s = cell_text(p, &t->cols[c], &table_row(t, r)[c],
-			    flags);
-			cells[r * nc + c] = s;
-			width[c] = MAX(width[c], text_width(s));
-		}
 	if (t->folded_frames > 0 || t->folded_rows > 0) {
-		other = cells + (size_t)t->nrows * (size_t)nc;
+		other = g_new0(char *, nc);
 		fcol = table_col_index(t, "frames");
 		if (fcol < 0)
 			fcol = table_col_index(t, "packets");
@@ -459,20 +742,23 @@ text_table(GString *out, const struct panel *p, const struct table *t,
 			    t->folded_bytes);
 		for (c = 0; c < nc; c++)
 			if (other[c] != NULL)
-				width[c] = MAX(width[c], text_width(other[c]));
+				tr.width[c] = MAX(tr.width[c],
+				    text_width(other[c]));
 	}
-	append_line(out, titles, t, width);
+	append_line(out, titles, t, tr.width);
 	for (c = 0; c < nc; c++)
 		g_free(titles[c]);
 	g_free(titles);
-	for (r = 0; r < t->nrows; r++)
-		append_line(out, cells + (size_t)r * (size_t)nc, t, width);
-	if (other != NULL)
-		append_line(out, other, t, width);
-	for (r = 0; r < (t->nrows + 1) * nc; r++)
-		g_free(cells[r]);
-	g_free(cells);
-	g_free(width);
+	rows_each(&rows, text_row, &tr);
+	if (other != NULL) {
+		append_line(out, other, t, tr.width);
+		for (c = 0; c < nc; c++)
+			g_free(other[c]);
+		g_free(other);
+	}
+	rows_close(&rows);
+	g_free(tr.cells);
+	g_free(tr.width);
 }
 
 /* "Label: value", the value escaped; only when there is a value, unless
@@ -569,11 +855,13 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 	}
 	for (i = 0; i < n; i++) {
 		/* A composite panel has no table (batch lists its parts). */
-		if (panels[i] == NULL || tables[i] == NULL)
+		if (panels[i] == NULL || (tables != NULL ? tables[i] == NULL :
+		    panels[i]->cls->parts != NULL))
 			continue;
 		if (out->len > 0 || wrote)
 			g_string_append_c(out, '\n');
-		text_table(out, panels[i], tables[i], flags);
+		text_table(fp, out, panels[i], tables != NULL ? tables[i] :
+		    NULL, flags);
 		fwrite(out->str, 1, out->len, fp);	/* as the JSON */
 		g_string_truncate(out, 0);
 		wrote = true;
@@ -584,10 +872,30 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 
 /* ---- JSON ---- */
 
+/* A string that json_escape leaves as it is: printable ASCII, no '"' or
+ * '\\'.  Most are (keys, addresses): they need no copy. */
+static bool
+json_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
+		    *s == '"' || *s == '\\')
+			return (false);
+	return (true);
+}
+
 static void
 json_string(GString *out, const char *s)
 {
-	char *e = json_escape(s);
+	char *e;
+
+	if (s != NULL && json_plain(s)) {
+		g_string_append_c(out, '"');
+		g_string_append(out, s);
+		g_string_append_c(out, '"');
+		return;
+	}
+	e = json_escape(s);
 
 	g_string_append_c(out, '"');
 	g_string_append(out, e);
@@ -627,7 +935,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 	case COL_UINT:
 	case COL_BYTES:
 	case COL_PORT:
-		g_string_append_printf(out, "%" PRIu64, c->u);
+		append_u64(out, c->u);
 		break;
 	case COL_PER_S:
 	case COL_TIME:
@@ -683,12 +991,55 @@ json_name(GString *out, const struct panel *p, const struct table_col *col,
 	g_free(k);
 }
 
+struct json_rows {
+	FILE			*fp;
+	GString			*out;
+	const struct panel	*p;
+	const struct table	*t;	/* the columns */
+	unsigned		 flags;
+	const char		*nl;
+	int			 n;
+	char			**key;	/* each column's "\"key\":" */
+};
+
 static void
-json_panel(GString *out, const struct panel *p, const struct table *t,
+json_row(void *arg, const union cell *row)
+{
+	struct json_rows *jr = arg;
+	const struct table *t = jr->t;
+	GString *out = jr->out;
+	int c;
+
+	if (jr->n++ > 0)
+		g_string_append_c(out, ',');
+	g_string_append(out, jr->nl);
+	g_string_append_c(out, '{');
+	for (c = 0; c < t->ncols; c++) {
+		if (c > 0)
+			g_string_append_c(out, ',');
+		g_string_append(out, jr->key[c]);
+		json_cell(out, &t->cols[c], &row[c]);
+		if (col_named(&t->cols[c], jr->flags))
+			json_name(out, jr->p, &t->cols[c], &row[c],
+			    jr->flags);
+	}
+	g_string_append_c(out, '}');
+	spill(jr->fp, out, false);
+}
+
+/* A panel's object: from tt, or streamed from p when tt is NULL. */
+static void
+json_panel(FILE *fp, GString *out, struct panel *p, const struct table *tt,
     unsigned flags, const char *nl)
 {
-	int r, c;
+	struct json_rows jr = { .fp = fp, .out = out, .p = p,
+	    .flags = flags, .nl = nl };
+	const struct table *t;
+	struct rows rows;
+	int c;
 
+	rows_open(&rows, p, tt, NULL, NULL);
+	t = jr.t = rows_table(&rows);
 	g_string_append(out, "{\"panel\":");
 	json_string(out, p->cls->name);
 	g_string_append(out, ",\"filter\":");
@@ -707,29 +1058,24 @@ json_panel(GString *out, const struct panel *p, const struct table *t,
 		}
 	}
 	g_string_append(out, "],\"rows\":[");
-	for (r = 0; r < t->nrows; r++) {
-		const union cell *row = table_row(t, r);
+	jr.key = g_new0(char *, t->ncols > 0 ? (size_t)t->ncols : 1);
+	for (c = 0; c < t->ncols; c++) {
+		GString *k = g_string_new(NULL);
 
-		if (r > 0)
-			g_string_append_c(out, ',');
-		g_string_append(out, nl);
-		g_string_append_c(out, '{');
-		for (c = 0; c < t->ncols; c++) {
-			if (c > 0)
-				g_string_append_c(out, ',');
-			json_string(out, t->cols[c].key);
-			g_string_append_c(out, ':');
-			json_cell(out, &t->cols[c], &row[c]);
-			if (col_named(&t->cols[c], flags))
-				json_name(out, p, &t->cols[c], &row[c], flags);
-		}
-		g_string_append_c(out, '}');
+		json_string(k, t->cols[c].key);
+		g_string_append_c(k, ':');
+		jr.key[c] = g_string_free(k, FALSE);
 	}
+	rows_each(&rows, json_row, &jr);
+	for (c = 0; c < t->ncols; c++)
+		g_free(jr.key[c]);
+	g_free(jr.key);
 	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
 	    ",\"rows_estimated\":%s,\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"error_bytes\":%" PRIu64 "}}", nl,
 	    t->folded_rows, t->folded_rows_estimated ? "true" : "false",
 	    t->folded_frames, t->folded_bytes, t->folded_error);
+	rows_close(&rows);
 }
 
 /* The capture block's "undissected" (report.h). */
@@ -819,14 +1165,16 @@ report_json_tables(FILE *fp, const struct report_capture *cap,
 	g_string_append_printf(out, "},%s\"panels\":[", nl);
 	for (i = 0; i < n; i++) {
 		/* A composite panel has no table (batch lists its parts). */
-		if (panels[i] == NULL || tables[i] == NULL)
+		if (panels[i] == NULL || (tables != NULL ? tables[i] == NULL :
+		    panels[i]->cls->parts != NULL))
 			continue;
 		if (!first) {
 			g_string_append_c(out, ',');
 			g_string_append(out, nl);
 		}
 		first = false;
-		json_panel(out, panels[i], tables[i], flags, nl);
+		json_panel(fp, out, panels[i], tables != NULL ? tables[i] :
+		    NULL, flags, nl);
 		/* Out panel by panel: the text of 20,000 rows is megabytes,
 		 * and need not be held for every panel at once. */
 		fwrite(out->str, 1, out->len, fp);

@@ -64,8 +64,9 @@
  * as ISO 8601 in UTC with microseconds (report_time_iso), "—" when there
  * is none; lengths of time as seconds; rates (COL_RATE in bytes,
  * COL_BITRATE in bits per second) with one decimal, "—" when not known;
- * shares with two.  Each panel is written out as soon as it is formatted,
- * text or JSON.  With REPORT_ASCII (a locale that is not UTF-8) the text
+ * shares with two.  Rows are written out as they are formatted, text or
+ * JSON; the text's column widths come from a first pass that formats each
+ * cell and keeps only its width.  With REPORT_ASCII (a locale that is not UTF-8) the text
  * is folded to ASCII: "->" for "→", "-" for "—", and \u{NNNN} for any
  * other character past ASCII.
  */
@@ -123,6 +124,13 @@ void	 report_json(FILE *, const struct report_capture *,
  * caller that prints again and again (--interval) takes
  * panel_snapshot_if_changed() and keeps an idle panel's last table, so
  * that panel is not drawn again.
+ *
+ * tables NULL streams from the panels (batch mode's last report):
+ * each panel is drawn row by row into the output (report.c), in the
+ * order a snapshot has, and never
+ * held whole: memory stays that of the panels' state, plus a chunk of
+ * rows (an eighth of the table at most) and 4 bytes a row.  Only once no
+ * packet can come (the capture is over): a panel is drawn several times.
  */
 void	 report_text_tables(FILE *, const struct report_capture *,
 	    unsigned flags, struct panel *const *panels,

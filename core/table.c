@@ -7,8 +7,13 @@
  * copy per owning cell.  Keeping paths out of line keeps a cell at 24
  * bytes, which is what a 20,000-row conversation table costs per column.
  * Sorting builds an index of rows, sorts it with the row number as the last
- * key (qsort is not stable, the tie-break makes it so), then rebuilds the
- * cell array in the new order.
+ * key (qsort is not stable, the tie-break makes it so), then moves the
+ * rows into that order in place, cycle by cycle, so that sorting a big
+ * table does not need a second one.
+ *
+ * A table with a sink streams: it holds the one row being written, so a
+ * panel's draw can hand a million rows to a printer without a million-row
+ * table (report.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,22 +58,26 @@ table_tree_leaf(const char *s)
 	return (sep != NULL ? sep + 1 : s);
 }
 
-static void
-free_text(struct table *t)
+void
+table_free_row(const struct table *t, union cell *row)
 {
-	int r, c;
+	int c;
 
-	for (c = 0; c < t->ncols; c++) {
-		if (!table_col_owns(t->cols[c].type))
-			continue;
-		for (r = 0; r < t->nrows; r++) {
-			union cell *row = table_row(t, r);
-
+	for (c = 0; c < t->ncols; c++)
+		if (table_col_owns(t->cols[c].type)) {
 			/* text and path share the cell: one pointer. */
 			g_free(row[c].text);
 			row[c].text = NULL;
 		}
-	}
+}
+
+static void
+free_text(struct table *t)
+{
+	int r;
+
+	for (r = 0; r < t->nrows; r++)
+		table_free_row(t, table_row(t, r));
 }
 
 /* Drops every row and the folded totals; keeps the allocation for reuse. */
@@ -95,10 +104,34 @@ table_free(struct table *t)
 	g_free(t);
 }
 
+void
+table_set_sink(struct table *t,
+    void (*sink)(const struct table *, union cell *, void *), void *arg)
+{
+	t->sink = sink;
+	t->sink_arg = arg;
+}
+
+/* The row held goes to the sink and is dropped. */
+void
+table_flush(struct table *t)
+{
+	union cell *row;
+
+	if (t->sink == NULL || t->nrows == 0)
+		return;
+	row = table_row(t, 0);
+	t->sink(t, row, t->sink_arg);
+	table_free_row(t, row);
+	t->nrows = 0;
+}
+
 union cell *
 table_add_row(struct table *t)
 {
 	union cell *row;
+
+	table_flush(t);
 
 	g_array_set_size(t->cells, (guint)(t->nrows + 1) * (guint)t->ncols);
 	row = &g_array_index(t->cells, union cell,
@@ -208,8 +241,9 @@ void
 table_sort(struct table *t, int col, bool descending)
 {
 	struct sort_ctx ctx = { t, col, descending };
-	GArray *out;
-	int *order, r;
+	size_t rowsz = sizeof(union cell) * (size_t)t->ncols;
+	union cell *tmp;
+	int *order, r, dst, src;
 
 	if (t == NULL || col < 0 || col >= t->ncols || t->nrows < 2)
 		return;
@@ -217,13 +251,25 @@ table_sort(struct table *t, int col, bool descending)
 	for (r = 0; r < t->nrows; r++)
 		order[r] = r;
 	qsort_r(order, (size_t)t->nrows, sizeof(int), row_cmp, &ctx);
-	out = g_array_sized_new(FALSE, TRUE, sizeof(union cell),
-	    (guint)t->nrows * (guint)t->ncols);
-	for (r = 0; r < t->nrows; r++)
-		g_array_append_vals(out, table_row(t, order[r]),
-		    (guint)t->ncols);
-	g_array_free(t->cells, TRUE);
-	t->cells = out;
+	/* Row r takes row order[r]: follow each cycle once, with one row
+	 * aside, and mark the places filled with -1. */
+	tmp = g_malloc(rowsz);
+	for (r = 0; r < t->nrows; r++) {
+		if (order[r] < 0 || order[r] == r) {
+			order[r] = -1;
+			continue;
+		}
+		memcpy(tmp, table_row(t, r), rowsz);
+		dst = r;
+		while ((src = order[dst]) != r) {
+			memcpy(table_row(t, dst), table_row(t, src), rowsz);
+			order[dst] = -1;
+			dst = src;
+		}
+		memcpy(table_row(t, dst), tmp, rowsz);
+		order[dst] = -1;
+	}
+	g_free(tmp);
 	g_free(order);
 }
 

@@ -84,6 +84,12 @@ struct table {
 	uint64_t		 folded_frames;
 	uint64_t		 folded_bytes;
 	uint64_t		 folded_error;
+	/* A streaming table (table_set_sink): each row goes to sink once
+	 * the next is added or the table is flushed, and is then dropped,
+	 * so the table never holds more than one row. */
+	void			(*sink)(const struct table *,
+				    union cell *row, void *arg);
+	void			*sink_arg;
 };
 
 struct table *table_new(const struct table_col *, int ncols);
@@ -108,6 +114,21 @@ const char *table_tree_leaf(const char *);
 
 /* Does a column's cell own memory (COL_TEXT, COL_PATH, COL_TREE)? */
 bool	 table_col_owns(enum col_type);
+
+/*
+ * Streaming: with a sink, table_add_row first hands the row before to
+ * sink(t, row, arg) and drops it; table_flush hands the last.  The sink
+ * may take a row's owned cells (and set them to NULL).  Whoever fills the
+ * table must write each row before adding the next and never read an
+ * earlier one (every panel's draw does so).  A NULL sink ends streaming.
+ */
+void	 table_set_sink(struct table *,
+	    void (*sink)(const struct table *, union cell *, void *),
+	    void *arg);
+void	 table_flush(struct table *);
+
+/* Frees a row's owned cells and sets them to NULL. */
+void	 table_free_row(const struct table *, union cell *row);
 
 /* A copy that owns its text cells. */
 struct table *table_dup(const struct table *);

@@ -609,6 +609,26 @@ draw_listener(void *tapdata, bool always)
 	return (drew);
 }
 
+/* Tap.h's tap_listener_peek. */
+bool
+tap_listener_peek(void *tapdata, void (*fn)(void *tapdata, void *arg),
+    void *arg)
+{
+	struct tap_listener *l;
+
+	pthread_rwlock_rdlock(&list_lock);
+	walking++;
+	if ((l = find_listener(tapdata)) != NULL) {
+		listener_lock(l);
+		fn(l->tapdata, arg);
+		listener_unlock(l);
+	}
+	walking--;
+	pthread_rwlock_unlock(&list_lock);
+	reap();
+	return (l != NULL);
+}
+
 void
 draw_tap_listener(void *tapdata)
 {

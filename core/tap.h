@@ -154,6 +154,16 @@ void	 draw_tap_listener(void *tapdata);
 /* Draws the listener only if it needs a draw (above); true if it drew. */
 bool	 draw_tap_listener_if_changed(void *tapdata);
 bool	 have_tap_listeners(void);
+/*
+ * A reader on any thread (the metrics server) calls fn on
+ * the listener of tapdata under the list lock and the listener's lock, as
+ * a draw would, but with no draw and no change to the redraw flag; fn
+ * copies what it needs and returns.  False, without calling fn, when
+ * tapdata is no listener (any more): a listener in the list is alive, so
+ * fn may read it.
+ */
+bool	 tap_listener_peek(void *tapdata,
+	    void (*fn)(void *tapdata, void *arg), void *arg);
 
 /* Dispatches the queued entries of the packet just dissected. */
 void	 tap_push_packet(struct dissect *);

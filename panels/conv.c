@@ -404,7 +404,7 @@ const struct panel_class panel_conv_udp = {
 	CONV_BY_PORT,
 };
 
-/* i10-stats: one row per port pair, as -z conv,sctp. */
+/* One row per port pair, as -z conv,sctp. */
 const struct panel_class panel_conv_sctp = {
 	.name = "conv.sctp",
 	.title = "SCTP Conversations",

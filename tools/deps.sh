@@ -5,9 +5,11 @@ set -e
 build="gcc make pkg-config libglib2.0-dev libpcap-dev libncurses-dev check"
 build="$build libgcrypt20-dev"	# QUIC: its client Initials decrypted
 build="$build libcap-ng-dev libseccomp-dev"	# the privilege drop
+build="$build libmicrohttpd-dev"	# --metrics: the Prometheus endpoint
 test="$build tshark tmux python3 clang libclang-rt-14-dev iproute2 procps"
 # The package and the man page: building the .deb, lint, setcap.
 test="$test dpkg-dev debhelper lintian mandoc fakeroot libcap2-bin man-db"
+test="$test prometheus"	# --metrics: promtool and a real server scrape
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;

@@ -18,7 +18,10 @@
  * is never drawn by two threads at once (tap.h, panel.h).  Cumulative
  * snapshots keep each panel's last table and take a new one only when the
  * panel changed; with --interval-mode delta every panel is drawn and reset
- * at each end, and every count of a line is that interval's.
+ * at each end, and every count of a line is that interval's.  A table a
+ * snapshot replaces goes back to its panel, whose next draw refills it in
+ * place.  The report at the end streams each panel from its state
+ * (report.h), so that a million rows are never copied whole.
  *
  * Names (core/names.h) are set up before any thread starts: the hosts file
  * and the listener that learns names from the traffic, and with --resolve
@@ -64,6 +67,7 @@
 #include "core/clock.h"
 #include "core/dfilter/dfilter.h"
 #include "core/dissect.h"
+#include "core/metrics.h"
 #include "core/names.h"
 #include "core/panel.h"
 #include "core/privdrop.h"
@@ -122,6 +126,9 @@ struct options {
 	gboolean	 no_drop;
 	gboolean	 test_denied_syscall;	/* TAPTOP_TEST_HOOKS only */
 	gboolean	 test_spawn;
+	char		*metrics;	/* i12-metrics */
+	gint64		 metrics_rows;
+	gboolean	 daemon;
 };
 
 static struct options opt = {
@@ -129,6 +136,7 @@ static struct options opt = {
 	.delay = 1.0,
 	.speed = 0.0,
 	.history_mib = HISTORY_UNSET,
+	.metrics_rows = -1,
 };
 
 /* --speed, remembering that it was given: it only goes with -r. */
@@ -265,7 +273,7 @@ static GOptionEntry entries[] = {
 	    "List the interface's keys and exit", NULL },
 	{ "version", 'v', 0, G_OPTION_ARG_NONE, &opt.version,
 	    "Print the version and exit", NULL },
-	/* i11-priv: the privilege drop (core/privdrop.h). */
+	/* The privilege drop (core/privdrop.h). */
 	{ "relinquish-privileges", 'Z', 0, G_OPTION_ARG_STRING, &opt.user,
 	    "As root, once the capture is open, become USER (default: taptop "
 	    "if that user exists, else nobody); every capability is dropped "
@@ -297,6 +305,17 @@ static GOptionEntry entries[] = {
 	{ "write-files", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
 	    "With --write-size, keep N files in a ring: FILE.pcapng, "
 	    "FILE.1.pcapng, ... as tcpdump -W (default 10)", "N" },
+	/* The Prometheus endpoint (core/metrics.h). */
+	{ "metrics", 0, 0, G_OPTION_ARG_STRING, &opt.metrics,
+	    "Serve the panels and the capture's counters to Prometheus at "
+	    "http://ADDR:PORT/metrics (a bare PORT: on 127.0.0.1)",
+	    "ADDR:PORT" },
+	{ "metrics-rows", 0, 0, G_OPTION_ARG_INT64, &opt.metrics_rows,
+	    "Rows of each panel --metrics exports; the rest are summed in "
+	    "one series other=\"true\" (default 100)", "N" },
+	{ "daemon", 0, 0, G_OPTION_ARG_NONE, &opt.daemon,
+	    "No interface and no report: capture and serve --metrics until "
+	    "SIGINT or SIGTERM (after the end of a file too)", NULL },
 #ifdef TAPTOP_TEST_HOOKS
 	{ "test-denied-syscall", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
 	    &opt.test_denied_syscall, "After the drop, try execve", NULL },
@@ -380,6 +399,14 @@ check_options(void)
 	if (opt.speed_given && opt.file == NULL)
 		die_usage("--speed paces the replay of a file (-r); a live "
 		    "capture cannot be paced");
+	/* i12-metrics */
+	if (opt.daemon && (opt.batch || opt.metrics == NULL))
+		die_usage("--daemon goes with --metrics, and not with --batch");
+	if (opt.metrics_rows != -1 && opt.metrics == NULL)
+		die_usage("--metrics-rows goes with --metrics");
+	if (opt.metrics_rows != -1 && (opt.metrics_rows < 1 ||
+	    opt.metrics_rows > METRICS_ROWS_MAX))
+		die_usage("--metrics-rows must be 1 to %d", METRICS_ROWS_MAX);
 	/* Keys typed there would be read as a capture that never comes. */
 	if (opt.file != NULL && strcmp(opt.file, "-") == 0 &&
 	    isatty(STDIN_FILENO))
@@ -435,7 +462,7 @@ add_panel_spec(GPtrArray *panels, const char *spec)
 static GPtrArray *
 open_panels(void)
 {
-	const char *const *defaults = opt.batch ? default_panels :
+	const char *const *defaults = opt.batch || opt.daemon ? default_panels :
 	    default_tui_panels;
 	GPtrArray *panels = g_ptr_array_new();
 	int i;
@@ -663,6 +690,10 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 	int64_t now;
 	guint i;
 
+	/* The last report streams each panel from its state (report.h),
+	 * unless --resolve needs the tables first to look the names up. */
+	bool stream = b->last_report && names_global_resolver() == NULL;
+
 	/* Rates are taken at the end of the interval, or of the data. */
 	capture_counters(b->cap, &cn);
 	now = timed && iv != NULL ? iv->end_ns : capture_now_ns(b->cap);
@@ -670,6 +701,11 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 		p = g_ptr_array_index(b->panels, i);
 		panel_set_clock(p, now, cn.packets > 0 ? cn.first_ns :
 		    INT64_MIN);
+		if (stream) {
+			table_free(b->last[i]);
+			b->last[i] = NULL;
+			continue;
+		}
 		if (b->delta) {
 			t = panel_snapshot(p);
 			reset_tap_listener(p);
@@ -677,11 +713,15 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 			t = b->last[i] == NULL ? panel_snapshot(p) :
 			    panel_snapshot_if_changed(p);
 		if (t != NULL) {
-			table_free(b->last[i]);
+			/* The old table is refilled by the next draw. */
+			panel_give_table(p, b->last[i]);
 			b->last[i] = t;
 		}
 	}
-	resolve_tables(b, b->last_report);
+	if (stream)
+		tables = NULL;
+	else
+		resolve_tables(b, b->last_report);
 	fill_report(b->cap, &rc);
 	if (b->delta)
 		counts_delta(b, &rc);
@@ -698,13 +738,15 @@ print_report(struct batch *b, bool timed, const struct capture_interval *iv)
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	else {
+		/* Through out, as the report: a blank line put on stdout's
+		 * own buffer came out wherever that buffer was flushed. */
 		if (b->printed)
-			putchar('\n');
+			fputc('\n', out);
 		report_text_tables(out, &rc, b->flags,
 		    (struct panel *const *)b->panels->pdata, tables,
 		    (int)b->panels->len);
 	}
-	fflush(stdout);
+	fflush(out);
 	b->printed = true;
 }
 
@@ -850,7 +892,7 @@ names_teardown(void)
 }
 
 /*
- * i11-priv: the privilege drop, once the capture is open and before any
+ * The privilege drop, once the capture is open and before any
  * thread exists (core/privdrop.h has the steps; the README's
  * "Privileges" section the model).  The spawn helper, when commands will
  * be run, is forked just before, so that it drops too but keeps execve.
@@ -944,9 +986,9 @@ drop_privileges(void)
 	need_spawn = opt.test_spawn;
 #endif
 	/* Files read on first use are read now, while they may be: the
-	 * services file (a private $TAPTOP_SERVICES among them). */
-	if (!opt.batch || opt.port_names)
-		(void)names_service(0, "tcp");
+	 * services file (a private $TAPTOP_SERVICES among them), which the
+	 * ports panel and --port-names name ports from. */
+	(void)names_service(0, "tcp");
 	/* And the interface's filter history, kept open. */
 	if (!opt.batch)
 		tui_open_history();
@@ -962,6 +1004,71 @@ drop_privileges(void)
 #ifdef TAPTOP_TEST_HOOKS
 	test_hooks_after_drop();
 #endif
+}
+
+/*
+ * The server is bound before the drop (any port, as root)
+ * and started after it, a thread like the others.  A bad address is a
+ * usage error; a port in use, a failure.
+ */
+static struct metrics_server *metrics;
+
+static void
+metrics_setup(void)
+{
+	char *err = NULL;
+	bool usage;
+
+	if (opt.metrics == NULL)
+		return;
+	metrics = metrics_bind(opt.metrics, opt.metrics_rows > 0 ?
+	    (unsigned)opt.metrics_rows : METRICS_ROWS_DEFAULT, &err, &usage);
+	if (metrics == NULL) {
+		if (usage)
+			die_usage("%s", err);
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+}
+
+static void
+metrics_run(struct capture *c)
+{
+	char *err = NULL;
+
+	if (metrics != NULL && !metrics_start(metrics, c, &err)) {
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+}
+
+/* --daemon: capture and serve until a stop signal, whether or not the
+ * capture has ended (a file read to its end keeps its counts served). */
+static int
+run_daemon(struct capture *c, const sigset_t *sigs)
+{
+	static pthread_t self;
+	bool ended = false;
+	int sig;
+
+	self = pthread_self();
+	capture_set_on_end(c, wake_main, &self);
+	capture_start(c);
+	for (;;) {
+		sig = wait_signal(sigs, 100);
+		if (sig != 0 && is_stop_signal(sig))
+			break;
+		if (!ended && capture_get_state(c) != CAPTURE_RUNNING) {
+			ended = true;
+			capture_join(c);
+			if (capture_error(c) != NULL)
+				fprintf(stderr, "taptop: %s\n",
+				    capture_error(c));
+		}
+	}
+	capture_stop(c);
+	capture_join(c);
+	return (capture_error(c) != NULL ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
 static int
@@ -1120,6 +1227,11 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);	/* the capture thread is done */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	if (opt.daemon) {	/* Nothing refills a panel */
+		co.refill = false;
+		co.history_bytes = 0;
+	}
+	metrics_setup();
 	if ((cap = capture_open(&co, &err, &bad_filter)) == NULL) {
 		fprintf(stderr, "taptop: %s\n", err);
 		json_open_failure(err);
@@ -1130,7 +1242,10 @@ main(int argc, char **argv)
 	drop_privileges();
 	rules_after_drop();
 	names_start_resolver();
-	if (opt.batch) {
+	metrics_run(cap);
+	if (opt.daemon)
+		rc = run_daemon(cap, &sigs);
+	else if (opt.batch) {
 		guard_stdout(&sigs);
 		rc = run_batch(cap, panels, &sigs);
 	} else {
@@ -1144,6 +1259,7 @@ main(int argc, char **argv)
 
 		rc = tui_run(cap, panels, &sigs, &to);
 	}
+	metrics_stop(metrics);
 	capture_close(cap);
 	rules_stop();
 	names_teardown();

@@ -75,10 +75,10 @@ KEEP = ("eth", "vlan", "arp", "ip", "ipv6", "icmp", "icmpv6", "tcp", "udp",
 # Application protocols, compared with tshark's TCP reassembly on (taptop
 # reassembles too, core/tcpreasm.h).
 KEEP += ("http", "tls")
-# i10-quic: QUIC, a level per coalesced packet (the tls of an Initial is
+# QUIC, a level per coalesced packet (the tls of an Initial is
 # no level in tshark's hierarchy, nor in taptop's).
 KEEP += ("quic",)
-# i11-missing: link types named, not dissected (dissectors/linknamed.c):
+# Link types named, not dissected (dissectors/linknamed.c):
 # their node is compared, not what tshark finds inside.
 KEEP += ("chdlc", "wlan", "clip", "fr", "atm", "radiotap", "arcnet",
          "wpan", "netlink")

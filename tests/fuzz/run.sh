@@ -40,7 +40,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Icore
 	$(pkg-config --cflags glib-2.0 libpcap)"
 libs="$(pkg-config --libs glib-2.0 libpcap) -lpthread -lm"
-# i10-quic: libgcrypt decrypts QUIC's client Initials.
+# Libgcrypt decrypts QUIC's client Initials.
 cflags="$cflags $(pkg-config --cflags libgcrypt)"
 libs="$libs $(pkg-config --libs libgcrypt)"
 
