@@ -89,12 +89,26 @@ _taptop()
 		    -- "$cur"))
 		return
 		;;
-	-Y | --display-filter)
+	-Y | --display-filter | --on)
 		_taptop_filter "$bin" "$cur"
 		return
 		;;
 	--interval-mode)
 		COMPREPLY=($(compgen -W "cumulative delta" -- "$cur"))
+		return
+		;;
+	--write)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--exec)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return
+		;;
+	--exec-rate | --exec-max | --exec-timeout | --write-size | \
+	    --write-files)
 		return
 		;;
 	-Z | --relinquish-privileges)

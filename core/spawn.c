@@ -367,6 +367,13 @@ spawn_helper_pid(const struct spawn_helper *h)
 }
 
 void
+spawn_helper_kill(struct spawn_helper *h)
+{
+	if (h != NULL)
+		(void)kill(h->pid, SIGKILL);
+}
+
+void
 spawn_helper_stop(struct spawn_helper *h)
 {
 	if (h == NULL)

@@ -73,6 +73,7 @@
 #include "core/privdrop.h"
 #include "core/proto.h"
 #include "core/report.h"
+#include "core/rules.h"
 #include "core/spawn.h"
 #include "core/tap.h"
 #include "tui/keys.h"
@@ -158,6 +159,57 @@ parse_speed(const gchar *name, const gchar *value, gpointer data,
 	return (TRUE);
 }
 
+/*
+ * i12-rules: --on FILTER followed by --exec COMMAND or --write FILE, and
+ * their limits (core/rules.h).  Callbacks, so that each --on takes the
+ * action that follows it; a bad one is one usage line.
+ */
+static void G_GNUC_PRINTF(1, 2) die_usage(const char *fmt, ...);
+
+static gboolean
+parse_rule_option(const gchar *name, const gchar *value, gpointer data,
+    GError **error)
+{
+	char *err = NULL, *end = NULL;
+	gint64 n = 0;
+	double d = 0;
+
+	(void)data;
+	(void)error;
+	if (strcmp(name, "--exec-max") == 0 ||
+	    strcmp(name, "--write-size") == 0 ||
+	    strcmp(name, "--write-files") == 0) {
+		n = g_ascii_strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0')
+			die_usage("%s wants a whole number, not \"%s\"", name,
+			    value);
+	}
+	if (strcmp(name, "--exec-timeout") == 0) {
+		d = g_ascii_strtod(value, &end);
+		if (*value == '\0' || *end != '\0')
+			die_usage("%s wants seconds, not \"%s\"", name, value);
+	}
+	if (strcmp(name, "--on") == 0)
+		err = rules_add_on(value);
+	else if (strcmp(name, "--exec") == 0)
+		err = rules_add_exec(value);
+	else if (strcmp(name, "--write") == 0)
+		err = rules_add_write(value);
+	else if (strcmp(name, "--exec-rate") == 0)
+		err = rules_set_exec_rate(value);
+	else if (strcmp(name, "--exec-max") == 0)
+		err = rules_set_exec_max(n);
+	else if (strcmp(name, "--exec-timeout") == 0)
+		err = rules_set_exec_timeout(d);
+	else if (strcmp(name, "--write-size") == 0)
+		err = rules_set_write_size(n);
+	else if (strcmp(name, "--write-files") == 0)
+		err = rules_set_write_files(n);
+	if (err != NULL)
+		die_usage("%s", err);
+	return (TRUE);
+}
+
 static GOptionEntry entries[] = {
 	{ "interface", 'i', 0, G_OPTION_ARG_STRING, &opt.iface,
 	    "Capture live on IFACE (default: the first up, non-loopback "
@@ -229,6 +281,30 @@ static GOptionEntry entries[] = {
 	{ "no-drop", 0, 0, G_OPTION_ARG_NONE, &opt.no_drop,
 	    "Keep every privilege for the whole run: no user switch, no "
 	    "capability drop, no system-call filter (for debugging)", NULL },
+	/* i12-rules: acting on matching packets (core/rules.h). */
+	{ "on", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "A rule: packets matching FILTER get the --exec or --write that "
+	    "follows (repeatable)", "FILTER" },
+	{ "exec", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "Run COMMAND (split as a shell would, no shell, no expansion) for "
+	    "each packet of the last --on, under the limits below; facts in "
+	    "TAPTOP_* variables", "COMMAND" },
+	{ "write", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "Write the packets of the last --on to FILE, in pcapng", "FILE" },
+	{ "exec-rate", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "At most N commands per S seconds of wall time per rule; more "
+	    "matches are suppressed and counted (default 1/10)", "N/S" },
+	{ "exec-max", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "At most K commands running at once; more wait in a bounded "
+	    "queue (default 4)", "K" },
+	{ "exec-timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "Kill a command still running after S seconds (default 30)", "S" },
+	{ "write-size", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "Start a new --write file when one would pass MB million bytes, "
+	    "as tcpdump -C (default 0: no cap)", "MB" },
+	{ "write-files", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
+	    "With --write-size, keep N files in a ring: FILE.pcapng, "
+	    "FILE.1.pcapng, ... as tcpdump -W (default 10)", "N" },
 	/* The Prometheus endpoint (core/metrics.h). */
 	{ "metrics", 0, 0, G_OPTION_ARG_STRING, &opt.metrics,
 	    "Serve the panels and the capture's counters to Prometheus at "
@@ -250,7 +326,7 @@ static GOptionEntry entries[] = {
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
-static void G_GNUC_PRINTF(1, 2)
+static void
 die_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -851,6 +927,46 @@ test_hooks_after_drop(void)
 }
 #endif
 
+/*
+ * i12-rules: the rules' own spawn helpers, one per command that may run
+ * at once, forked before the drop (or as is, with --no-drop: one path);
+ * they are separate from the test hooks' spawner above.  After the drop:
+ * the --write files, with the dropped user's rights, and the workers.
+ */
+static void
+rules_before_drop(const struct privdrop_id *id)
+{
+	char *err;
+
+	if ((err = rules_start_helpers(id)) != NULL) {
+		fprintf(stderr, "taptop: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+}
+
+static void
+rules_after_drop(void)
+{
+	char *err;
+
+	if ((err = rules_start()) != NULL)
+		die_usage("%s", err);
+}
+
+/* Batch mode's end: the commands under way finish (each within its
+ * timeout) before the report, unless a stop signal comes. */
+static void
+rules_wait(const sigset_t *sigs)
+{
+	int sig;
+
+	while (!rules_idle()) {
+		sig = wait_signal(sigs, 100);
+		if (sig != 0 && sig != SIGUSR1)
+			break;
+	}
+}
+
 static void
 drop_privileges(void)
 {
@@ -861,6 +977,7 @@ drop_privileges(void)
 	if (opt.no_drop) {
 		if (opt.user != NULL)
 			die_usage("-Z and --no-drop cannot be used together");
+		rules_before_drop(NULL);
 		return;
 	}
 	if (!privdrop_resolve(opt.user, &id, &err))
@@ -879,6 +996,7 @@ drop_privileges(void)
 		fprintf(stderr, "taptop: %s\n", err);
 		exit(EXIT_FAILURE);
 	}
+	rules_before_drop(&id);
 	if (!privdrop_apply(&id, PRIVDROP_FULL, &err)) {
 		fprintf(stderr, "taptop: dropping privileges: %s\n", err);
 		exit(EXIT_FAILURE);
@@ -992,6 +1110,7 @@ run_batch(struct capture *c, GPtrArray *panels, const sigset_t *sigs)
 		capture_interval_tick(c);
 	}
 	capture_join(c);
+	rules_wait(sigs);
 	b.last_report = true;
 	if (opt.interval > 0)
 		print_report(&b, true, capture_interval_last(c, &iv) ? &iv :
@@ -1078,6 +1197,8 @@ main(int argc, char **argv)
 	/* The io panel's rows are the snapshots' intervals. */
 	panel_set_interval(opt.interval);
 	panels = open_panels();
+	if ((err = rules_setup()) != NULL)
+		die_usage("%s", err);
 	names_setup();
 
 	capture_opts_init(&co);
@@ -1119,6 +1240,7 @@ main(int argc, char **argv)
 		return (bad_filter ? EXIT_USAGE : EXIT_FAILURE);
 	}
 	drop_privileges();
+	rules_after_drop();
 	names_start_resolver();
 	metrics_run(cap);
 	if (opt.daemon)
@@ -1139,6 +1261,7 @@ main(int argc, char **argv)
 	}
 	metrics_stop(metrics);
 	capture_close(cap);
+	rules_stop();
 	names_teardown();
 	spawn_helper_stop(spawner);
 	for (i = 0; i < panels->len; i++)
