@@ -63,7 +63,7 @@ bool	 spawn_run(struct spawn_helper *, const char *const *argv,
 bool	 spawn_run_raw(struct spawn_helper *, const void *msg, size_t len,
 	    unsigned timeout_ms, struct spawn_result *, char **err);
 pid_t	 spawn_helper_pid(const struct spawn_helper *);
-/* i12-rules: kills the helper (SIGKILL) and so the command it runs (its
+/* Kills the helper (SIGKILL) and so the command it runs (its
  * death signal): a spawn_run under way returns false at once.  Reap it
  * with spawn_helper_stop.  Several commands at once take several
  * helpers, one per thread that waits (rules.h). */

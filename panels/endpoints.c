@@ -236,7 +236,7 @@ const struct panel_class panel_endpoints_udp = {
 	ENDPOINTS_BY_PORT,
 };
 
-/* i10-stats */
+
 const struct panel_class panel_endpoints_sctp = {
 	.name = "endpoints.sctp",
 	.title = "SCTP Endpoints",

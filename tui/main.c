@@ -122,11 +122,11 @@ struct options {
 	gboolean	 speed_given;
 	gint64		 history_mib;	/* HISTORY_UNSET: not given */
 	gboolean	 version;
-	char		*user;		/* -Z (i11-priv) */
+	char		*user;		/* -Z */
 	gboolean	 no_drop;
 	gboolean	 test_denied_syscall;	/* TAPTOP_TEST_HOOKS only */
 	gboolean	 test_spawn;
-	char		*metrics;	/* i12-metrics */
+	char		*metrics;
 	gint64		 metrics_rows;
 	gboolean	 daemon;
 };
@@ -160,7 +160,7 @@ parse_speed(const gchar *name, const gchar *value, gpointer data,
 }
 
 /*
- * i12-rules: --on FILTER followed by --exec COMMAND or --write FILE, and
+ * --on FILTER followed by --exec COMMAND or --write FILE, and
  * their limits (core/rules.h).  Callbacks, so that each --on takes the
  * action that follows it; a bad one is one usage line.
  */
@@ -281,7 +281,7 @@ static GOptionEntry entries[] = {
 	{ "no-drop", 0, 0, G_OPTION_ARG_NONE, &opt.no_drop,
 	    "Keep every privilege for the whole run: no user switch, no "
 	    "capability drop, no system-call filter (for debugging)", NULL },
-	/* i12-rules: acting on matching packets (core/rules.h). */
+	/* Acting on matching packets (core/rules.h). */
 	{ "on", 0, 0, G_OPTION_ARG_CALLBACK, parse_rule_option,
 	    "A rule: packets matching FILTER get the --exec or --write that "
 	    "follows (repeatable)", "FILTER" },
@@ -399,7 +399,7 @@ check_options(void)
 	if (opt.speed_given && opt.file == NULL)
 		die_usage("--speed paces the replay of a file (-r); a live "
 		    "capture cannot be paced");
-	/* i12-metrics */
+
 	if (opt.daemon && (opt.batch || opt.metrics == NULL))
 		die_usage("--daemon goes with --metrics, and not with --batch");
 	if (opt.metrics_rows != -1 && opt.metrics == NULL)
@@ -928,7 +928,7 @@ test_hooks_after_drop(void)
 #endif
 
 /*
- * i12-rules: the rules' own spawn helpers, one per command that may run
+ * The rules' own spawn helpers, one per command that may run
  * at once, forked before the drop (or as is, with --no-drop: one path);
  * they are separate from the test hooks' spawner above.  After the drop:
  * the --write files, with the dropped user's rights, and the workers.
