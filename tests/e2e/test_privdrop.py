@@ -52,7 +52,7 @@ def status_of(pid):
         return None
 
 
-def wait_status(pid, key, want, tries=100):
+def wait_status(pid, key, want, tries=400):
     """Polls /proc/PID/status until key has the value want (the drop
     happens right after the capture opens, not at exec)."""
     st = None
@@ -286,12 +286,14 @@ class Tmux:
         self.T("new-session", "-d", "-s", name, "-x", "120", "-y", "30",
                "env", "LC_ALL=C.UTF-8", "XDG_STATE_HOME=" + d, "sh", script,
                TAPTOP, *args)
-        for _ in range(100):
+        # Up to 30 s: tmux and the shell start slowly on a loaded machine.
+        for _ in range(600):
             try:
                 return int(open(os.path.join(d, "pid")).read())
             except (OSError, ValueError):
                 time.sleep(0.05)
-        return None
+        raise RuntimeError("tmux session %s never started: %s" % (
+            name, self.screen(name)))
 
     def screen(self, name):
         return self.T("capture-pane", "-t", name, "-p").stdout
