@@ -40,7 +40,7 @@ mkdir -p "$out"
 
 # The tick case, against the library taptop was linked from.
 ticks() {
-	pkgs="glib-2.0 libpcap ncursesw libgcrypt"
+	pkgs="glib-2.0 libpcap ncursesw libgcrypt libcap-ng libseccomp libmicrohttpd"
 	# shellcheck disable=SC2046,SC2086
 	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -I. -Icore \
 		$(pkg-config --cflags $pkgs) -o "$out/ticks" bench/ticks.c \

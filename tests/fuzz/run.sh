@@ -40,9 +40,14 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I. -Icore
 	$(pkg-config --cflags glib-2.0 libpcap)"
 libs="$(pkg-config --libs glib-2.0 libpcap) -lpthread -lm"
-# Libgcrypt decrypts QUIC's client Initials.
-cflags="$cflags $(pkg-config --cflags libgcrypt)"
-libs="$libs $(pkg-config --libs libgcrypt)"
+# The libraries the core links with besides (the Makefile's PKGS):
+# libgcrypt (QUIC's client Initials), libcap-ng and libseccomp (the
+# privilege drop), libmicrohttpd (the Prometheus endpoint).
+more="libgcrypt libcap-ng libseccomp libmicrohttpd"
+# shellcheck disable=SC2086
+cflags="$cflags $(pkg-config --cflags $more)"
+# shellcheck disable=SC2086
+libs="$libs $(pkg-config --libs $more)"
 
 # Rebuilds an object when its source, or any header or list.def (they are
 # few and shared), is newer.
