@@ -309,33 +309,6 @@ metrics_format_panels(GString *out, const struct metrics_panel *mp, int n,
 	g_string_free(family, TRUE);
 }
 
-/* The capture's counters, as the JSON report's capture block has them;
- * atomics all, so any thread. */
-static void
-capture_totals(struct capture *cap, struct report_capture *rc)
-{
-	struct capture_counters n;
-	struct dissect_limits lim;
-
-	memset(rc, 0, sizeof(*rc));
-	capture_counters(cap, &n);
-	rc->packets = n.packets;
-	rc->bytes = n.bytes;
-	rc->dropped = n.kernel_dropped;
-	rc->malformed = dissect_malformed_count(-1);
-	rc->truncated = dissect_truncated_count(-1);
-	dissect_limits_get(&lim);
-	rc->tapq_full = lim.tapq_full;
-	rc->fields_full = lim.fields_full;
-	rc->arena_full = lim.arena_full;
-	rc->reasm_timeout = lim.reasm_timeout;
-	rc->reasm_full = lim.reasm_full;
-	rc->tcp_gaps = lim.tcp_gaps;
-	rc->tcp_flows_full = lim.tcp_flows_full;
-	rc->tcp_bytes_full = lim.tcp_bytes_full;
-	rc->tcp_timeouts = lim.tcp_timeouts;
-}
-
 /* A scrape: the panels are copied one at a time, each under its own
  * listener lock only, then formatted with no lock held. */
 static char *
@@ -355,7 +328,7 @@ scrape(struct metrics_server *m, size_t *len)
 		if (!(e->cls->show & PANEL_CHART))
 			mp[i].table = panel_peek(e, &mp[i].start_us);
 	}
-	capture_totals(m->cap, &rc);
+	report_capture_counts(m->cap, &rc);
 	metrics_format_totals(out, &rc);
 	metrics_format_panels(out, mp, (int)open->len, m->rows);
 	for (i = 0; i < open->len; i++)

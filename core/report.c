@@ -26,6 +26,7 @@
 
 #include <glib.h>
 
+#include "dissect.h"
 #include "names.h"
 #include "proto.h"
 #include "report.h"
@@ -800,6 +801,33 @@ text_undissected(GString *out, const struct report_capture *cap)
 			g_string_append_printf(out, "link type %d\n",
 			    u->linktype);
 	}
+}
+
+void
+report_capture_counts(struct capture *c, struct report_capture *rc)
+{
+	struct capture_counters n;
+	struct dissect_limits lim;
+
+	memset(rc, 0, sizeof(*rc));
+	capture_counters(c, &n);
+	rc->packets = n.packets;
+	rc->bytes = n.bytes;
+	rc->dropped = n.kernel_dropped;
+	rc->malformed = dissect_malformed_count(-1);
+	rc->truncated = dissect_truncated_count(-1);
+	dissect_limits_get(&lim);
+	rc->tapq_full = lim.tapq_full;
+	rc->fields_full = lim.fields_full;
+	rc->arena_full = lim.arena_full;
+	rc->reasm_timeout = lim.reasm_timeout;
+	rc->reasm_full = lim.reasm_full;
+	rc->tcp_gaps = lim.tcp_gaps;
+	rc->tcp_flows_full = lim.tcp_flows_full;
+	rc->tcp_bytes_full = lim.tcp_bytes_full;
+	rc->tcp_timeouts = lim.tcp_timeouts;
+	rc->nundissected = capture_undissected(c, rc->undissected,
+	    G_N_ELEMENTS(rc->undissected));
 }
 
 void

@@ -113,6 +113,11 @@ struct report_capture {
 #define REPORT_NAMES	0x4	/* addresses' names (below) */
 #define REPORT_PORT_NAMES 0x8	/* ports' service names (below) */
 
+/* The capture's counters now (atomics all, so any thread): packets, bytes,
+ * drops, malformed, truncated, the limits hit and the undissected link
+ * types; source, filters and error are the caller's to set. */
+void	 report_capture_counts(struct capture *, struct report_capture *);
+
 void	 report_text(FILE *, const struct report_capture *,
 	    struct panel *const *panels, int n);
 void	 report_json(FILE *, const struct report_capture *,

@@ -502,31 +502,10 @@ locale_is_utf8(void)
 static void
 fill_report(struct capture *c, struct report_capture *rc)
 {
-	struct capture_counters n;
-	struct dissect_limits lim;
-
-	capture_counters(c, &n);
-	memset(rc, 0, sizeof(*rc));
+	report_capture_counts(c, rc);
 	rc->source = capture_source(c);
-	rc->packets = n.packets;
-	rc->bytes = n.bytes;
-	rc->dropped = n.kernel_dropped;
-	rc->malformed = dissect_malformed_count(-1);
-	rc->truncated = dissect_truncated_count(-1);
-	dissect_limits_get(&lim);
-	rc->tapq_full = lim.tapq_full;
-	rc->fields_full = lim.fields_full;
-	rc->arena_full = lim.arena_full;
-	rc->reasm_timeout = lim.reasm_timeout;
-	rc->reasm_full = lim.reasm_full;
-	rc->tcp_gaps = lim.tcp_gaps;
-	rc->tcp_flows_full = lim.tcp_flows_full;
-	rc->tcp_bytes_full = lim.tcp_bytes_full;
-	rc->tcp_timeouts = lim.tcp_timeouts;
 	rc->capture_filter = opt.bpf;
 	rc->display_filter = opt.dfilter;
-	rc->nundissected = capture_undissected(c, rc->undissected,
-	    G_N_ELEMENTS(rc->undissected));
 	rc->error = capture_error(c);
 }
 

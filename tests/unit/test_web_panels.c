@@ -59,19 +59,28 @@ draw(const struct panel_class *cls, void *st)
 }
 
 /* The count of the row at path ('|' between names), or -1. */
+/* The row at path ("A|B|C"), or NULL. */
+static const union cell *
+row_at(const struct table *t, const char *path)
+{
+	char *want = g_strdup(path);
+	const union cell *found = NULL;
+	int r;
+
+	g_strdelimit(want, "|", TABLE_TREE_SEP);
+	for (r = 0; r < t->nrows && found == NULL; r++)
+		if (strcmp(table_row(t, r)[0].text, want) == 0)
+			found = table_row(t, r);
+	g_free(want);
+	return (found);
+}
+
 static int64_t
 count_of(const struct table *t, const char *path)
 {
-	char *want = g_strdup(path);
-	int r, c = table_col_index(t, "count");
-	int64_t n = -1;
+	const union cell *r = row_at(t, path);
 
-	g_strdelimit(want, "|", TABLE_TREE_SEP);
-	for (r = 0; r < t->nrows && n < 0; r++)
-		if (strcmp(table_row(t, r)[0].text, want) == 0)
-			n = (int64_t)table_row(t, r)[c].u;
-	g_free(want);
-	return (n);
+	return (r == NULL ? -1 : (int64_t)r[table_col_index(t, "count")].u);
 }
 
 static void
@@ -157,19 +166,13 @@ START_TEST(http_bounded)
 END_TEST
 
 /* A frame with a TCP record, then optionally a TLS one. */
+/* The "% Parent" of the row at path, or -1. */
 static double
 pct_of(const struct table *t, const char *path)
 {
-	char *want = g_strdup(path);
-	int r, c = table_col_index(t, "pct_parent");
-	double d = -1;
+	const union cell *r = row_at(t, path);
 
-	g_strdelimit(want, "|", TABLE_TREE_SEP);
-	for (r = 0; r < t->nrows && d < 0; r++)
-		if (strcmp(table_row(t, r)[0].text, want) == 0)
-			d = table_row(t, r)[c].d;
-	g_free(want);
-	return (d);
+	return (r == NULL ? -1 : r[table_col_index(t, "pct_parent")].d);
 }
 
 static void
