@@ -101,6 +101,7 @@ test-tsan: deps-test
 	CK_RUN_SUITE=refill TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
 	CK_RUN_SUITE=refill_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
 	CK_RUN_SUITE=names_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
+	CK_RUN_SUITE=deferq_threads TSAN_OPTIONS=halt_on_error=1 build-tsan/check_taptop
 
 fuzz: deps-test
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS)

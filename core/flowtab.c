@@ -34,6 +34,9 @@
 #include <string.h>
 
 #include <glib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "flowtab.h"
 
@@ -42,9 +45,24 @@
 #define HEAP_SKEW	3		/* see above */
 #define KEY_OFF		sizeof(struct ent_hdr)	/* a multiple of 8 */
 
-struct slot {
-	uint32_t	idx;		/* entry number + 1; 0 when empty */
-	uint32_t	hash;		/* low bits of the key's hash */
+/*
+ * The index: buckets of one cache line, each seven slots of {hash,
+ * entry number + 1} (0: free), kept at most half full.  A key lives in
+ * its home bucket (hash & mask) unless that was full when it came: then
+ * in the first bucket after it with room, and every bucket it passed
+ * counts it in ovf, so a lookup stops at the first bucket with no
+ * overflow and a deletion needs no tombstone and moves nothing.  The
+ * slots of a bucket are compared all at once into a bit mask, without a
+ * branch per slot: in a flood every lookup is of a new random key, and
+ * the branches of a probe loop would be mispredicted every time.
+ */
+#define BUCKET_SLOTS	7
+
+struct bucket {
+	uint32_t	hash[BUCKET_SLOTS];	/* the key's hash32 */
+	uint32_t	ovf;		/* keys stored past this bucket */
+	uint32_t	idx[BUCKET_SLOTS];	/* entry number + 1; 0: free */
+	uint32_t	pad;
 };
 
 struct ent_hdr {
@@ -66,9 +84,9 @@ struct flowtab {
 	uint8_t		**chunks;
 	size_t		 nchunks;	/* allocated so far */
 	size_t		 chunks_cap;	/* ceil(max_rows / FLOWTAB_CHUNK) */
-	struct slot	*slots;
-	size_t		 nslots;	/* power of two */
-	size_t		 nslots_max;
+	struct bucket	*buckets;
+	size_t		 nbuckets;	/* power of two */
+	size_t		 nbuckets_max;
 	flowtab_totals_fn totals;	/* NULL: first come */
 	uint64_t	 seq;		/* insertions since the last clear */
 	uint64_t	 evictions;	/* since the last clear */
@@ -188,11 +206,14 @@ flowtab_new(size_t key_size, size_t val_size, size_t max_rows,
 	ft->totals = totals;
 	ft->chunks_cap = (max_rows + FLOWTAB_CHUNK - 1) / FLOWTAB_CHUNK;
 	ft->chunks = g_new0(uint8_t *, ft->chunks_cap > 0 ? ft->chunks_cap : 1);
-	ft->nslots_max = pow2_at_least(2 * (max_rows > 0 ? max_rows : 1));
-	if (ft->nslots_max < INDEX_MIN)
-		ft->nslots_max = INDEX_MIN;
-	ft->nslots = MIN(ft->nslots_max, 1024);
-	ft->slots = g_new0(struct slot, ft->nslots);
+	/* At most half of the slots used. */
+	ft->nbuckets_max = pow2_at_least((2 * (max_rows > 0 ? max_rows : 1) +
+	    BUCKET_SLOTS - 1) / BUCKET_SLOTS);
+	if (ft->nbuckets_max < INDEX_MIN)
+		ft->nbuckets_max = INDEX_MIN;
+	ft->nbuckets = MIN(ft->nbuckets_max, 128);
+	ft->buckets = g_aligned_alloc0(ft->nbuckets, sizeof(struct bucket),
+	    64);
 	return (ft);
 }
 
@@ -206,7 +227,7 @@ flowtab_free(struct flowtab *ft)
 	for (i = 0; i < ft->nchunks; i++)
 		g_free(ft->chunks[i]);
 	g_free(ft->chunks);
-	g_free(ft->slots);
+	g_aligned_free(ft->buckets);
 	free(ft->heap_mem);
 	g_free(ft->pos);
 	g_free(ft->order);
@@ -216,7 +237,7 @@ flowtab_free(struct flowtab *ft)
 void
 flowtab_clear(struct flowtab *ft)
 {
-	memset(ft->slots, 0, ft->nslots * sizeof(*ft->slots));
+	memset(ft->buckets, 0, ft->nbuckets * sizeof(*ft->buckets));
 	ft->n = 0;
 	ft->last = 0;
 	ft->seq = 0;
@@ -256,78 +277,144 @@ hdr(uint8_t *e)
 	return ((struct ent_hdr *)(void *)e);
 }
 
+#ifdef __SSE2__
+/* Seven slots and the lane after them (ovf or pad), two loads each. */
+static inline unsigned
+lanes_mask(__m128i lo, __m128i hi)
+{
+	return ((unsigned)(_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+	    _mm_movemask_ps(_mm_castsi128_ps(hi)) << 4) &
+	    ((1u << BUCKET_SLOTS) - 1));
+}
+
+/* Which slots of bucket b hold hash h32. */
+static inline unsigned
+bucket_match(const struct bucket *b, uint32_t h32)
+{
+	__m128i h = _mm_set1_epi32((int)h32), z = _mm_setzero_si128();
+	__m128i h0 = _mm_load_si128((const __m128i *)(const void *)b->hash);
+	__m128i h1 = _mm_load_si128((const __m128i *)(const void *)
+	    (b->hash + 4));
+	__m128i i0 = _mm_load_si128((const __m128i *)(const void *)b->idx);
+	__m128i i1 = _mm_load_si128((const __m128i *)(const void *)
+	    (b->idx + 4));
+
+	return (lanes_mask(_mm_andnot_si128(_mm_cmpeq_epi32(i0, z),
+	    _mm_cmpeq_epi32(h0, h)), _mm_andnot_si128(_mm_cmpeq_epi32(i1, z),
+	    _mm_cmpeq_epi32(h1, h))));
+}
+
+/* Which slots of bucket b hold the value v (0: the free ones). */
+static inline unsigned
+bucket_slots_of(const struct bucket *b, uint32_t v)
+{
+	__m128i x = _mm_set1_epi32((int)v);
+	__m128i i0 = _mm_load_si128((const __m128i *)(const void *)b->idx);
+	__m128i i1 = _mm_load_si128((const __m128i *)(const void *)
+	    (b->idx + 4));
+
+	return (lanes_mask(_mm_cmpeq_epi32(i0, x), _mm_cmpeq_epi32(i1, x)));
+}
+#else
+static inline unsigned
+bucket_match(const struct bucket *b, uint32_t h32)
+{
+	unsigned m = 0, k;
+
+	for (k = 0; k < BUCKET_SLOTS; k++)
+		m |= (unsigned)((b->hash[k] == h32) & (b->idx[k] != 0)) << k;
+	return (m);
+}
+
+static inline unsigned
+bucket_slots_of(const struct bucket *b, uint32_t v)
+{
+	unsigned m = 0, k;
+
+	for (k = 0; k < BUCKET_SLOTS; k++)
+		m |= (unsigned)(b->idx[k] == v) << k;
+	return (m);
+}
+#endif
+
+/* Puts entry i, of hash h32, in the first slot free from its home on. */
+static inline void
+index_insert(struct flowtab *ft, uint32_t i, uint32_t h32)
+{
+	size_t mask = ft->nbuckets - 1, j = h32 & mask;
+	struct bucket *b;
+	unsigned m, k;
+
+	/* Ends: the index is at most half full. */
+	for (;; j = (j + 1) & mask) {
+		b = &ft->buckets[j];
+		if ((m = bucket_slots_of(b, 0)) != 0)
+			break;
+		b->ovf++;
+	}
+	k = (unsigned)__builtin_ctz(m);
+	b->hash[k] = h32;
+	b->idx[k] = i + 1;
+}
+
+/* Removes entry i, of hash h32: the buckets it passed count it no more. */
+static void
+index_delete(struct flowtab *ft, uint32_t i, uint32_t h32)
+{
+	size_t mask = ft->nbuckets - 1, j = h32 & mask, n;
+	struct bucket *b;
+	unsigned m;
+
+	for (n = 0; n < ft->nbuckets; n++, j = (j + 1) & mask) {
+		b = &ft->buckets[j];
+		if ((m = bucket_slots_of(b, i + 1)) != 0) {
+			b->idx[__builtin_ctz(m)] = 0;
+			return;
+		}
+		b->ovf--;
+	}
+}
+
 /* Doubles the index; the stored hashes make it a pass over the slots. */
 static void
 grow_index(struct flowtab *ft)
 {
-	size_t nslots = ft->nslots * 2, mask = nslots - 1, i, j;
-	struct slot *slots = g_new0(struct slot, nslots);
+	struct bucket *old = ft->buckets;
+	size_t nold = ft->nbuckets, j;
+	unsigned k;
 
-	for (i = 0; i < ft->nslots; i++) {
-		if (ft->slots[i].idx == 0)
-			continue;
-		/* The stored 32 bits are enough while nslots <= 2^32. */
-		for (j = ft->slots[i].hash & mask; slots[j].idx != 0;
-		    j = (j + 1) & mask)
-			;
-		slots[j] = ft->slots[i];
-	}
-	g_free(ft->slots);
-	ft->slots = slots;
-	ft->nslots = nslots;
+	ft->nbuckets = nold * 2;
+	ft->buckets = g_aligned_alloc0(ft->nbuckets, sizeof(struct bucket),
+	    64);
+	for (j = 0; j < nold; j++)
+		for (k = 0; k < BUCKET_SLOTS; k++)
+			if (old[j].idx[k] != 0)
+				index_insert(ft, old[j].idx[k] - 1,
+				    old[j].hash[k]);
+	g_aligned_free(old);
 }
 
-/* The slot holding key, or the empty slot where it would go. */
-static inline __attribute__((always_inline)) struct slot *
-probe(const struct flowtab *ft, const void *key, uint32_t h32)
+/* The entry number + 1 of key, or 0.  The walk is bounded even if the
+ * overflow counts were wrong. */
+static inline __attribute__((always_inline)) uint32_t
+index_find(const struct flowtab *ft, const void *key, uint32_t h32)
 {
-	size_t mask = ft->nslots - 1, j;
-	struct slot *s;
+	size_t mask = ft->nbuckets - 1, j = h32 & mask, n;
+	const struct bucket *b;
+	unsigned m, k;
 
-	for (j = h32 & mask;; j = (j + 1) & mask) {
-		s = &ft->slots[j];
-		if (s->idx == 0)
-			return (s);
-		if (s->hash == h32 && key_eq(entry(ft, s->idx - 1) +
-		    KEY_OFF, key, ft->key_size))
-			return (s);
+	for (n = 0; n < ft->nbuckets; n++, j = (j + 1) & mask) {
+		b = &ft->buckets[j];
+		for (m = bucket_match(b, h32); m != 0; m &= m - 1) {
+			k = (unsigned)__builtin_ctz(m);
+			if (key_eq(entry(ft, b->idx[k] - 1) + KEY_OFF, key,
+			    ft->key_size))
+				return (b->idx[k]);
+		}
+		if (b->ovf == 0)
+			break;
 	}
-}
-
-/* The first empty slot of a key known to be absent. */
-static inline struct slot *
-probe_empty(const struct flowtab *ft, uint32_t h32)
-{
-	size_t mask = ft->nslots - 1, j;
-
-	for (j = h32 & mask; ft->slots[j].idx != 0; j = (j + 1) & mask)
-		;
-	return (&ft->slots[j]);
-}
-
-/*
- * Removes entry i's slot.  Linear probing without tombstones: the slots
- * after the hole that may move back (their home is not between the hole
- * and where they are) fill it, until an empty slot ends the run.
- */
-static void
-index_delete(struct flowtab *ft, uint32_t i, uint32_t h32)
-{
-	size_t mask = ft->nslots - 1, hole, j, home;
-
-	for (hole = h32 & mask; ft->slots[hole].idx != i + 1;
-	    hole = (hole + 1) & mask)
-		;
-	for (j = (hole + 1) & mask; ft->slots[j].idx != 0;
-	    j = (j + 1) & mask) {
-		home = ft->slots[j].hash & mask;
-		/* Stays when home lies cyclically in (hole, j]. */
-		if (((j - home) & mask) < ((j - hole) & mask))
-			continue;
-		ft->slots[hole] = ft->slots[j];
-		hole = j;
-	}
-	ft->slots[hole].idx = 0;
+	return (0);
 }
 
 /* ---- the heap ---- */
@@ -473,16 +560,16 @@ hll_estimate(const struct flowtab *ft)
 void *
 flowtab_find(const struct flowtab *ft, const void *key)
 {
-	uint32_t h32 = (uint32_t)hash_inline(key, ft->key_size);
-	struct slot *s = probe(ft, key, h32);
+	uint32_t i = index_find(ft, key, (uint32_t)hash_inline(key,
+	    ft->key_size));
 
-	return (s->idx == 0 ? NULL : entry(ft, s->idx - 1) + ft->val_off);
+	return (i == 0 ? NULL : entry(ft, i - 1) + ft->val_off);
 }
 
-/* Writes key into entry i: a new entry, or one whose key was evicted. */
+/* Writes key into entry i, a new entry or one whose key was evicted,
+ * and indexes it. */
 static inline uint8_t *
-entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
-    struct slot *s)
+entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32)
 {
 	uint8_t *e = entry(ft, i);
 	struct ent_hdr *hd = hdr(e);
@@ -492,8 +579,7 @@ entry_fill(struct flowtab *ft, size_t i, const void *key, uint32_t h32,
 	hd->idx = (uint32_t)i;
 	memcpy(e + KEY_OFF, key, ft->key_size);
 	memset(e + ft->val_off, 0, ft->ent_size - ft->val_off);
-	s->idx = (uint32_t)(i + 1);
-	s->hash = h32;
+	index_insert(ft, (uint32_t)i, h32);
 	ft->last = i + 1;
 	return (e);
 }
@@ -540,7 +626,7 @@ prefetch_node(const struct flowtab *ft, const struct hnode *h)
 	const uint8_t *e = entry(ft, h->idx);
 	size_t off;
 
-	__builtin_prefetch(&ft->slots[h->hash & (ft->nslots - 1)], 0, 3);
+	__builtin_prefetch(&ft->buckets[h->hash & (ft->nbuckets - 1)], 0, 3);
 	for (off = 0; off < ft->ent_size; off += 64)
 		__builtin_prefetch(e + off, 0, 3);
 	/* The entry's last bytes may start another line. */
@@ -579,18 +665,18 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
 	index_delete(ft, i, hd->hash);
 	ft->evictions++;
 	/* The new key inherits the counter, min, in the same heap node. */
-	e = entry_fill(ft, i, key, h32, probe_empty(ft, h32));
+	e = entry_fill(ft, i, key, h32);
 	ft->heap[at].hash = h32;
 	return (e);
 }
 
 /*
- * Inserts a key that probe() did not find (s is its empty slot), evicting
- * when the table is full; NULL when it cannot.  Out of line, so that the
- * lookup that finds its key stays short.
+ * Inserts a key that index_find() did not find, evicting when the table
+ * is full; NULL when it cannot.  Out of line, so that the lookup that
+ * finds its key stays short.
  */
 static __attribute__((noinline)) uint8_t *
-insert(struct flowtab *ft, const void *key, uint32_t h32, struct slot *s)
+insert(struct flowtab *ft, const void *key, uint32_t h32)
 {
 	uint8_t *e;
 	size_t c;
@@ -601,10 +687,9 @@ insert(struct flowtab *ft, const void *key, uint32_t h32, struct slot *s)
 		return (evict(ft, key, h32));
 	}
 	/* At most once per key until the table is full. */
-	if ((ft->n + 1) * 2 > ft->nslots && ft->nslots < ft->nslots_max) {
+	if ((ft->n + 1) * 2 > ft->nbuckets * BUCKET_SLOTS &&
+	    ft->nbuckets < ft->nbuckets_max)
 		grow_index(ft);
-		s = probe(ft, key, h32);
-	}
 	c = ft->n / FLOWTAB_CHUNK;
 	if (c >= ft->nchunks) {
 		size_t ents = MIN((size_t)FLOWTAB_CHUNK,
@@ -613,7 +698,7 @@ insert(struct flowtab *ft, const void *key, uint32_t h32, struct slot *s)
 		ft->chunks[c] = g_malloc(ents * ft->ent_size);
 		ft->nchunks = c + 1;
 	}
-	e = entry_fill(ft, ft->n, key, h32, s);
+	e = entry_fill(ft, ft->n, key, h32);
 	ft->n++;
 	return (e);
 }
@@ -622,8 +707,7 @@ void *
 flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
     bool *created)
 {
-	uint32_t h32;
-	struct slot *s;
+	uint32_t h32, i;
 	uint8_t *e;
 
 	if (created != NULL)
@@ -636,13 +720,12 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 			goto found;
 	}
 	h32 = (uint32_t)hash_inline(key, ft->key_size);
-	s = probe(ft, key, h32);
-	if (s->idx != 0) {
-		ft->last = s->idx;
-		e = entry(ft, s->idx - 1);
+	if ((i = index_find(ft, key, h32)) != 0) {
+		ft->last = i;
+		e = entry(ft, i - 1);
 		goto found;
 	}
-	if ((e = insert(ft, key, h32, s)) == NULL)
+	if ((e = insert(ft, key, h32)) == NULL)
 		return (NULL);
 	if (created != NULL)
 		*created = true;
@@ -683,14 +766,12 @@ flowtab_rekey(struct flowtab *ft, void *val, const void *newkey)
 	uint8_t *e = (uint8_t *)val - ft->val_off;
 	struct ent_hdr *hd = hdr(e);
 	uint32_t h32 = (uint32_t)hash_inline(newkey, ft->key_size);
-	struct slot *s = probe(ft, newkey, h32);
+	uint32_t i = index_find(ft, newkey, h32);
 
-	if (s->idx != 0)
-		return (s->idx == hd->idx + 1);
+	if (i != 0)
+		return (i == hd->idx + 1);
 	index_delete(ft, hd->idx, hd->hash);
-	s = probe_empty(ft, h32);
-	s->idx = hd->idx + 1;
-	s->hash = h32;
+	index_insert(ft, hd->idx, h32);
 	hd->hash = h32;
 	if (ft->heap_on)
 		ft->heap[ft->pos[hd->idx]].hash = h32;
@@ -841,7 +922,7 @@ flowtab_memory(const struct flowtab *ft)
 {
 	size_t bytes = sizeof(*ft), i;
 
-	bytes += ft->nslots * sizeof(struct slot);
+	bytes += ft->nbuckets * sizeof(struct bucket);
 	bytes += (ft->chunks_cap > 0 ? ft->chunks_cap : 1) * sizeof(uint8_t *);
 	for (i = 0; i < ft->nchunks; i++)
 		bytes += MIN((size_t)FLOWTAB_CHUNK,

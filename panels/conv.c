@@ -31,6 +31,7 @@
 #include <glib.h>
 
 #include "conv.h"
+#include "core/deferq.h"
 #include "core/flowtab.h"
 #include "dissectors/taps.h"
 
@@ -52,8 +53,21 @@ struct conv_val {
 	struct rowrate	 rate;		/* both directions */
 };
 
+/* What packet() hands to the counting (core/deferq.h): the row's key
+ * and what conv_count and conv_stream read of the packet. */
+struct conv_rec {
+	struct conv_key	 key;
+	uint32_t	 len;
+	uint32_t	 seq;		/* TCP: this side's sequence number */
+	int64_t		 ts_sec;
+	double		 rel_ts;
+	uint8_t		 src_is_lo;
+	uint8_t		 opens;		/* TCP: a SYN without ACK */
+};
+
 struct conv_state {
-	struct flowtab	*ft;
+	struct deferq	*q;		/* packets not counted yet */
+	struct flowtab	*ft;		/* the rest: under q's lock */
 	bool		 ports;		/* CONV_OPT_PORTS */
 	bool		 streams;	/* CONV_OPT_STREAMS */
 	uint32_t	 retired;	/* the last generation given */
@@ -86,6 +100,8 @@ const struct table_col conv_cols_port[CONV_NCOLS_PORT] = {
 };
 
 
+static void conv_apply(void *state, const void *rec);
+
 /* What an evicted row folds into "other". */
 static void
 conv_totals(const void *key, const void *val, uint64_t *frames,
@@ -108,6 +124,7 @@ conv_create(struct panel *p)
 	s->ports = (p->cls->opts & CONV_OPT_PORTS) != 0;
 	s->streams = (p->cls->opts & CONV_OPT_STREAMS) != 0;
 	s->newest_sec = INT64_MIN;
+	s->q = deferq_new(sizeof(struct conv_rec), conv_apply, s);
 	return (s);
 }
 
@@ -116,6 +133,7 @@ conv_destroy(void *state)
 {
 	struct conv_state *s = state;
 
+	deferq_free(s->q);
 	flowtab_free(s->ft);
 	g_free(s);
 }
@@ -125,9 +143,11 @@ conv_reset(void *state)
 {
 	struct conv_state *s = state;
 
+	deferq_lock(s->q);
 	flowtab_clear(s->ft);
 	s->retired = 0;
 	s->newest_sec = INT64_MIN;
+	deferq_unlock(s->q);
 }
 
 /* Copies only the meaningful bytes, so keys compare bytewise. */
@@ -150,17 +170,17 @@ conv_start(struct conv_val *v, bool src_is_lo, double ts)
 }
 
 static inline void
-conv_count(struct conv_val *v, bool src_is_lo, const struct packet_info *pinfo)
+conv_count(struct conv_val *v, const struct conv_rec *r)
 {
-	int dir = src_is_lo == (bool)v->a_is_lo ? AB : BA;
+	int dir = (bool)r->src_is_lo == (bool)v->a_is_lo ? AB : BA;
 
 	v->frames[dir]++;
-	v->bytes[dir] += pinfo->len;
-	rowrate_add(&v->rate, pinfo->ts_sec, pinfo->len);
-	if (pinfo->rel_ts < v->start)
-		v->start = pinfo->rel_ts;
-	else if (pinfo->rel_ts > v->stop)
-		v->stop = pinfo->rel_ts;
+	v->bytes[dir] += r->len;
+	rowrate_add(&v->rate, r->ts_sec, r->len);
+	if (r->rel_ts < v->start)
+		v->start = r->rel_ts;
+	else if (r->rel_ts > v->stop)
+		v->stop = r->rel_ts;
 }
 
 /*
@@ -169,84 +189,108 @@ conv_count(struct conv_val *v, bool src_is_lo, const struct packet_info *pinfo)
  * stream, NULL only when the table holds no rows at all.
  */
 static struct conv_val *
-conv_stream(struct conv_state *s, struct conv_key *key, struct conv_val *v,
-    bool src_is_lo, const struct packet_info *pinfo, const struct conv_tap *t)
+conv_stream(struct conv_state *s, const struct conv_rec *r,
+    struct conv_val *v)
 {
-	int side = src_is_lo ? 0 : 1;
+	int side = r->src_is_lo ? 0 : 1;
 	struct conv_key old;
 
-	if (t->opens && v->base_set[side] && t->seq != v->base_seq[side]) {
+	if (r->opens && v->base_set[side] && r->seq != v->base_seq[side]) {
 		/* Port reuse: the live stream retires under a generation
 		 * of its own (never 0, and free: a wrapped counter may meet
 		 * a retired row still kept), and a new one starts. */
-		flowtab_unweigh(s->ft, v, pinfo->len);
-		old = *key;
+		flowtab_unweigh(s->ft, v, r->len);
+		old = r->key;
 		do {
 			if (++s->retired == 0)
 				s->retired = 1;
 			old.gen = s->retired;
 		} while (!flowtab_rekey(s->ft, v, &old));
-		if ((v = flowtab_get(s->ft, key, pinfo->len, NULL)) == NULL)
+		if ((v = flowtab_get(s->ft, &r->key, r->len, NULL)) == NULL)
 			return (NULL);
-		conv_start(v, src_is_lo, pinfo->rel_ts);
+		conv_start(v, r->src_is_lo, r->rel_ts);
 	}
 	if (!v->base_set[side]) {
 		v->base_set[side] = 1;
-		v->base_seq[side] = t->seq;
+		v->base_seq[side] = r->seq;
 	}
 	return (v);
 }
 
+/* The row key of a packet: the lower side first.  Returns whether the
+ * packet's source is the lower side. */
+static inline bool
+conv_key_make(const struct conv_state *s, const struct conv_tap *t,
+    struct conv_key *key)
+{
+	const struct address *src = &t->src, *dst = &t->dst;
+	uint16_t sport = s->ports ? t->sport : 0;
+	uint16_t dport = s->ports ? t->dport : 0;
+	int c = address_cmp(src, dst);
+	bool src_is_lo = c < 0 || (c == 0 && sport <= dport);
+
+	memset(key, 0, sizeof(*key));
+	if (src_is_lo) {
+		addr_copy(&key->lo, src);
+		addr_copy(&key->hi, dst);
+		key->lo_port = sport;
+		key->hi_port = dport;
+	} else {
+		addr_copy(&key->lo, dst);
+		addr_copy(&key->hi, src);
+		key->lo_port = dport;
+		key->hi_port = sport;
+	}
+	return (src_is_lo);
+}
+
+/* Counts one packet; under the queue's lock. */
+static void
+conv_apply(void *state, const void *rec)
+{
+	struct conv_state *s = state;
+	const struct conv_rec *r = rec;
+	struct conv_val *v;
+	bool created;
+
+	if (r->ts_sec > s->newest_sec)
+		s->newest_sec = r->ts_sec;
+	v = flowtab_get(s->ft, &r->key, r->len, &created);
+	if (v != NULL && created)
+		conv_start(v, r->src_is_lo, r->rel_ts);
+	if (v != NULL && s->streams)
+		v = conv_stream(s, r, v);
+	if (v == NULL) {
+		/* Only with max_rows 0: a table that keeps the heaviest
+		 * always takes the key. */
+		flowtab_fold(s->ft, &r->key, 1, r->len);
+		return;
+	}
+	conv_count(v, r);
+}
+
 /* Every class's packet callback: data is a record that begins with a
- * struct conv_tap, so it can be read as one. */
+ * struct conv_tap, so it can be read as one.  It only queues the packet:
+ * conv_apply counts it, on another thread or before the next draw. */
 tap_packet_status
 conv_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
     const void *data)
 {
 	struct conv_state *s = state;
 	const struct conv_tap *t = data;
-	const struct address *src, *dst;
-	struct conv_key key;
-	struct conv_val *v;
-	uint16_t sport, dport;
-	bool src_is_lo, created;
-	int c;
+	struct conv_rec *r;
 
 	(void)edt;
 	if (t == NULL)
 		return (TAP_PACKET_DONT_REDRAW);
-	if (pinfo->ts_sec > s->newest_sec)
-		s->newest_sec = pinfo->ts_sec;
-	src = &t->src;
-	dst = &t->dst;
-	sport = s->ports ? t->sport : 0;
-	dport = s->ports ? t->dport : 0;
-	c = address_cmp(src, dst);
-	src_is_lo = c < 0 || (c == 0 && sport <= dport);
-	memset(&key, 0, sizeof(key));
-	if (src_is_lo) {
-		addr_copy(&key.lo, src);
-		addr_copy(&key.hi, dst);
-		key.lo_port = sport;
-		key.hi_port = dport;
-	} else {
-		addr_copy(&key.lo, dst);
-		addr_copy(&key.hi, src);
-		key.lo_port = dport;
-		key.hi_port = sport;
-	}
-	v = flowtab_get(s->ft, &key, pinfo->len, &created);
-	if (v != NULL && created)
-		conv_start(v, src_is_lo, pinfo->rel_ts);
-	if (v != NULL && s->streams)
-		v = conv_stream(s, &key, v, src_is_lo, pinfo, t);
-	if (v == NULL) {
-		/* Only with max_rows 0: a table that keeps the heaviest
-		 * always takes the key. */
-		flowtab_fold(s->ft, &key, 1, pinfo->len);
-		return (TAP_PACKET_REDRAW);
-	}
-	conv_count(v, src_is_lo, pinfo);
+	r = deferq_reserve(s->q);
+	r->src_is_lo = conv_key_make(s, t, &r->key);
+	r->len = pinfo->len;
+	r->seq = t->seq;
+	r->opens = t->opens;
+	r->ts_sec = pinfo->ts_sec;
+	r->rel_ts = pinfo->rel_ts;
+	deferq_commit(s->q);
 	return (TAP_PACKET_REDRAW);
 }
 
@@ -254,8 +298,10 @@ void
 conv_draw(void *state, struct panel *p)
 {
 	struct conv_state *s = state;
-	size_t i, n = flowtab_order(s->ft);
+	size_t i, n;
 
+	deferq_lock(s->q);
+	n = flowtab_order(s->ft);
 	for (i = 0; i < n; i++) {
 		const struct conv_key *k = flowtab_key_at(s->ft, i);
 		const struct conv_val *v = flowtab_val_at(s->ft, i);
@@ -284,6 +330,7 @@ conv_draw(void *state, struct panel *p)
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
 	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
+	deferq_unlock(s->q);
 }
 
 /* The field that holds an address of this type, in either direction. */

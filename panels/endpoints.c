@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "core/deferq.h"
 #include "core/flowtab.h"
 #include "conv.h"
 #include "dissectors/taps.h"
@@ -27,8 +28,16 @@ struct endpoints_val {
 	struct rowrate	rate;		/* sent and received */
 };
 
+/* What packet() hands to the counting (core/deferq.h). */
+struct endpoints_rec {
+	struct endpoints_key	 src, dst;
+	uint32_t		 len;
+	int64_t			 ts_sec;
+};
+
 struct endpoints_state {
-	struct flowtab	*ft;
+	struct deferq	*q;		/* packets not counted yet */
+	struct flowtab	*ft;		/* the rest: under q's lock */
 	bool		 ports;
 	int64_t		 newest_sec;	/* of any packet; INT64_MIN: none */
 };
@@ -65,6 +74,8 @@ endpoints_totals(const void *key, const void *val, uint64_t *frames,
 	*bytes = v->tx_bytes + v->rx_bytes;
 }
 
+static void endpoints_apply(void *state, const void *rec);
+
 void *
 endpoints_create(struct panel *p)
 {
@@ -74,6 +85,7 @@ endpoints_create(struct panel *p)
 	    sizeof(struct endpoints_val), p->max_rows, endpoints_totals);
 	s->ports = (p->cls->opts & ENDPOINTS_OPT_PORTS) != 0;
 	s->newest_sec = INT64_MIN;
+	s->q = deferq_new(sizeof(struct endpoints_rec), endpoints_apply, s);
 	return (s);
 }
 
@@ -82,6 +94,7 @@ endpoints_destroy(void *state)
 {
 	struct endpoints_state *s = state;
 
+	deferq_free(s->q);
 	flowtab_free(s->ft);
 	g_free(s);
 }
@@ -91,27 +104,35 @@ endpoints_reset(void *state)
 {
 	struct endpoints_state *s = state;
 
+	deferq_lock(s->q);
 	flowtab_clear(s->ft);
 	s->newest_sec = INT64_MIN;
+	deferq_unlock(s->q);
 }
 
 static inline void
-endpoints_count(struct endpoints_state *s, const struct address *a,
-    uint16_t port, bool tx, uint32_t len, int64_t sec)
+endpoints_key_make(const struct endpoints_state *s, const struct address *a,
+    uint16_t port, struct endpoints_key *key)
 {
-	struct endpoints_key key;
-	struct endpoints_val *v;
-	uint8_t alen = a->len <= sizeof(key.addr.data) ? a->len :
-	    (uint8_t)sizeof(key.addr.data);
+	uint8_t alen = a->len <= sizeof(key->addr.data) ? a->len :
+	    (uint8_t)sizeof(key->addr.data);
 
-	memset(&key, 0, sizeof(key));
-	key.addr.type = a->type;
-	key.addr.len = alen;
-	memcpy(key.addr.data, a->data, alen);
-	key.port = s->ports ? port : 0;
-	if ((v = flowtab_get(s->ft, &key, len, NULL)) == NULL) {
+	memset(key, 0, sizeof(*key));
+	key->addr.type = a->type;
+	key->addr.len = alen;
+	memcpy(key->addr.data, a->data, alen);
+	key->port = s->ports ? port : 0;
+}
+
+static inline void
+endpoints_count(struct endpoints_state *s, const struct endpoints_key *key,
+    bool tx, uint32_t len, int64_t sec)
+{
+	struct endpoints_val *v;
+
+	if ((v = flowtab_get(s->ft, key, len, NULL)) == NULL) {
 		/* Only with max_rows 0. */
-		flowtab_fold(s->ft, &key, 1, len);
+		flowtab_fold(s->ft, key, 1, len);
 		return;
 	}
 	if (tx) {
@@ -124,24 +145,39 @@ endpoints_count(struct endpoints_state *s, const struct address *a,
 	rowrate_add(&v->rate, sec, len);
 }
 
+/* Counts one packet; under the queue's lock. */
+static void
+endpoints_apply(void *state, const void *rec)
+{
+	struct endpoints_state *s = state;
+	const struct endpoints_rec *r = rec;
+
+	if (r->ts_sec > s->newest_sec)
+		s->newest_sec = r->ts_sec;
+	endpoints_count(s, &r->src, true, r->len, r->ts_sec);
+	endpoints_count(s, &r->dst, false, r->len, r->ts_sec);
+}
+
 /* Every class's packet callback: data is a record that begins with a
- * struct conv_tap, so it can be read as one. */
+ * struct conv_tap, so it can be read as one.  It only queues the packet:
+ * endpoints_apply counts it, on another thread or before the next draw. */
 tap_packet_status
 endpoints_packet(void *state, struct packet_info *pinfo, struct dissect *edt,
     const void *data)
 {
 	struct endpoints_state *s = state;
 	const struct conv_tap *t = data;
+	struct endpoints_rec *r;
 
 	(void)edt;
 	if (t == NULL)
 		return (TAP_PACKET_DONT_REDRAW);
-	if (pinfo->ts_sec > s->newest_sec)
-		s->newest_sec = pinfo->ts_sec;
-	endpoints_count(s, &t->src, t->sport, true, pinfo->len,
-	    pinfo->ts_sec);
-	endpoints_count(s, &t->dst, t->dport, false, pinfo->len,
-	    pinfo->ts_sec);
+	r = deferq_reserve(s->q);
+	endpoints_key_make(s, &t->src, t->sport, &r->src);
+	endpoints_key_make(s, &t->dst, t->dport, &r->dst);
+	r->len = pinfo->len;
+	r->ts_sec = pinfo->ts_sec;
+	deferq_commit(s->q);
 	return (TAP_PACKET_REDRAW);
 }
 
@@ -149,7 +185,10 @@ void
 endpoints_draw(void *state, struct panel *p)
 {
 	struct endpoints_state *s = state;
-	size_t i, n = flowtab_order(s->ft);
+	size_t i, n;
+
+	deferq_lock(s->q);
+	n = flowtab_order(s->ft);
 
 	for (i = 0; i < n; i++) {
 		const struct endpoints_key *k = flowtab_key_at(s->ft, i);
@@ -174,6 +213,7 @@ endpoints_draw(void *state, struct panel *p)
 	p->table->folded_rows_estimated = p->table->folded_rows > 0;
 	p->table->folded_error = flowtab_error(s->ft);
 	p->quiet_after_ns = rowrate_quiet_after_ns(s->newest_sec);
+	deferq_unlock(s->q);
 }
 
 char *

@@ -1,0 +1,224 @@
+/*
+ * Deferred counting; the contract is in deferq.h.
+ *
+ * Records sit in one block, DEFERQ_RECORDS of them, each rounded up to 8
+ * bytes; head and tail count records ever committed and applied (so the
+ * ring is empty when they are equal and full when they differ by its
+ * size), on cache lines of their own so that the producer and the
+ * consumer do not share one.
+ *
+ * The worker sleeps on a condition variable when no queue holds
+ * DEFERQ_WAKE records.  The producer checks whether it sleeps only when
+ * its queue reaches that mark, after a fence; the worker says it sleeps,
+ * fences, then looks at every queue once more before it waits.  One of
+ * the two then sees the other (the store-fence-load pattern), so a full
+ * batch never waits for a draw.  Fewer records than the mark wait for
+ * the next batch or the next draw, which applies them.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "deferq.h"
+
+/* Records applied per turn of the worker, so that a draw or the producer
+ * waiting for the lock waits for one batch at most. */
+#define BATCH		256
+
+struct deferq {
+	_Alignas(64) atomic_size_t head;	/* committed: the producer's */
+	_Alignas(64) atomic_size_t tail;	/* applied: under lock */
+	_Alignas(64) pthread_mutex_t lock;
+	uint8_t		*recs;
+	size_t		 rec_size;
+	deferq_apply_fn	 apply;
+	void		*state;
+	struct deferq	*next;		/* the worker's list, under list_lock */
+};
+
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static struct deferq *queues;		/* under list_lock */
+static bool worker_started;		/* under list_lock */
+static atomic_bool worker_sleeps;
+/* Threads waiting for list_lock to add or remove a queue: the worker,
+ * busy in a flood, lets them in between two turns. */
+static atomic_int list_waiters;
+
+/* Applies up to max records; the caller holds q->lock.  Returns how many. */
+static size_t
+apply_some(struct deferq *q, size_t max)
+{
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+	size_t n = MIN(head - tail, max), i;
+
+	for (i = 0; i < n; i++)
+		q->apply(q->state, q->recs +
+		    ((tail + i) & (DEFERQ_RECORDS - 1)) * q->rec_size);
+	atomic_store_explicit(&q->tail, tail + n, memory_order_release);
+	return (n);
+}
+
+static size_t
+pending(struct deferq *q)
+{
+	return (atomic_load_explicit(&q->head, memory_order_acquire) -
+	    atomic_load_explicit(&q->tail, memory_order_acquire));
+}
+
+/* One turn over every queue with a batch waiting; list_lock held. */
+static bool
+worker_turn(void)
+{
+	struct deferq *q;
+	bool any = false;
+
+	for (q = queues; q != NULL; q = q->next) {
+		if (pending(q) == 0)
+			continue;
+		pthread_mutex_lock(&q->lock);
+		any |= apply_some(q, BATCH) > 0;
+		pthread_mutex_unlock(&q->lock);
+	}
+	return (any);
+}
+
+static bool
+any_batch(void)
+{
+	struct deferq *q;
+
+	for (q = queues; q != NULL; q = q->next)
+		if (pending(q) >= DEFERQ_WAKE)
+			return (true);
+	return (false);
+}
+
+static void *
+worker_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (atomic_load(&list_waiters) > 0)
+			sched_yield();
+		pthread_mutex_lock(&list_lock);
+		if (!worker_turn()) {
+			/* Nothing left: sleep until a queue holds a batch. */
+			atomic_store(&worker_sleeps, true);
+			atomic_thread_fence(memory_order_seq_cst);
+			while (!any_batch())
+				pthread_cond_wait(&wake, &list_lock);
+			atomic_store(&worker_sleeps, false);
+		}
+		pthread_mutex_unlock(&list_lock);
+	}
+	return (NULL);
+}
+
+static void
+list_enter(void)
+{
+	atomic_fetch_add(&list_waiters, 1);
+	pthread_mutex_lock(&list_lock);
+	atomic_fetch_sub(&list_waiters, 1);
+}
+
+struct deferq *
+deferq_new(size_t rec_size, deferq_apply_fn apply, void *state)
+{
+	struct deferq *q = g_aligned_alloc0(1, sizeof(*q), 64);
+	pthread_t tid;
+
+	q->rec_size = (rec_size + 7) & ~(size_t)7;
+	q->recs = g_malloc(DEFERQ_RECORDS * q->rec_size);
+	q->apply = apply;
+	q->state = state;
+	pthread_mutex_init(&q->lock, NULL);
+	list_enter();
+	q->next = queues;
+	queues = q;
+	if (!worker_started &&
+	    pthread_create(&tid, NULL, worker_main, NULL) == 0) {
+		pthread_detach(tid);
+		worker_started = true;
+	}
+	/* Without a worker (it could not start) the producer and the
+	 * draws apply everything: slower, never wrong. */
+	pthread_mutex_unlock(&list_lock);
+	return (q);
+}
+
+void
+deferq_free(struct deferq *q)
+{
+	struct deferq **qp;
+
+	if (q == NULL)
+		return;
+	/* The worker holds list_lock for a whole turn: once it is ours the
+	 * worker is not inside q, and will not find it again. */
+	list_enter();
+	for (qp = &queues; *qp != NULL; qp = &(*qp)->next)
+		if (*qp == q) {
+			*qp = q->next;
+			break;
+		}
+	pthread_mutex_unlock(&list_lock);
+	pthread_mutex_destroy(&q->lock);
+	g_free(q->recs);
+	g_aligned_free(q);
+}
+
+void *
+deferq_reserve(struct deferq *q)
+{
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+
+	if (head - atomic_load_explicit(&q->tail, memory_order_acquire) ==
+	    DEFERQ_RECORDS) {
+		/* The worker is behind: make room by doing its work. */
+		pthread_mutex_lock(&q->lock);
+		(void)apply_some(q, DEFERQ_RECORDS / 2);
+		pthread_mutex_unlock(&q->lock);
+	}
+	return (q->recs + (head & (DEFERQ_RECORDS - 1)) * q->rec_size);
+}
+
+void
+deferq_commit(struct deferq *q)
+{
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed) + 1;
+
+	atomic_store_explicit(&q->head, head, memory_order_release);
+	/* Every DEFERQ_WAKE records, not only at the first mark: a draw
+	 * may have emptied the queue in between. */
+	if ((head - atomic_load_explicit(&q->tail, memory_order_acquire)) %
+	    DEFERQ_WAKE != 0)
+		return;
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&worker_sleeps)) {
+		pthread_mutex_lock(&list_lock);
+		pthread_cond_signal(&wake);
+		pthread_mutex_unlock(&list_lock);
+	}
+}
+
+void
+deferq_lock(struct deferq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	while (apply_some(q, DEFERQ_RECORDS) > 0)
+		;
+}
+
+void
+deferq_unlock(struct deferq *q)
+{
+	pthread_mutex_unlock(&q->lock);
+}

@@ -1,0 +1,62 @@
+/*
+ * Deferred counting: a listener's packet() on the capture thread only
+ * writes a small record, and the work of counting it (the table lookups
+ * and evictions that make a flood expensive) is done on another thread.
+ *
+ * A struct deferq is one listener's ring of fixed-size records with the
+ * function that applies a record to the listener's state.  The capture
+ * thread (the only producer) reserves a record, fills it and commits it,
+ * with no lock and no system call.  Records are applied in the order
+ * they were committed, under the queue's lock, by whoever comes first:
+ *
+ *   - the worker, one thread for all queues, woken when a queue holds
+ *     DEFERQ_WAKE records, which applies them in batches;
+ *   - deferq_lock(), which applies everything committed so far before it
+ *     returns: draw() and reset() take it, so a draw sees every packet
+ *     that packet() accepted before it, as if packet() had counted it;
+ *   - the producer itself when the ring is full (the worker is behind):
+ *     it then applies records until there is room, so nothing is dropped
+ *     and memory stays bounded; the capture slows down instead.
+ *
+ * So the tap contract holds unchanged (tap.h): packet() is called on the
+ * capture thread under the listener's lock, draw() sees a complete state
+ * under the listener's lock, and the state is only touched under the
+ * queue's lock, which is taken after the listener's, never before it.
+ * On a machine with two cores the capture thread dissects while the
+ * worker counts; on one the worker just takes turns with it.
+ *
+ * The ring is a single-producer ring of DEFERQ_RECORDS records with a
+ * C11 release/acquire pair on each end (head written by the producer,
+ * tail by the consumer that holds the lock), which ThreadSanitizer
+ * models.  Locks and the condition variable are POSIX, not glib's, for
+ * the same reason as in tap.c.
+ */
+#ifndef TAPTOP_DEFERQ_H
+#define TAPTOP_DEFERQ_H
+
+#include <stddef.h>
+
+#define DEFERQ_RECORDS	4096		/* a power of two */
+#define DEFERQ_WAKE	256		/* records that wake the worker */
+
+struct deferq;
+
+/* Applies one record to state; called under the queue's lock. */
+typedef void (*deferq_apply_fn)(void *state, const void *rec);
+
+/* A queue of records of rec_size bytes for state (any thread). */
+struct deferq *deferq_new(size_t rec_size, deferq_apply_fn, void *state);
+/* Frees, with what is left unapplied; the worker no longer sees it.
+ * Not while another thread uses it. */
+void	 deferq_free(struct deferq *);
+
+/* The producer: the next record to fill (never NULL), then commit it. */
+void	*deferq_reserve(struct deferq *);
+void	 deferq_commit(struct deferq *);
+
+/* Takes the queue's lock and applies every committed record: the state
+ * is complete until deferq_unlock. */
+void	 deferq_lock(struct deferq *);
+void	 deferq_unlock(struct deferq *);
+
+#endif
