@@ -37,6 +37,7 @@ struct deferq {
 	uint8_t		*recs;
 	size_t		 rec_size;
 	deferq_apply_fn	 apply;
+	deferq_prefetch_fn prefetch;
 	void		*state;
 	struct deferq	*next;		/* the worker's list, under list_lock */
 };
@@ -50,7 +51,20 @@ static atomic_bool worker_sleeps;
  * busy in a flood, lets them in between two turns. */
 static atomic_int list_waiters;
 
-/* Applies up to max records; the caller holds q->lock.  Returns how many. */
+static inline uint8_t *
+rec_at(struct deferq *q, size_t i)
+{
+	return (q->recs + (i & (DEFERQ_RECORDS - 1)) * q->rec_size);
+}
+
+/*
+ * Applies up to max records; the caller holds q->lock.  Returns how many.
+ * The prefetch runs PREFETCH_AHEAD records ahead: a record's table slots
+ * then arrive while the records before it are applied, instead of each
+ * lookup of a random key waiting for memory in turn.
+ */
+#define PREFETCH_AHEAD	6
+
 static size_t
 apply_some(struct deferq *q, size_t max)
 {
@@ -58,9 +72,15 @@ apply_some(struct deferq *q, size_t max)
 	size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
 	size_t n = MIN(head - tail, max), i;
 
-	for (i = 0; i < n; i++)
-		q->apply(q->state, q->recs +
-		    ((tail + i) & (DEFERQ_RECORDS - 1)) * q->rec_size);
+	if (q->prefetch != NULL)
+		for (i = 0; i < MIN(n, (size_t)PREFETCH_AHEAD); i++)
+			q->prefetch(q->state, rec_at(q, tail + i));
+	for (i = 0; i < n; i++) {
+		if (q->prefetch != NULL && i + PREFETCH_AHEAD < n)
+			q->prefetch(q->state, rec_at(q, tail + i +
+			    PREFETCH_AHEAD));
+		q->apply(q->state, rec_at(q, tail + i));
+	}
 	atomic_store_explicit(&q->tail, tail + n, memory_order_release);
 	return (n);
 }
@@ -130,7 +150,8 @@ list_enter(void)
 }
 
 struct deferq *
-deferq_new(size_t rec_size, deferq_apply_fn apply, void *state)
+deferq_new(size_t rec_size, deferq_apply_fn apply,
+    deferq_prefetch_fn prefetch, void *state)
 {
 	struct deferq *q = g_aligned_alloc0(1, sizeof(*q), 64);
 	pthread_t tid;
@@ -138,6 +159,7 @@ deferq_new(size_t rec_size, deferq_apply_fn apply, void *state)
 	q->rec_size = (rec_size + 7) & ~(size_t)7;
 	q->recs = g_malloc(DEFERQ_RECORDS * q->rec_size);
 	q->apply = apply;
+	q->prefetch = prefetch;
 	q->state = state;
 	pthread_mutex_init(&q->lock, NULL);
 	list_enter();
@@ -187,7 +209,7 @@ deferq_reserve(struct deferq *q)
 		(void)apply_some(q, DEFERQ_RECORDS / 2);
 		pthread_mutex_unlock(&q->lock);
 	}
-	return (q->recs + (head & (DEFERQ_RECORDS - 1)) * q->rec_size);
+	return (rec_at(q, head));
 }
 
 void

@@ -43,9 +43,15 @@ struct deferq;
 
 /* Applies one record to state; called under the queue's lock. */
 typedef void (*deferq_apply_fn)(void *state, const void *rec);
+/* Optional: called for every record, a few records before apply and
+ * under the same lock, to ask for the memory apply will touch; it may
+ * note in the record what it computed for that (a hash), which apply
+ * then reads: the record is the consumer's until it is applied. */
+typedef void (*deferq_prefetch_fn)(void *state, void *rec);
 
 /* A queue of records of rec_size bytes for state (any thread). */
-struct deferq *deferq_new(size_t rec_size, deferq_apply_fn, void *state);
+struct deferq *deferq_new(size_t rec_size, deferq_apply_fn,
+	    deferq_prefetch_fn, void *state);
 /* Frees, with what is left unapplied; the worker no longer sees it.
  * Not while another thread uses it. */
 void	 deferq_free(struct deferq *);

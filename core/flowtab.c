@@ -703,23 +703,35 @@ insert(struct flowtab *ft, const void *key, uint32_t h32)
 	return (e);
 }
 
-void *
-flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
-    bool *created)
+uint32_t
+flowtab_key_hash(const struct flowtab *ft, const void *key)
 {
-	uint32_t h32, i;
+	return ((uint32_t)hash_inline(key, ft->key_size));
+}
+
+void
+flowtab_prefetch(const struct flowtab *ft, uint32_t h32)
+{
+	__builtin_prefetch(&ft->buckets[h32 & (ft->nbuckets - 1)], 0, 3);
+}
+
+/* Packets come in bursts of one flow: the last hit is tried first. */
+static inline __attribute__((always_inline)) void *
+get(struct flowtab *ft, const void *key, bool hashed, uint32_t h32,
+    uint64_t weight, bool *created)
+{
+	uint32_t i;
 	uint8_t *e;
 
 	if (created != NULL)
 		*created = false;
-	/* Packets come in bursts of one flow: try the last hit before
-	 * hashing. */
 	if (ft->last != 0) {
 		e = entry(ft, ft->last - 1);
 		if (key_eq(e + KEY_OFF, key, ft->key_size))
 			goto found;
 	}
-	h32 = (uint32_t)hash_inline(key, ft->key_size);
+	if (!hashed)
+		h32 = (uint32_t)hash_inline(key, ft->key_size);
 	if ((i = index_find(ft, key, h32)) != 0) {
 		ft->last = i;
 		e = entry(ft, i - 1);
@@ -739,6 +751,20 @@ flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
 found:
 	weigh(ft, e, weight);
 	return (e + ft->val_off);
+}
+
+void *
+flowtab_get(struct flowtab *ft, const void *key, uint64_t weight,
+    bool *created)
+{
+	return (get(ft, key, false, 0, weight, created));
+}
+
+void *
+flowtab_get_hashed(struct flowtab *ft, const void *key, uint32_t h32,
+    uint64_t weight, bool *created)
+{
+	return (get(ft, key, true, h32, weight, created));
 }
 
 void

@@ -128,6 +128,16 @@ void	 flowtab_clear(struct flowtab *);
 void	*flowtab_get(struct flowtab *, const void *key, uint64_t weight,
 	    bool *created);
 
+/*
+ * The same in two steps, for a caller that looks up many keys in a row:
+ * flowtab_key_hash of each key, flowtab_prefetch of its hash a few keys
+ * ahead, then flowtab_get_hashed, which is flowtab_get given the hash.
+ */
+uint32_t flowtab_key_hash(const struct flowtab *, const void *key);
+void	 flowtab_prefetch(const struct flowtab *, uint32_t hash);
+void	*flowtab_get_hashed(struct flowtab *, const void *key, uint32_t hash,
+	    uint64_t weight, bool *created);
+
 /* Takes back the weight the last flowtab_get gave the entry of val, for a
  * caller that learns after the lookup that the packet belongs to another
  * key (a new TCP stream on the same ports). */

@@ -63,6 +63,7 @@ struct conv_rec {
 	double		 rel_ts;
 	uint8_t		 src_is_lo;
 	uint8_t		 opens;		/* TCP: a SYN without ACK */
+	uint32_t	 hash;		/* the key's, set by conv_prefetch */
 };
 
 struct conv_state {
@@ -101,6 +102,7 @@ const struct table_col conv_cols_port[CONV_NCOLS_PORT] = {
 
 
 static void conv_apply(void *state, const void *rec);
+static void conv_prefetch(void *state, void *rec);
 
 /* What an evicted row folds into "other". */
 static void
@@ -124,7 +126,8 @@ conv_create(struct panel *p)
 	s->ports = (p->cls->opts & CONV_OPT_PORTS) != 0;
 	s->streams = (p->cls->opts & CONV_OPT_STREAMS) != 0;
 	s->newest_sec = INT64_MIN;
-	s->q = deferq_new(sizeof(struct conv_rec), conv_apply, s);
+	s->q = deferq_new(sizeof(struct conv_rec), conv_apply,
+	    conv_prefetch, s);
 	return (s);
 }
 
@@ -244,6 +247,17 @@ conv_key_make(const struct conv_state *s, const struct conv_tap *t,
 	return (src_is_lo);
 }
 
+/* A few records before conv_apply: asks for the key's index slot. */
+static void
+conv_prefetch(void *state, void *rec)
+{
+	struct conv_state *s = state;
+	struct conv_rec *r = rec;
+
+	r->hash = flowtab_key_hash(s->ft, &r->key);
+	flowtab_prefetch(s->ft, r->hash);
+}
+
 /* Counts one packet; under the queue's lock. */
 static void
 conv_apply(void *state, const void *rec)
@@ -255,7 +269,7 @@ conv_apply(void *state, const void *rec)
 
 	if (r->ts_sec > s->newest_sec)
 		s->newest_sec = r->ts_sec;
-	v = flowtab_get(s->ft, &r->key, r->len, &created);
+	v = flowtab_get_hashed(s->ft, &r->key, r->hash, r->len, &created);
 	if (v != NULL && created)
 		conv_start(v, r->src_is_lo, r->rel_ts);
 	if (v != NULL && s->streams)

@@ -32,6 +32,7 @@ struct endpoints_val {
 struct endpoints_rec {
 	struct endpoints_key	 src, dst;
 	uint32_t		 len;
+	uint32_t		 hsrc, hdst;	/* set by endpoints_prefetch */
 	int64_t			 ts_sec;
 };
 
@@ -75,6 +76,7 @@ endpoints_totals(const void *key, const void *val, uint64_t *frames,
 }
 
 static void endpoints_apply(void *state, const void *rec);
+static void endpoints_prefetch(void *state, void *rec);
 
 void *
 endpoints_create(struct panel *p)
@@ -85,7 +87,8 @@ endpoints_create(struct panel *p)
 	    sizeof(struct endpoints_val), p->max_rows, endpoints_totals);
 	s->ports = (p->cls->opts & ENDPOINTS_OPT_PORTS) != 0;
 	s->newest_sec = INT64_MIN;
-	s->q = deferq_new(sizeof(struct endpoints_rec), endpoints_apply, s);
+	s->q = deferq_new(sizeof(struct endpoints_rec), endpoints_apply,
+	    endpoints_prefetch, s);
 	return (s);
 }
 
@@ -126,11 +129,11 @@ endpoints_key_make(const struct endpoints_state *s, const struct address *a,
 
 static inline void
 endpoints_count(struct endpoints_state *s, const struct endpoints_key *key,
-    bool tx, uint32_t len, int64_t sec)
+    uint32_t hash, bool tx, uint32_t len, int64_t sec)
 {
 	struct endpoints_val *v;
 
-	if ((v = flowtab_get(s->ft, key, len, NULL)) == NULL) {
+	if ((v = flowtab_get_hashed(s->ft, key, hash, len, NULL)) == NULL) {
 		/* Only with max_rows 0. */
 		flowtab_fold(s->ft, key, 1, len);
 		return;
@@ -145,6 +148,19 @@ endpoints_count(struct endpoints_state *s, const struct endpoints_key *key,
 	rowrate_add(&v->rate, sec, len);
 }
 
+/* A few records before endpoints_apply: asks for both index slots. */
+static void
+endpoints_prefetch(void *state, void *rec)
+{
+	struct endpoints_state *s = state;
+	struct endpoints_rec *r = rec;
+
+	r->hsrc = flowtab_key_hash(s->ft, &r->src);
+	r->hdst = flowtab_key_hash(s->ft, &r->dst);
+	flowtab_prefetch(s->ft, r->hsrc);
+	flowtab_prefetch(s->ft, r->hdst);
+}
+
 /* Counts one packet; under the queue's lock. */
 static void
 endpoints_apply(void *state, const void *rec)
@@ -154,8 +170,8 @@ endpoints_apply(void *state, const void *rec)
 
 	if (r->ts_sec > s->newest_sec)
 		s->newest_sec = r->ts_sec;
-	endpoints_count(s, &r->src, true, r->len, r->ts_sec);
-	endpoints_count(s, &r->dst, false, r->len, r->ts_sec);
+	endpoints_count(s, &r->src, r->hsrc, true, r->len, r->ts_sec);
+	endpoints_count(s, &r->dst, r->hdst, false, r->len, r->ts_sec);
 }
 
 /* Every class's packet callback: data is a record that begins with a

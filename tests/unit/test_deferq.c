@@ -20,6 +20,7 @@ struct rec {
 };
 
 struct sum {
+	uint64_t	unprefetched;	/* applied before their prefetch */
 	uint64_t	applied;	/* records applied */
 	uint64_t	next;		/* the seq expected next */
 	uint64_t	out_of_order;
@@ -34,9 +35,21 @@ apply(void *state, const void *r)
 
 	if (rec->seq != s->next)
 		s->out_of_order++;
+	if (rec->pad[0] != (uint32_t)rec->seq + 1)
+		s->unprefetched++;
 	s->next = rec->seq + 1;
 	s->applied++;
 	s->total += rec->seq;
+}
+
+/* Marks the record as apply checks it. */
+static void
+prefetch(void *state, void *r)
+{
+	struct rec *rec = r;
+
+	(void)state;
+	rec->pad[0] = (uint32_t)rec->seq + 1;
 }
 
 static void
@@ -53,7 +66,7 @@ put(struct deferq *q, uint64_t seq)
 START_TEST(lock_applies_all_in_order)
 {
 	struct sum s = { 0 };
-	struct deferq *q = deferq_new(sizeof(struct rec), apply, &s);
+	struct deferq *q = deferq_new(sizeof(struct rec), apply, prefetch, &s);
 	uint64_t i, n = 10 * DEFERQ_RECORDS + 17;
 
 	for (i = 0; i < n; i++)
@@ -62,6 +75,7 @@ START_TEST(lock_applies_all_in_order)
 	ck_assert_uint_eq(s.applied, n);
 	ck_assert_uint_eq(s.out_of_order, 0);
 	ck_assert_uint_eq(s.total, n * (n - 1) / 2);
+	ck_assert_uint_eq(s.unprefetched, 0);
 	deferq_unlock(q);
 	/* Nothing is applied twice. */
 	deferq_lock(q);
@@ -76,7 +90,7 @@ END_TEST
 START_TEST(full_ring_loses_nothing)
 {
 	struct sum s = { 0 };
-	struct deferq *q = deferq_new(sizeof(struct rec), apply, &s);
+	struct deferq *q = deferq_new(sizeof(struct rec), apply, prefetch, &s);
 	uint64_t i, n = 0;
 	int round;
 
@@ -117,7 +131,7 @@ START_TEST(threads_producer_worker_drawer)
 	GThread *t;
 	int k;
 
-	q[0] = deferq_new(sizeof(struct rec), apply, &s);
+	q[0] = deferq_new(sizeof(struct rec), apply, prefetch, &s);
 	/* Other queues come and go while it runs. */
 	atomic_store(&producing, true);
 	t = g_thread_new("producer", producer, q[0]);
@@ -128,7 +142,7 @@ START_TEST(threads_producer_worker_drawer)
 		last = s.applied;
 		deferq_unlock(q[0]);
 		for (k = 1; k < 3; k++)
-			q[k] = deferq_new(16, apply, NULL);
+			q[k] = deferq_new(16, apply, NULL, NULL);
 		for (k = 1; k < 3; k++)
 			deferq_free(q[k]);
 		g_usleep(100);
@@ -138,6 +152,7 @@ START_TEST(threads_producer_worker_drawer)
 	ck_assert_uint_eq(s.applied, 400000);
 	ck_assert_uint_eq(s.out_of_order, 0);
 	ck_assert_uint_eq(s.total, (uint64_t)400000 * 399999 / 2);
+	ck_assert_uint_eq(s.unprefetched, 0);
 	deferq_unlock(q[0]);
 	deferq_free(q[0]);
 }
