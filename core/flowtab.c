@@ -104,17 +104,6 @@ struct flowtab {
 	uint8_t		 hll[HLL_REGS];
 };
 
-static inline uint64_t
-fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return (h);
-}
-
 /* The last len (< 8) bytes of a key as one word, with loads of fixed size:
  * keys are rarely a multiple of 8 bytes long, and a memcpy of a variable
  * length is a call. */
@@ -143,28 +132,58 @@ load_tail(const uint8_t *p, size_t len)
 	return (w);
 }
 
-/* Word-at-a-time multiply-xor over the key, then a full avalanche: the keys
- * are small and mostly structured (addresses, zero padding), and the HLL
- * needs every output bit to depend on every input bit. */
+/* Up to 8 bytes as one word (len <= 8). */
+static inline uint64_t
+load_upto8(const uint8_t *p, size_t len)
+{
+	uint64_t w;
+
+	if (len == 8) {
+		memcpy(&w, p, 8);
+		return (w);
+	}
+	return (load_tail(p, len));
+}
+
+/* A 64x64-bit multiply folded to 64 bits: one of them mixes 16 bytes of
+ * key with the state (the core of wyhash, by Wang Yi). */
+static inline uint64_t
+mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 m = (unsigned __int128)a * b;
+
+	return ((uint64_t)m ^ (uint64_t)(m >> 64));
+}
+
+#define HASH_K0	0xa0761d6478bd642fULL
+#define HASH_K1	0xe7037ed1a0b428dbULL
+#define HASH_K2	0x8ebc6af09c88c6e3ULL
+
+/* Sixteen bytes per multiply, then one more that avalanches: the keys are
+ * small and mostly structured (addresses, zero padding), and the HLL
+ * needs every output bit to depend on every input bit.  A multiply-xor
+ * per word cost twice the instructions, on every packet of every panel. */
 static inline uint64_t
 hash_inline(const void *key, size_t len)
 {
 	const uint8_t *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
+	size_t n = len;
+	uint64_t h = HASH_K0 ^ (uint64_t)len, a, b;
 
-	while (len >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-		p += 8;
-		len -= 8;
+	for (; n > 16; p += 16, n -= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h = mum(a ^ HASH_K1, b ^ h);
 	}
-	if (len > 0) {
-		w = load_tail(p, len);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
+	if (n > 8) {
+		memcpy(&a, p, 8);
+		b = load_upto8(p + 8, n - 8);
+	} else {
+		a = load_upto8(p, n);
+		b = 0;
 	}
-	return (fmix64(h));
+	h = mum(a ^ HASH_K2, b ^ h);
+	return (mum(h ^ HASH_K1, (uint64_t)len ^ HASH_K2));
 }
 
 uint64_t

@@ -30,6 +30,9 @@
 struct tap_listener {
 	struct tap_listener	*next;
 	int			 tap_id;
+	/* Where the tap's bit is in a packet's tapmask, for dispatch. */
+	unsigned		 tap_word;
+	uint64_t		 tap_bit;
 	void			*tapdata;
 	unsigned		 flags;
 	char			*fstring;
@@ -253,6 +256,8 @@ register_tap_listener(const char *tapname, void *tapdata, const char *fstring,
 		return (err);
 	l = g_new0(struct tap_listener, 1);
 	l->tap_id = id;
+	l->tap_word = (unsigned)id / 64;
+	l->tap_bit = UINT64_C(1) << ((unsigned)id % 64);
 	l->tapdata = tapdata;
 	l->flags = flags;
 	l->fstring = g_strdup(fstring != NULL ? fstring : "");
@@ -666,12 +671,11 @@ dispatch(struct dissect *edt, enum tap_refill_state want)
 	pthread_rwlock_rdlock(&list_lock);
 	walking++;
 	for (l = listeners; l != NULL; l = l->next) {
+		if (!(edt->tapmask[l->tap_word] & l->tap_bit))
+			continue;
 		/* Early, to skip the filter; decided under the lock. */
 		if (atomic_load_explicit(&l->refill, memory_order_relaxed) !=
 		    (int)want)
-			continue;
-		if (!(edt->tapmask[l->tap_id / 64] &
-		    (UINT64_C(1) << (l->tap_id % 64))))
 			continue;
 		matched = -1;
 		for (i = edt->tapfirst[l->tap_id]; i >= 0;
@@ -693,7 +697,7 @@ dispatch(struct dissect *edt, enum tap_refill_state want)
 			if (!l->failed && atomic_load_explicit(&l->refill,
 			    memory_order_relaxed) == (int)want) {
 				st = l->packet(l->tapdata, pinfo, edt, e->data);
-				if (st == TAP_PACKET_REDRAW)
+				if (st == TAP_PACKET_REDRAW && !l->redraw)
 					l->redraw = true;
 				else if (st == TAP_PACKET_FAILED)
 					l->failed = true;
