@@ -30,18 +30,6 @@
  * waiting for the lock waits for one batch at most. */
 #define BATCH		256
 
-struct deferq {
-	_Alignas(64) atomic_size_t head;	/* committed: the producer's */
-	_Alignas(64) atomic_size_t tail;	/* applied: under lock */
-	_Alignas(64) pthread_mutex_t lock;
-	uint8_t		*recs;
-	size_t		 rec_size;
-	deferq_apply_fn	 apply;
-	deferq_prefetch_fn prefetch;
-	void		*state;
-	struct deferq	*next;		/* the worker's list, under list_lock */
-};
-
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct deferq *queues;		/* under list_lock */
@@ -50,12 +38,6 @@ static atomic_bool worker_sleeps;
 /* Threads waiting for list_lock to add or remove a queue: the worker,
  * busy in a flood, lets them in between two turns. */
 static atomic_int list_waiters;
-
-static inline uint8_t *
-rec_at(struct deferq *q, size_t i)
-{
-	return (q->recs + (i & (DEFERQ_RECORDS - 1)) * q->rec_size);
-}
 
 /*
  * Applies up to max records; the caller holds q->lock.  Returns how many.
@@ -74,12 +56,12 @@ apply_some(struct deferq *q, size_t max)
 
 	if (q->prefetch != NULL)
 		for (i = 0; i < MIN(n, (size_t)PREFETCH_AHEAD); i++)
-			q->prefetch(q->state, rec_at(q, tail + i));
+			q->prefetch(q->state, deferq_rec_at(q, tail + i));
 	for (i = 0; i < n; i++) {
 		if (q->prefetch != NULL && i + PREFETCH_AHEAD < n)
-			q->prefetch(q->state, rec_at(q, tail + i +
+			q->prefetch(q->state, deferq_rec_at(q, tail + i +
 			    PREFETCH_AHEAD));
-		q->apply(q->state, rec_at(q, tail + i));
+		q->apply(q->state, deferq_rec_at(q, tail + i));
 	}
 	atomic_store_explicit(&q->tail, tail + n, memory_order_release);
 	return (n);
@@ -197,32 +179,18 @@ deferq_free(struct deferq *q)
 	g_aligned_free(q);
 }
 
-void *
-deferq_reserve(struct deferq *q)
+void
+deferq_make_room(struct deferq *q)
 {
-	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
-
-	if (head - atomic_load_explicit(&q->tail, memory_order_acquire) ==
-	    DEFERQ_RECORDS) {
-		/* The worker is behind: make room by doing its work. */
-		pthread_mutex_lock(&q->lock);
-		(void)apply_some(q, DEFERQ_RECORDS / 2);
-		pthread_mutex_unlock(&q->lock);
-	}
-	return (rec_at(q, head));
+	/* The worker is behind: do its work. */
+	pthread_mutex_lock(&q->lock);
+	(void)apply_some(q, DEFERQ_RECORDS / 2);
+	pthread_mutex_unlock(&q->lock);
 }
 
 void
-deferq_commit(struct deferq *q)
+deferq_wake(void)
 {
-	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed) + 1;
-
-	atomic_store_explicit(&q->head, head, memory_order_release);
-	/* Every DEFERQ_WAKE records, not only at the first mark: a draw
-	 * may have emptied the queue in between. */
-	if ((head - atomic_load_explicit(&q->tail, memory_order_acquire)) %
-	    DEFERQ_WAKE != 0)
-		return;
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load(&worker_sleeps)) {
 		pthread_mutex_lock(&list_lock);

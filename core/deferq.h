@@ -34,7 +34,10 @@
 #ifndef TAPTOP_DEFERQ_H
 #define TAPTOP_DEFERQ_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define DEFERQ_RECORDS	4096		/* a power of two */
 #define DEFERQ_WAKE	256		/* records that wake the worker */
@@ -56,13 +59,62 @@ struct deferq *deferq_new(size_t rec_size, deferq_apply_fn,
  * Not while another thread uses it. */
 void	 deferq_free(struct deferq *);
 
-/* The producer: the next record to fill (never NULL), then commit it. */
-void	*deferq_reserve(struct deferq *);
-void	 deferq_commit(struct deferq *);
+/* The producer: the next record to fill (never NULL), then commit it;
+ * inline below. */
+static inline void *deferq_reserve(struct deferq *);
+static inline void deferq_commit(struct deferq *);
 
 /* Takes the queue's lock and applies every committed record: the state
  * is complete until deferq_unlock. */
 void	 deferq_lock(struct deferq *);
 void	 deferq_unlock(struct deferq *);
+
+/* ---- the producer's side, inline: it runs for every packet ---- */
+
+struct deferq {
+	_Alignas(64) atomic_size_t head;	/* committed: the producer's */
+	_Alignas(64) atomic_size_t tail;	/* applied: under lock */
+	_Alignas(64) pthread_mutex_t lock;
+	uint8_t		*recs;
+	size_t		 rec_size;
+	deferq_apply_fn	 apply;
+	deferq_prefetch_fn prefetch;
+	void		*state;
+	struct deferq	*next;		/* the worker's list */
+};
+
+/* Out of line: the ring is full, or the worker may need a call. */
+void	 deferq_make_room(struct deferq *);
+void	 deferq_wake(void);
+
+static inline uint8_t *
+deferq_rec_at(struct deferq *q, size_t i)
+{
+	return (q->recs + (i & (DEFERQ_RECORDS - 1)) * q->rec_size);
+}
+
+static inline void *
+deferq_reserve(struct deferq *q)
+{
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+
+	if (head - atomic_load_explicit(&q->tail, memory_order_acquire) ==
+	    DEFERQ_RECORDS)
+		deferq_make_room(q);
+	return (deferq_rec_at(q, head));
+}
+
+static inline void
+deferq_commit(struct deferq *q)
+{
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed) + 1;
+
+	atomic_store_explicit(&q->head, head, memory_order_release);
+	/* Every DEFERQ_WAKE records, not only at the first mark: a draw
+	 * may have emptied the queue in between. */
+	if ((head - atomic_load_explicit(&q->tail, memory_order_acquire)) %
+	    DEFERQ_WAKE == 0)
+		deferq_wake();
+}
 
 #endif

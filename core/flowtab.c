@@ -104,92 +104,10 @@ struct flowtab {
 	uint8_t		 hll[HLL_REGS];
 };
 
-/* The last len (< 8) bytes of a key as one word, with loads of fixed size:
- * keys are rarely a multiple of 8 bytes long, and a memcpy of a variable
- * length is a call. */
-static inline uint64_t
-load_tail(const uint8_t *p, size_t len)
-{
-	uint64_t w = 0;
-	uint32_t w4;
-	uint16_t w2;
-	unsigned shift = 0;
-
-	if (len & 4) {
-		memcpy(&w4, p, 4);
-		w = w4;
-		p += 4;
-		shift = 32;
-	}
-	if (len & 2) {
-		memcpy(&w2, p, 2);
-		w |= (uint64_t)w2 << shift;
-		p += 2;
-		shift += 16;
-	}
-	if (len & 1)
-		w |= (uint64_t)*p << shift;
-	return (w);
-}
-
-/* Up to 8 bytes as one word (len <= 8). */
-static inline uint64_t
-load_upto8(const uint8_t *p, size_t len)
-{
-	uint64_t w;
-
-	if (len == 8) {
-		memcpy(&w, p, 8);
-		return (w);
-	}
-	return (load_tail(p, len));
-}
-
-/* A 64x64-bit multiply folded to 64 bits: one of them mixes 16 bytes of
- * key with the state (the core of wyhash, by Wang Yi). */
-static inline uint64_t
-mum(uint64_t a, uint64_t b)
-{
-	unsigned __int128 m = (unsigned __int128)a * b;
-
-	return ((uint64_t)m ^ (uint64_t)(m >> 64));
-}
-
-#define HASH_K0	0xa0761d6478bd642fULL
-#define HASH_K1	0xe7037ed1a0b428dbULL
-#define HASH_K2	0x8ebc6af09c88c6e3ULL
-
-/* Sixteen bytes per multiply, then one more that avalanches: the keys are
- * small and mostly structured (addresses, zero padding), and the HLL
- * needs every output bit to depend on every input bit.  A multiply-xor
- * per word cost twice the instructions, on every packet of every panel. */
-static inline uint64_t
-hash_inline(const void *key, size_t len)
-{
-	const uint8_t *p = key;
-	size_t n = len;
-	uint64_t h = HASH_K0 ^ (uint64_t)len, a, b;
-
-	for (; n > 16; p += 16, n -= 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		h = mum(a ^ HASH_K1, b ^ h);
-	}
-	if (n > 8) {
-		memcpy(&a, p, 8);
-		b = load_upto8(p + 8, n - 8);
-	} else {
-		a = load_upto8(p, n);
-		b = 0;
-	}
-	h = mum(a ^ HASH_K2, b ^ h);
-	return (mum(h ^ HASH_K1, (uint64_t)len ^ HASH_K2));
-}
-
 uint64_t
 flowtab_hash(const void *key, size_t len)
 {
-	return (hash_inline(key, len));
+	return (flowtab_hash_inline(key, len));
 }
 
 static size_t
@@ -280,7 +198,7 @@ key_eq(const uint8_t *a, const uint8_t *b, size_t n)
 		if (x != y)
 			return (false);
 	}
-	return (n == 0 || load_tail(a, n) == load_tail(b, n));
+	return (n == 0 || flowtab_load_tail(a, n) == flowtab_load_tail(b, n));
 }
 
 static inline uint8_t *
@@ -579,7 +497,7 @@ hll_estimate(const struct flowtab *ft)
 void *
 flowtab_find(const struct flowtab *ft, const void *key)
 {
-	uint32_t i = index_find(ft, key, (uint32_t)hash_inline(key,
+	uint32_t i = index_find(ft, key, (uint32_t)flowtab_hash_inline(key,
 	    ft->key_size));
 
 	return (i == 0 ? NULL : entry(ft, i - 1) + ft->val_off);
@@ -657,7 +575,7 @@ prefetch_node(const struct flowtab *ft, const struct hnode *h)
  * slot deleted, and key enters with its counter.  The caller weighs it.
  */
 static inline uint8_t *
-evict(struct flowtab *ft, const void *key, uint32_t h32)
+evict(struct flowtab *ft, const void *key, uint32_t h32, uint64_t weight)
 {
 	uint32_t i;
 	uint64_t frames = 0, bytes = 0;
@@ -683,9 +601,16 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
 	hll_add(ft, hd->hash);
 	index_delete(ft, i, hd->hash);
 	ft->evictions++;
-	/* The new key inherits the counter, min, in the same heap node. */
+	/* The new key inherits the counter, min, in the same heap node,
+	 * and adds its weight. */
 	e = entry_fill(ft, i, key, h32);
 	ft->heap[at].hash = h32;
+	ft->heap[at].cnt += weight;
+	if (4 * at + 1 < ft->n)
+		sift_down(ft, at);
+	/* Choose the next victim now, and fetch it. */
+	ft->next = victim(ft) + 1;
+	prefetch_node(ft, &ft->heap[ft->next - 1]);
 	return (e);
 }
 
@@ -695,7 +620,7 @@ evict(struct flowtab *ft, const void *key, uint32_t h32)
  * finds its key stays short.
  */
 static __attribute__((noinline)) uint8_t *
-insert(struct flowtab *ft, const void *key, uint32_t h32)
+insert(struct flowtab *ft, const void *key, uint32_t h32, uint64_t weight)
 {
 	uint8_t *e;
 	size_t c;
@@ -703,7 +628,7 @@ insert(struct flowtab *ft, const void *key, uint32_t h32)
 	if (ft->n >= ft->max_rows) {
 		if (ft->totals == NULL || ft->max_rows == 0)
 			return (NULL);
-		return (evict(ft, key, h32));
+		return (evict(ft, key, h32, weight));
 	}
 	/* At most once per key until the table is full. */
 	if ((ft->n + 1) * 2 > ft->nbuckets * BUCKET_SLOTS &&
@@ -720,12 +645,6 @@ insert(struct flowtab *ft, const void *key, uint32_t h32)
 	e = entry_fill(ft, ft->n, key, h32);
 	ft->n++;
 	return (e);
-}
-
-uint32_t
-flowtab_key_hash(const struct flowtab *ft, const void *key)
-{
-	return ((uint32_t)hash_inline(key, ft->key_size));
 }
 
 void
@@ -750,23 +669,18 @@ get(struct flowtab *ft, const void *key, bool hashed, uint32_t h32,
 			goto found;
 	}
 	if (!hashed)
-		h32 = (uint32_t)hash_inline(key, ft->key_size);
+		h32 = (uint32_t)flowtab_hash_inline(key, ft->key_size);
 	if ((i = index_find(ft, key, h32)) != 0) {
 		ft->last = i;
 		e = entry(ft, i - 1);
 		goto found;
 	}
-	if ((e = insert(ft, key, h32)) == NULL)
+	/* Weighed there: the table has no counters until it evicts. */
+	if ((e = insert(ft, key, h32, weight)) == NULL)
 		return (NULL);
 	if (created != NULL)
 		*created = true;
-	if (ft->heap_on) {
-		/* It evicted: choose the next victim now, and fetch it. */
-		weigh(ft, e, weight);
-		ft->next = victim(ft) + 1;
-		prefetch_node(ft, &ft->heap[ft->next - 1]);
-		return (e + ft->val_off);
-	}
+	return (e + ft->val_off);
 found:
 	weigh(ft, e, weight);
 	return (e + ft->val_off);
@@ -810,7 +724,7 @@ flowtab_rekey(struct flowtab *ft, void *val, const void *newkey)
 {
 	uint8_t *e = (uint8_t *)val - ft->val_off;
 	struct ent_hdr *hd = hdr(e);
-	uint32_t h32 = (uint32_t)hash_inline(newkey, ft->key_size);
+	uint32_t h32 = (uint32_t)flowtab_hash_inline(newkey, ft->key_size);
 	uint32_t i = index_find(ft, newkey, h32);
 
 	if (i != 0)

@@ -98,6 +98,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define FLOWTAB_CHUNK	1024		/* entries per allocation */
 #define FLOWTAB_HLL_BITS 12		/* 2^12 registers */
@@ -130,10 +131,10 @@ void	*flowtab_get(struct flowtab *, const void *key, uint64_t weight,
 
 /*
  * The same in two steps, for a caller that looks up many keys in a row:
- * flowtab_key_hash of each key, flowtab_prefetch of its hash a few keys
- * ahead, then flowtab_get_hashed, which is flowtab_get given the hash.
+ * the hash of each key (the low 32 bits of flowtab_hash_inline, below,
+ * of the table's key size), flowtab_prefetch of it a few keys ahead,
+ * then flowtab_get_hashed, which is flowtab_get given the hash.
  */
-uint32_t flowtab_key_hash(const struct flowtab *, const void *key);
 void	 flowtab_prefetch(const struct flowtab *, uint32_t hash);
 void	*flowtab_get_hashed(struct flowtab *, const void *key, uint32_t hash,
 	    uint64_t weight, bool *created);
@@ -194,7 +195,92 @@ uint64_t flowtab_evictions(const struct flowtab *);
 /* Bytes allocated by the table, for the tests of the bound. */
 size_t	 flowtab_memory(const struct flowtab *);
 
-/* The 64-bit hash used for keys (exposed for tests). */
+/* The 64-bit hash used for keys (exposed for tests and for other
+ * fixed-size tables). */
 uint64_t flowtab_hash(const void *key, size_t len);
+
+/* The last len (< 8) bytes of a key as one word, with loads of fixed size:
+ * keys are rarely a multiple of 8 bytes long, and a memcpy of a variable
+ * length is a call. */
+static inline uint64_t
+flowtab_load_tail(const uint8_t *p, size_t len)
+{
+	uint64_t w = 0;
+	uint32_t w4;
+	uint16_t w2;
+	unsigned shift = 0;
+
+	if (len & 4) {
+		memcpy(&w4, p, 4);
+		w = w4;
+		p += 4;
+		shift = 32;
+	}
+	if (len & 2) {
+		memcpy(&w2, p, 2);
+		w |= (uint64_t)w2 << shift;
+		p += 2;
+		shift += 16;
+	}
+	if (len & 1)
+		w |= (uint64_t)*p << shift;
+	return (w);
+}
+
+/* Up to 8 bytes as one word (len <= 8). */
+static inline uint64_t
+flowtab_load_upto8(const uint8_t *p, size_t len)
+{
+	uint64_t w;
+
+	if (len == 8) {
+		memcpy(&w, p, 8);
+		return (w);
+	}
+	return (flowtab_load_tail(p, len));
+}
+
+/* A 64x64-bit multiply folded to 64 bits: one of them mixes 16 bytes of
+ * key with the state (the core of wyhash, by Wang Yi). */
+static inline uint64_t
+flowtab_mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 m = (unsigned __int128)a * b;
+
+	return ((uint64_t)m ^ (uint64_t)(m >> 64));
+}
+
+#define FLOWTAB_HASH_K0	0xa0761d6478bd642fULL
+#define FLOWTAB_HASH_K1	0xe7037ed1a0b428dbULL
+#define FLOWTAB_HASH_K2	0x8ebc6af09c88c6e3ULL
+
+/* flowtab_hash, inline: with a constant len (sizeof a key) the compiler
+ * unrolls it to a few instructions.  Sixteen bytes per multiply, then
+ * one more that avalanches: the keys are
+ * small and mostly structured (addresses, zero padding), and the HLL
+ * needs every output bit to depend on every input bit.  A multiply-xor
+ * per word cost twice the instructions, on every packet of every panel. */
+static inline uint64_t
+flowtab_hash_inline(const void *key, size_t len)
+{
+	const uint8_t *p = key;
+	size_t n = len;
+	uint64_t h = FLOWTAB_HASH_K0 ^ (uint64_t)len, a, b;
+
+	for (; n > 16; p += 16, n -= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h = flowtab_mum(a ^ FLOWTAB_HASH_K1, b ^ h);
+	}
+	if (n > 8) {
+		memcpy(&a, p, 8);
+		b = flowtab_load_upto8(p + 8, n - 8);
+	} else {
+		a = flowtab_load_upto8(p, n);
+		b = 0;
+	}
+	h = flowtab_mum(a ^ FLOWTAB_HASH_K2, b ^ h);
+	return (flowtab_mum(h ^ FLOWTAB_HASH_K1, (uint64_t)len ^ FLOWTAB_HASH_K2));
+}
 
 #endif

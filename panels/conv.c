@@ -153,18 +153,6 @@ conv_reset(void *state)
 	deferq_unlock(s->q);
 }
 
-/* Copies only the meaningful bytes, so keys compare bytewise. */
-static inline void
-addr_copy(struct address *to, const struct address *from)
-{
-	uint8_t len = from->len <= sizeof(to->data) ? from->len :
-	    (uint8_t)sizeof(to->data);
-
-	to->type = from->type;
-	to->len = len;
-	memcpy(to->data, from->data, len);
-}
-
 static inline void
 conv_start(struct conv_val *v, bool src_is_lo, double ts)
 {
@@ -234,13 +222,13 @@ conv_key_make(const struct conv_state *s, const struct conv_tap *t,
 
 	memset(key, 0, sizeof(*key));
 	if (src_is_lo) {
-		addr_copy(&key->lo, src);
-		addr_copy(&key->hi, dst);
+		address_copy_clean(&key->lo, src);
+		address_copy_clean(&key->hi, dst);
 		key->lo_port = sport;
 		key->hi_port = dport;
 	} else {
-		addr_copy(&key->lo, dst);
-		addr_copy(&key->hi, src);
+		address_copy_clean(&key->lo, dst);
+		address_copy_clean(&key->hi, src);
 		key->lo_port = dport;
 		key->hi_port = sport;
 	}
@@ -254,7 +242,7 @@ conv_prefetch(void *state, void *rec)
 	struct conv_state *s = state;
 	struct conv_rec *r = rec;
 
-	r->hash = flowtab_key_hash(s->ft, &r->key);
+	r->hash = (uint32_t)flowtab_hash_inline(&r->key, sizeof(r->key));
 	flowtab_prefetch(s->ft, r->hash);
 }
 

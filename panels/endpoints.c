@@ -117,13 +117,8 @@ static inline void
 endpoints_key_make(const struct endpoints_state *s, const struct address *a,
     uint16_t port, struct endpoints_key *key)
 {
-	uint8_t alen = a->len <= sizeof(key->addr.data) ? a->len :
-	    (uint8_t)sizeof(key->addr.data);
-
 	memset(key, 0, sizeof(*key));
-	key->addr.type = a->type;
-	key->addr.len = alen;
-	memcpy(key->addr.data, a->data, alen);
+	address_copy_clean(&key->addr, a);
 	key->port = s->ports ? port : 0;
 }
 
@@ -155,8 +150,8 @@ endpoints_prefetch(void *state, void *rec)
 	struct endpoints_state *s = state;
 	struct endpoints_rec *r = rec;
 
-	r->hsrc = flowtab_key_hash(s->ft, &r->src);
-	r->hdst = flowtab_key_hash(s->ft, &r->dst);
+	r->hsrc = (uint32_t)flowtab_hash_inline(&r->src, sizeof(r->src));
+	r->hdst = (uint32_t)flowtab_hash_inline(&r->dst, sizeof(r->dst));
 	flowtab_prefetch(s->ft, r->hsrc);
 	flowtab_prefetch(s->ft, r->hdst);
 }
