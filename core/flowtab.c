@@ -2,9 +2,9 @@
  * The bounded flow table; the design is in flowtab.h.
  *
  * Layout: entries (a header, the key, the value, each rounded up to 8
- * bytes) in chunks of FLOWTAB_CHUNK; an index of slots {entry number + 1,
- * hash32}, a power of two in size, kept at most half full.  Slot 0 means
- * empty.  The header keeps what eviction needs without rehashing or
+ * bytes) in chunks of FLOWTAB_CHUNK; an index of buckets (struct bucket,
+ * below), a power of two in number, kept at most half full.  The header
+ * keeps what eviction needs without rehashing or
  * searching: the key's hash32 (to find its slot, and for the HyperLogLog),
  * the entry's own number (to go from a value to its heap position) and
  * the insertion sequence (the iteration order once entries were replaced).
@@ -25,9 +25,11 @@
  * touched for a while: its entry and its index slot are cache misses, two
  * or three per eviction and per table, which cost more than everything
  * else the eviction does.  The victim is chosen before it is needed (the
- * next leaf looked at, or the root), so evict() ends by prefetching the
- * entries and slots of both candidates, which then arrive while the
- * packet's other tables and the next packet's dissection run.
+ * next leaf looked at, or the root), so evict() ends by prefetching its
+ * entry and bucket, which then arrive while the other tables and the
+ * next records are counted.  A caller that looks up many keys in a row
+ * (core/deferq.h) hashes and prefetches each key's bucket a few keys
+ * ahead (flowtab_prefetch, flowtab_get_hashed).
  */
 #include <math.h>
 #include <stdlib.h>

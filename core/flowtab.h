@@ -47,13 +47,13 @@
  *     min-heap of {counter, entry} (O(max_rows), once).  From then on a
  *     weight is a sift-down from the entry's heap position, which stops
  *     at once for most entries (three quarters of a 4-ary heap are
- *     leaves), and an eviction is a backward-shift deletion from the
- *     index (no tombstones), an insertion, and a sift-down from the
+ *     leaves), and an eviction is a deletion from the index (a slot
+ *     cleared, nothing moved), an insertion, and a sift-down from the
  *     entry that went: one of four leaves looked at if one holds the
  *     smallest counter too (no sift), else the deepest node that does on
  *     the way up from them to the root.  In a flood of equal packets
  *     (SYNs) many leaves do.  The next victim is chosen as soon as one
- *     goes, and its entry and index slot are prefetched: in a flood they
+ *     goes, and its entry and index bucket are prefetched: in a flood they
  *     are the cache misses that cost most.  No allocation.
  *
  *   - folded_frames and folded_bytes are exact sums of what was folded, so
@@ -90,7 +90,8 @@
  * hash so a probe rarely touches the entry itself, and eviction needs the
  * heap beside it.
  *
- * Not locked: the panels use it under their listener's lock.
+ * Not locked: the panels use it under their listener's lock, or, for
+ * those that count on the worker (core/deferq.h), under their queue's.
  */
 #ifndef TAPTOP_FLOWTAB_H
 #define TAPTOP_FLOWTAB_H

@@ -34,6 +34,13 @@
  * lock that yields, as it is taken for every packet).  Sorting
  * and formatting happen on the copy, outside every tap lock.
  *
+ * A listener may finish counting a packet on another thread, as the
+ * conversation and endpoint panels do (core/deferq.h): packet() queues a
+ * record, a worker applies it, and draw() and reset() first apply what is
+ * queued, under a lock of the listener's own taken inside the listener's
+ * lock.  Seen from here nothing changes: every packet that packet()
+ * accepted is in the next draw, and none after a reset.
+ *
  * Redraw
  * ------
  * A listener needs a draw when it is new, when its packet() returned

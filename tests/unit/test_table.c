@@ -9,6 +9,7 @@
 #include <check.h>
 #include <glib.h>
 
+#include "core/address.h"
 #include "core/flowtab.h"
 #include "core/table.h"
 
@@ -355,6 +356,30 @@ START_TEST(odd_key_sizes)
 }
 END_TEST
 
+/* Keys hold addresses copied clean: the bytes within the length as they
+ * were, the rest zero whatever the source held there, the length clamped
+ * to the data. */
+START_TEST(address_copies_clean)
+{
+	struct address from, to;
+	unsigned len, i;
+
+	for (len = 0; len <= 20; len++) {
+		memset(&from, 0xa5, sizeof(from));
+		for (i = 0; i < sizeof(from.data); i++)
+			from.data[i] = (uint8_t)(i + 1);
+		from.type = AT_IPv6;
+		from.len = (uint8_t)len;
+		memset(&to, 0xff, sizeof(to));
+		address_copy_clean(&to, &from);
+		ck_assert_uint_eq(to.type, AT_IPv6);
+		ck_assert_uint_eq(to.len, MIN(len, sizeof(to.data)));
+		for (i = 0; i < sizeof(to.data); i++)
+			ck_assert_uint_eq(to.data[i], i < len ? i + 1 : 0);
+	}
+}
+END_TEST
+
 Suite *
 suite_flowtab(void)
 {
@@ -367,6 +392,7 @@ suite_flowtab(void)
 	tcase_add_test(tc, clear_keeps_memory);
 	tcase_add_test(tc, zero_cap);
 	tcase_add_test(tc, odd_key_sizes);
+	tcase_add_test(tc, address_copies_clean);
 	suite_add_tcase(s, tc);
 	return (s);
 }
