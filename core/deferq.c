@@ -74,17 +74,24 @@ pending(struct deferq *q)
 	    atomic_load_explicit(&q->tail, memory_order_acquire));
 }
 
-/* One turn over every queue with a batch waiting; list_lock held. */
+/* One turn over every queue with records waiting; list_lock held.
+ * Whether any was applied, and in *busy whether one had to wait. */
 static bool
-worker_turn(void)
+worker_turn(bool *busy)
 {
 	struct deferq *q;
 	bool any = false;
 
+	*busy = false;
 	for (q = queues; q != NULL; q = q->next) {
 		if (pending(q) == 0)
 			continue;
-		pthread_mutex_lock(&q->lock);
+		/* Held by a draw, or by the producer making room: another
+		 * queue meanwhile, and this one next turn. */
+		if (pthread_mutex_trylock(&q->lock) != 0) {
+			*busy = true;
+			continue;
+		}
 		any |= apply_some(q, BATCH) > 0;
 		pthread_mutex_unlock(&q->lock);
 	}
@@ -105,19 +112,25 @@ any_batch(void)
 static void *
 worker_main(void *arg)
 {
+	bool busy;
+
 	(void)arg;
 	for (;;) {
 		while (atomic_load(&list_waiters) > 0)
 			sched_yield();
 		pthread_mutex_lock(&list_lock);
-		if (!worker_turn()) {
-			/* Nothing left: sleep until a queue holds a batch. */
-			atomic_store(&worker_sleeps, true);
-			atomic_thread_fence(memory_order_seq_cst);
-			while (!any_batch())
-				pthread_cond_wait(&wake, &list_lock);
-			atomic_store(&worker_sleeps, false);
+		if (worker_turn(&busy) || busy) {
+			pthread_mutex_unlock(&list_lock);
+			if (busy)
+				sched_yield();
+			continue;
 		}
+		/* Nothing left: sleep until a queue holds a batch. */
+		atomic_store(&worker_sleeps, true);
+		atomic_thread_fence(memory_order_seq_cst);
+		while (!any_batch())
+			pthread_cond_wait(&wake, &list_lock);
+		atomic_store(&worker_sleeps, false);
 		pthread_mutex_unlock(&list_lock);
 	}
 	return (NULL);
