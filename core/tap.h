@@ -76,6 +76,7 @@
 #ifndef TAPTOP_TAP_H
 #define TAPTOP_TAP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -112,8 +113,17 @@ int	 register_tap(const char *name);
 int	 find_tap_id(const char *name);		/* 0 if unknown; ids start at 1 */
 const char *tap_name(int id);
 
-/* True when some listener is on the tap: skip building its data if not. */
-bool	 tap_listened(int tap_id);
+/* True when some listener is on the tap: skip building its data if not.
+ * Inline: dissectors ask it on every layer of every packet. */
+extern atomic_int tap_listened_count[TAP_ID_MAX];
+
+static inline bool
+tap_listened(int tap_id)
+{
+	return (tap_id > 0 && tap_id < TAP_ID_MAX &&
+	    atomic_load_explicit(&tap_listened_count[tap_id],
+	    memory_order_relaxed) > 0);
+}
 
 /*
  * Makes tap_listened(tap_id) true (on) or takes that back (off, once for
