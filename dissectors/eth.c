@@ -65,18 +65,25 @@ eth_init(void)
 static enum dissect_result
 eth_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	const uint8_t *dst, *src;
+	const uint8_t *h, *dst, *src;
 	struct address adst, asrc;
 	struct eth_tap *et;
 	struct buf payload;
 	uint16_t type;
 	uint8_t b0, b1;
 
-	dst = buf_ptr(b, 6);
-	src = buf_ptr(b, 6);
-	type = buf_be16(b);
-	if (b->err != BUF_OK)
-		return (DISSECT_OK);
+	if ((h = buf_ptr_have(b, ETH_HDR_LEN)) != NULL) {
+		/* Captured whole: one bounds check for the header. */
+		dst = h;
+		src = h + 6;
+		type = buf_load_be16(h + 12);
+	} else {
+		dst = buf_ptr(b, 6);
+		src = buf_ptr(b, 6);
+		type = buf_be16(b);
+		if (b->err != BUF_OK)
+			return (DISSECT_OK);
+	}
 
 	address_set(&adst, AT_ETHER, dst, 6);
 	address_set(&asrc, AT_ETHER, src, 6);
