@@ -57,8 +57,10 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	}
 	edt->serial = serial_next++;
 	arena_reset(&edt->arena);
-	if (edt->reasm != NULL)
+	if (edt->reasm_used) {
 		reasm_packet_end(edt->reasm);
+		edt->reasm_used = false;
+	}
 	edt->depth = 0;
 	edt->data = NULL;
 	edt->nsrc = 0;
@@ -108,7 +110,7 @@ publish_limits(struct dissect *edt)
 		    memory_order_relaxed);
 		edt->pub_arena_full = edt->arena.exhausted;
 	}
-	if (edt->reasm != NULL) {
+	if (edt->reasm_used) {
 		struct reasm_counts c;
 
 		reasm_counts_get(edt->reasm, &c);
@@ -144,7 +146,7 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 	(void)dissector_frame.dissect(&b, pinfo, edt);
 	if (edt->quiet) {
 		/* Counted when the packet was first dissected. */
-		if (edt->reasm != NULL) {
+		if (edt->reasm_used) {
 			struct reasm_counts c;
 
 			reasm_counts_get(edt->reasm, &c);

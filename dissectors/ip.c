@@ -168,6 +168,7 @@ ipfrag_add(struct dissect *edt, struct packet_info *pinfo,
 		return (IPFRAG_NONE);
 	len = (uint32_t)(payload->len - payload->off);
 	p = payload->data + payload->off;
+	edt->reasm_used = true;
 	switch (reasm_add(edt->reasm, key, pinfo->ts_sec * 1000000000LL +
 	    pinfo->ts_nsec, off, p, len, more, &out, &outlen)) {
 	case REASM_HELD:
