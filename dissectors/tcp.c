@@ -311,6 +311,16 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 	    buf_captured_left(b) == buf_reported_left(b);
 	if (pinfo->can_desegment && edt->tcpreasm == NULL)
 		edt->tcpreasm = tcpreasm_new();
+	if (buf_reported_left(b) == 0 && edt->tcpreasm != NULL &&
+	    !pinfo->in_error_pkt && (flags & (TCP_FLAG_SYN | TCP_FLAG_FIN |
+	    TCP_FLAG_RST)) != 0 && tcpreasm_idle(edt->tcpreasm,
+	    pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec, edt->quiet)) {
+		/* No payload and no PDU in progress anywhere: what the
+		 * segment below would decide (TCPR_DISSECT, then nothing to
+		 * dissect) without building it. */
+		pinfo->can_desegment = false;
+		return;
+	}
 	memset(&seg, 0, sizeof(seg));
 	if (edt->tcpreasm != NULL && !pinfo->in_error_pkt) {
 		seg.src = pinfo->net_src;
