@@ -74,15 +74,18 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	    memory_order_relaxed) != 0;
 	edt->record_fields = edt->record_all ||
 	    atomic_load_explicit(&field_wanted_any, memory_order_relaxed) != 0;
-	memset(pinfo, 0, sizeof(*pinfo));
-	pinfo->edt = edt;
-	pinfo->num = num;
-	pinfo->ts_sec = sec;
-	pinfo->ts_nsec = nsec;
-	pinfo->rel_ts = rel_ts;
-	pinfo->len = len < caplen ? caplen : len;
-	pinfo->caplen = caplen;
-	pinfo->linktype = linktype;
+	/* One assignment, the rest zero: the compiler stores it whole
+	 * rather than a memset then the fields. */
+	*pinfo = (struct packet_info){
+		.edt = edt,
+		.num = num,
+		.ts_sec = sec,
+		.ts_nsec = nsec,
+		.rel_ts = rel_ts,
+		.len = len < caplen ? caplen : len,
+		.caplen = caplen,
+		.linktype = linktype,
+	};
 }
 
 /*
