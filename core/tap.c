@@ -122,36 +122,6 @@ tap_hold(int tap_id, bool on)
 }
 
 void
-tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
-{
-	struct dissect *edt = pinfo->edt;
-	struct tap_entry *e;
-	uint64_t bit;
-	int i;
-
-	if (tap_id <= 0 || tap_id >= TAP_MAX || edt == NULL)
-		return;
-	if (edt->ntap >= PACKET_TAPQ_MAX) {
-		edt->tapq_full++;
-		return;
-	}
-	i = edt->ntap++;
-	e = &edt->tapq[i];
-	e->tap = tap_id;
-	e->in_error = pinfo->in_error_pkt;
-	e->next = 0;
-	e->data = data;
-	bit = UINT64_C(1) << (tap_id % 64);
-	if (edt->tapmask[tap_id / 64] & bit)
-		edt->tapq[edt->taplast[tap_id]].next = (uint8_t)i;
-	else {
-		edt->tapmask[tap_id / 64] |= bit;
-		edt->tapfirst[tap_id] = (uint8_t)i;
-	}
-	edt->taplast[tap_id] = (uint8_t)i;
-}
-
-void
 tap_queue_truncate(struct dissect *edt, int n)
 {
 	struct tap_entry *e;
