@@ -158,6 +158,36 @@ buf_ptr(struct buf *b, size_t n)
 	return (b->data + b->off - n);
 }
 
+/*
+ * A pointer to the next n bytes when all of them were captured, advancing
+ * past them; otherwise NULL, and nothing changes, not even the error.  For
+ * a fixed header read in one bounds check on the common path: when it is
+ * NULL the caller reads field by field, so that the error says which field
+ * was cut off (truncated or malformed) exactly as before.
+ */
+static inline const uint8_t *
+buf_ptr_have(struct buf *b, size_t n)
+{
+	if (b->err != BUF_OK || n > b->caplen - b->off)
+		return (NULL);
+	b->off += n;
+	return (b->data + b->off - n);
+}
+
+/* Big-endian loads from bytes buf_ptr() or buf_ptr_have() granted. */
+static inline uint16_t
+buf_load_be16(const uint8_t *p)
+{
+	return ((uint16_t)(p[0] << 8 | p[1]));
+}
+
+static inline uint32_t
+buf_load_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
 static inline bool
 buf_skip(struct buf *b, size_t n)
 {

@@ -828,7 +828,8 @@ run_file(struct capture *c)
 		}
 		/* file_pos counts the records handled, the ones the
 		 * capture filter drops among them: a refill reads as many. */
-		if (!file_bpf_pass(c, &pkt)) {
+		/* Most reads have no capture filter: no call for them. */
+		if (c->bpf_by_linktype != NULL && !file_bpf_pass(c, &pkt)) {
 			c->file_pos++;
 			continue;
 		}

@@ -57,8 +57,10 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	}
 	edt->serial = serial_next++;
 	arena_reset(&edt->arena);
-	if (edt->reasm != NULL)
+	if (edt->reasm_used) {
 		reasm_packet_end(edt->reasm);
+		edt->reasm_used = false;
+	}
 	edt->depth = 0;
 	edt->data = NULL;
 	edt->nsrc = 0;
@@ -72,15 +74,18 @@ dissect_begin(struct dissect *edt, uint64_t num, int64_t sec, uint32_t nsec,
 	    memory_order_relaxed) != 0;
 	edt->record_fields = edt->record_all ||
 	    atomic_load_explicit(&field_wanted_any, memory_order_relaxed) != 0;
-	memset(pinfo, 0, sizeof(*pinfo));
-	pinfo->edt = edt;
-	pinfo->num = num;
-	pinfo->ts_sec = sec;
-	pinfo->ts_nsec = nsec;
-	pinfo->rel_ts = rel_ts;
-	pinfo->len = len < caplen ? caplen : len;
-	pinfo->caplen = caplen;
-	pinfo->linktype = linktype;
+	/* One assignment, the rest zero: the compiler stores it whole
+	 * rather than a memset then the fields. */
+	*pinfo = (struct packet_info){
+		.edt = edt,
+		.num = num,
+		.ts_sec = sec,
+		.ts_nsec = nsec,
+		.rel_ts = rel_ts,
+		.len = len < caplen ? caplen : len,
+		.caplen = caplen,
+		.linktype = linktype,
+	};
 }
 
 /*
@@ -108,7 +113,7 @@ publish_limits(struct dissect *edt)
 		    memory_order_relaxed);
 		edt->pub_arena_full = edt->arena.exhausted;
 	}
-	if (edt->reasm != NULL) {
+	if (edt->reasm_used) {
 		struct reasm_counts c;
 
 		reasm_counts_get(edt->reasm, &c);
@@ -144,7 +149,7 @@ dissect_frame(struct dissect *edt, const uint8_t *data)
 	(void)dissector_frame.dissect(&b, pinfo, edt);
 	if (edt->quiet) {
 		/* Counted when the packet was first dissected. */
-		if (edt->reasm != NULL) {
+		if (edt->reasm_used) {
 			struct reasm_counts c;
 
 			reasm_counts_get(edt->reasm, &c);
@@ -194,14 +199,13 @@ dissect_add_source(struct dissect *edt, const uint8_t *p, uint32_t len)
 static int
 source_of(const struct dissect *edt, const uint8_t *p)
 {
-	uintptr_t a = (uintptr_t)p, s;
+	uintptr_t a = (uintptr_t)p;
 	int i;
 
-	for (i = edt->nsrc - 1; i >= 0; i--) {
-		s = (uintptr_t)edt->src[i];
-		if (a >= s && a - s <= edt->src_len[i])
+	/* a - src wraps to a huge value below src: one compare a source. */
+	for (i = edt->nsrc - 1; i >= 0; i--)
+		if (a - (uintptr_t)edt->src[i] <= edt->src_len[i])
 			return (i);
-	}
 	return (-1);
 }
 
@@ -235,9 +239,10 @@ enum dissect_result
 call_dissector(const struct dissector *d, struct buf *b,
     struct packet_info *pinfo, struct dissect *edt)
 {
+	struct packet_layer *l = NULL;
 	enum dissect_result r;
 	size_t start = MIN(b->off, b->caplen);	/* where our bytes begin */
-	int layer = -1, src;
+	int src;
 
 	if (edt->depth >= PACKET_DEPTH_MAX) {
 		/* Tunnels inside tunnels past any sane depth: stop here. */
@@ -245,23 +250,21 @@ call_dissector(const struct dissector *d, struct buf *b,
 		return (DISSECT_OK);
 	}
 	if (!d->no_layer && edt->nlayers < PACKET_LAYERS_MAX) {
-		layer = edt->nlayers++;
-		edt->layers[layer].proto = (uint16_t)*d->proto;
-		edt->layers[layer].in_error = pinfo->in_error_pkt;
-		edt->layers[layer].no_hierarchy = d->no_hierarchy;
-		edt->layers[layer].field0 = (uint16_t)edt->nfields;
-		edt->layers[layer].len = 0;
+		l = &edt->layers[edt->nlayers++];
+		l->proto = (uint16_t)*d->proto;
+		l->in_error = pinfo->in_error_pkt;
+		l->no_hierarchy = d->no_hierarchy;
+		l->field0 = (uint16_t)edt->nfields;
+		l->len = 0;
 		if ((src = source_of(edt, b->data)) >= 0) {
-			edt->layers[layer].src = (uint8_t)src;
-			edt->layers[layer].off = (uint32_t)(b->data + start -
-			    edt->src[src]);
-			edt->layers[layer].buflen = (uint32_t)(b->caplen -
-			    start);
+			l->src = (uint8_t)src;
+			l->off = (uint32_t)(b->data + start - edt->src[src]);
+			l->buflen = (uint32_t)(b->caplen - start);
 		} else {
 			/* Bytes in no source: the layer has none to show. */
-			edt->layers[layer].src = 0;
-			edt->layers[layer].off = 0;
-			edt->layers[layer].buflen = 0;
+			l->src = 0;
+			l->off = 0;
+			l->buflen = 0;
 		}
 	}
 	edt->depth++;
@@ -269,15 +272,14 @@ call_dissector(const struct dissector *d, struct buf *b,
 	edt->depth--;
 	/* Children read sub-buffers, so what the cursor passed is ours; a
 	 * protocol whose item spans its payload (TCP) covers the buffer. */
-	if (layer >= 0 && edt->layers[layer].buflen != 0)
-		edt->layers[layer].len = d->covers_payload ?
-		    (uint32_t)(b->caplen - start) :
+	if (l != NULL && l->buflen != 0)
+		l->len = d->covers_payload ? (uint32_t)(b->caplen - start) :
 		    (uint32_t)(MIN(b->off, b->caplen) - start);
 	if (r == DISSECT_REJECT) {
 		/* Only the newest layer can be ours: children pushed after it
 		 * are dropped with it. */
-		if (layer >= 0)
-			edt->nlayers = layer;
+		if (l != NULL)
+			edt->nlayers = (int)(l - edt->layers);
 		return (r);
 	}
 	if (b->err != BUF_OK)
@@ -311,8 +313,8 @@ call_dissector_quoted(const struct dissector *d, struct buf *b,
  * is, then ends where b ends (IP's datagram ends at its total length, not
  * at the Ethernet padding), for "ip contains" to search what tshark does.
  */
-static void
-payload_unclaimed(struct dissect *edt, const struct buf *b)
+void
+dissect_payload_unclaimed(struct dissect *edt, const struct buf *b)
 {
 	struct packet_layer *l;
 	uint64_t end;
@@ -325,20 +327,6 @@ payload_unclaimed(struct dissect *edt, const struct buf *b)
 	end = (uint64_t)(b->data - edt->src[l->src]) + b->caplen;
 	if (end >= l->off && end < (uint64_t)l->off + l->buflen)
 		l->buflen = (uint32_t)(end - l->off);
-}
-
-bool
-dtable_call(struct dtable *t, uint32_t key, struct buf *b,
-    struct packet_info *pinfo, struct dissect *edt)
-{
-	const struct dissector *d;
-
-	d = dtable_lookup(t, key);
-	if (d == NULL || call_dissector(d, b, pinfo, edt) != DISSECT_OK) {
-		payload_unclaimed(edt, b);
-		return (false);
-	}
-	return (true);
 }
 
 uint64_t

@@ -54,13 +54,27 @@ bool	 packet_has_proto(const struct dissect *, int proto);
 enum dissect_result call_dissector(const struct dissector *, struct buf *,
 	    struct packet_info *, struct dissect *);
 
+/* No dissector took b: the innermost layer ends where b does. */
+void	 dissect_payload_unclaimed(struct dissect *, const struct buf *);
+
 /*
  * Calls the dissector registered under key in the table.  Returns false
  * when there is none (or it rejected the data); the caller may then treat
- * the bytes as opaque payload.
+ * the bytes as opaque payload.  Inline: it runs on every layer.
  */
-bool	 dtable_call(struct dtable *, uint32_t key, struct buf *,
-	    struct packet_info *, struct dissect *);
+static inline bool
+dtable_call(struct dtable *t, uint32_t key, struct buf *b,
+    struct packet_info *pinfo, struct dissect *edt)
+{
+	const struct dissector *d;
+
+	d = dtable_lookup(t, key);
+	if (d == NULL || call_dissector(d, b, pinfo, edt) != DISSECT_OK) {
+		dissect_payload_unclaimed(edt, b);
+		return (false);
+	}
+	return (true);
+}
 
 /*
  * Dissects the rest of b, a packet quoted inside an ICMP error, with d as

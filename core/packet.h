@@ -106,6 +106,10 @@ struct dissect {
 	/* IP defragmentation (core/reasm.h): this thread's fragments held,
 	 * kept from packet to packet. */
 	struct reasm		*reasm;
+	/* reasm_add ran for this packet: only then can reasm's counts have
+	 * moved or its finished datagrams need freeing (a packet that is no
+	 * fragment skips both calls). */
+	bool			 reasm_used;
 	struct arena		 arena;
 	int			 depth;
 	/* Unique to this packet's dissection (never 0), so that a filter

@@ -51,9 +51,6 @@ void	 ratehist_init(struct ratehist *);
 /* Back to empty; only while no packet is being added. */
 void	 ratehist_reset(struct ratehist *);
 
-/* The writer: one packet of `bytes` at ts_ns (nanoseconds since the
- * epoch). */
-void	 ratehist_add(struct ratehist *, int64_t ts_ns, uint64_t bytes);
 
 /*
  * The rates over the window (now - window_s, now], in packets and bytes
@@ -81,6 +78,43 @@ ratehist_sec_of(int64_t ts_ns)
 	int64_t s = ts_ns / 1000000000LL;
 
 	return (ts_ns < 0 && s * 1000000000LL != ts_ns ? s - 1 : s);
+}
+
+/* The writer: one packet of `bytes` at ts_ns (nanoseconds since the
+ * epoch).  Inline: it runs for every packet. */
+static inline void
+ratehist_add(struct ratehist *rh, int64_t ts_ns, uint64_t bytes)
+{
+	int64_t s = ratehist_sec_of(ts_ns);
+	/* Only this thread writes newest and the counts: plain loads of our
+	 * own stores, relaxed. */
+	int64_t newest = atomic_load_explicit(&rh->newest, memory_order_relaxed);
+	struct ratehist_bucket *b;
+
+	if (newest == RATEHIST_NONE || s > newest)
+		atomic_store_explicit(&rh->newest, s, memory_order_relaxed);
+	else if (s <= newest - RATEHIST_SECONDS) {
+		s = newest - RATEHIST_SECONDS + 1;
+		atomic_store_explicit(&rh->folded, atomic_load_explicit(
+		    &rh->folded, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
+	}
+	b = &rh->b[(uint64_t)s & (RATEHIST_SECONDS - 1)];
+	if (atomic_load_explicit(&b->sec, memory_order_relaxed) != s) {
+		/* The sequence lock's write side: tag off, counts, tag on. */
+		atomic_store_explicit(&b->sec, RATEHIST_NONE,
+		    memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+		atomic_store_explicit(&b->packets, 0, memory_order_relaxed);
+		atomic_store_explicit(&b->bytes, 0, memory_order_relaxed);
+		atomic_store_explicit(&b->sec, s, memory_order_release);
+	}
+	/* Packets, then bytes with release: a reader that sees a packet's
+	 * bytes sees the packet. */
+	atomic_store_explicit(&b->packets, atomic_load_explicit(&b->packets,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
+	atomic_store_explicit(&b->bytes, atomic_load_explicit(&b->bytes,
+	    memory_order_relaxed) + bytes, memory_order_release);
 }
 
 #endif

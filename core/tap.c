@@ -73,7 +73,8 @@ listener_unlock(struct tap_listener *l)
 
 static char *tap_names[TAP_MAX];
 static int ntaps;
-static atomic_int listened[TAP_MAX];
+/* Listeners per tap, read by tap_listened() (tap.h) on every layer. */
+atomic_int tap_listened_count[TAP_MAX];
 
 static pthread_rwlock_t list_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct tap_listener *listeners;
@@ -116,48 +117,11 @@ tap_name(int id)
 	return (id > 0 && id <= ntaps ? tap_names[id] : NULL);
 }
 
-bool
-tap_listened(int tap_id)
-{
-	return (tap_id > 0 && tap_id < TAP_MAX &&
-	    atomic_load_explicit(&listened[tap_id], memory_order_relaxed) > 0);
-}
-
 void
 tap_hold(int tap_id, bool on)
 {
 	if (tap_id > 0 && tap_id < TAP_MAX)
-		atomic_fetch_add(&listened[tap_id], on ? 1 : -1);
-}
-
-void
-tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
-{
-	struct dissect *edt = pinfo->edt;
-	struct tap_entry *e;
-	uint64_t bit;
-	int i;
-
-	if (tap_id <= 0 || tap_id >= TAP_MAX || edt == NULL)
-		return;
-	if (edt->ntap >= PACKET_TAPQ_MAX) {
-		edt->tapq_full++;
-		return;
-	}
-	i = edt->ntap++;
-	e = &edt->tapq[i];
-	e->tap = tap_id;
-	e->in_error = pinfo->in_error_pkt;
-	e->next = 0;
-	e->data = data;
-	bit = UINT64_C(1) << (tap_id % 64);
-	if (edt->tapmask[tap_id / 64] & bit)
-		edt->tapq[edt->taplast[tap_id]].next = (uint8_t)i;
-	else {
-		edt->tapmask[tap_id / 64] |= bit;
-		edt->tapfirst[tap_id] = (uint8_t)i;
-	}
-	edt->taplast[tap_id] = (uint8_t)i;
+		atomic_fetch_add(&tap_listened_count[tap_id], on ? 1 : -1);
 }
 
 void
@@ -272,7 +236,7 @@ register_tap_listener(const char *tapname, void *tapdata, const char *fstring,
 	dfilter_prime(df, true);
 	l->next = listeners;
 	listeners = l;
-	atomic_fetch_add(&listened[id], 1);
+	atomic_fetch_add(&tap_listened_count[id], 1);
 	recompute_flags();
 	pthread_rwlock_unlock(&list_lock);
 	return (NULL);
@@ -288,7 +252,7 @@ unlink_dead(void)
 		if (atomic_load(&l->dead)) {
 			*lp = l->next;
 			dfilter_prime(l->filter, false);
-			atomic_fetch_sub(&listened[l->tap_id], 1);
+			atomic_fetch_sub(&tap_listened_count[l->tap_id], 1);
 			l->next = gone;
 			gone = l;
 		} else

@@ -83,6 +83,7 @@
 #ifndef TAPTOP_TAP_H
 #define TAPTOP_TAP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -119,8 +120,17 @@ int	 register_tap(const char *name);
 int	 find_tap_id(const char *name);		/* 0 if unknown; ids start at 1 */
 const char *tap_name(int id);
 
-/* True when some listener is on the tap: skip building its data if not. */
-bool	 tap_listened(int tap_id);
+/* True when some listener is on the tap: skip building its data if not.
+ * Inline: dissectors ask it on every layer of every packet. */
+extern atomic_int tap_listened_count[TAP_ID_MAX];
+
+static inline bool
+tap_listened(int tap_id)
+{
+	return (tap_id > 0 && tap_id < TAP_ID_MAX &&
+	    atomic_load_explicit(&tap_listened_count[tap_id],
+	    memory_order_relaxed) > 0);
+}
 
 /*
  * Makes tap_listened(tap_id) true (on) or takes that back (off, once for
@@ -130,9 +140,37 @@ bool	 tap_listened(int tap_id);
  */
 void	 tap_hold(int tap_id, bool on);
 
-/* Called by dissectors; data must live until the packet is done. */
-void	 tap_queue_packet(int tap_id, struct packet_info *pinfo,
-	    const void *data);
+/* Called by dissectors; data must live until the packet is done.
+ * Inline: a frame's tap at least on every packet. */
+static inline void
+tap_queue_packet(int tap_id, struct packet_info *pinfo, const void *data)
+{
+	struct dissect *edt = pinfo->edt;
+	struct tap_entry *e;
+	uint64_t bit;
+	int i;
+
+	if (tap_id <= 0 || tap_id >= TAP_ID_MAX || edt == NULL)
+		return;
+	if (edt->ntap >= PACKET_TAPQ_MAX) {
+		edt->tapq_full++;
+		return;
+	}
+	i = edt->ntap++;
+	e = &edt->tapq[i];
+	e->tap = tap_id;
+	e->in_error = pinfo->in_error_pkt;
+	e->next = 0;
+	e->data = data;
+	bit = UINT64_C(1) << (tap_id % 64);
+	if (edt->tapmask[tap_id / 64] & bit)
+		edt->tapq[edt->taplast[tap_id]].next = (uint8_t)i;
+	else {
+		edt->tapmask[tap_id / 64] |= bit;
+		edt->tapfirst[tap_id] = (uint8_t)i;
+	}
+	edt->taplast[tap_id] = (uint8_t)i;
+}
 /* Drops the entries queued from the n-th on (a dissector that takes back
  * what it dissected, to dissect the bytes again). */
 void	 tap_queue_truncate(struct dissect *edt, int n);

@@ -199,6 +199,13 @@ sweep(struct tcpreasm *r, int64_t now, bool quiet)
 	}
 }
 
+bool
+tcpreasm_idle(struct tcpreasm *r, int64_t now, bool quiet)
+{
+	sweep(r, now, quiet);
+	return (g_hash_table_size(r->flows) == 0);
+}
+
 enum tcpr_action
 tcpreasm_segment(struct tcpreasm *r, const struct tcpr_segment *s,
     const struct dissector **d, const uint8_t **pdu, size_t *len,

@@ -101,6 +101,14 @@ void	 tcpreasm_set_limits(struct tcpreasm *, size_t pdu_max,
 /* Drops every PDU in progress (a refill pass starts from the top). */
 void	 tcpreasm_clear(struct tcpreasm *);
 
+/*
+ * Runs the sweep for timed-out PDUs due at now, as tcpreasm_segment()
+ * does first; true when no PDU is then in progress anywhere, which is
+ * when tcpreasm_segment() would say TCPR_DISSECT for any segment.  For a
+ * segment with no payload (a flood's SYNs): no segment to build.
+ */
+bool	 tcpreasm_idle(struct tcpreasm *, int64_t now, bool quiet);
+
 /* What tcpreasm_segment decided for a segment. */
 enum tcpr_action {
 	TCPR_DISSECT,		/* dissect the segment as it is */

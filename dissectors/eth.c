@@ -65,32 +65,37 @@ eth_init(void)
 static enum dissect_result
 eth_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	const uint8_t *dst, *src;
-	struct address adst, asrc;
+	const uint8_t *h, *dst, *src;
 	struct eth_tap *et;
 	struct buf payload;
 	uint16_t type;
 	uint8_t b0, b1;
 
-	dst = buf_ptr(b, 6);
-	src = buf_ptr(b, 6);
-	type = buf_be16(b);
-	if (b->err != BUF_OK)
-		return (DISSECT_OK);
+	if ((h = buf_ptr_have(b, ETH_HDR_LEN)) != NULL) {
+		/* Captured whole: one bounds check for the header. */
+		dst = h;
+		src = h + 6;
+		type = buf_load_be16(h + 12);
+	} else {
+		dst = buf_ptr(b, 6);
+		src = buf_ptr(b, 6);
+		type = buf_be16(b);
+		if (b->err != BUF_OK)
+			return (DISSECT_OK);
+	}
 
-	address_set(&adst, AT_ETHER, dst, 6);
-	address_set(&asrc, AT_ETHER, src, 6);
-	pinfo->dl_dst = adst;
-	pinfo->dl_src = asrc;
-	field_add_addr(edt, hf_eth_dst, &adst);
-	field_add_addr(edt, hf_eth_addr, &adst);
-	field_add_addr(edt, hf_eth_src, &asrc);
-	field_add_addr(edt, hf_eth_addr, &asrc);
+	/* Set in place: pinfo's copies are the ones read below. */
+	address_set(&pinfo->dl_dst, AT_ETHER, dst, 6);
+	address_set(&pinfo->dl_src, AT_ETHER, src, 6);
+	field_add_addr(edt, hf_eth_dst, &pinfo->dl_dst);
+	field_add_addr(edt, hf_eth_addr, &pinfo->dl_dst);
+	field_add_addr(edt, hf_eth_src, &pinfo->dl_src);
+	field_add_addr(edt, hf_eth_addr, &pinfo->dl_src);
 
 	if (tap_listened(tap_eth) &&
 	    (et = arena_alloc(&edt->arena, sizeof(*et))) != NULL) {
-		et->conv.dst = adst;
-		et->conv.src = asrc;
+		et->conv.dst = pinfo->dl_dst;
+		et->conv.src = pinfo->dl_src;
 		et->type = type;
 		tap_queue_packet(tap_eth, pinfo, et);
 	}

@@ -311,6 +311,16 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 	    buf_captured_left(b) == buf_reported_left(b);
 	if (pinfo->can_desegment && edt->tcpreasm == NULL)
 		edt->tcpreasm = tcpreasm_new();
+	if (buf_reported_left(b) == 0 && edt->tcpreasm != NULL &&
+	    !pinfo->in_error_pkt && (flags & (TCP_FLAG_SYN | TCP_FLAG_FIN |
+	    TCP_FLAG_RST)) != 0 && tcpreasm_idle(edt->tcpreasm,
+	    pinfo->ts_sec * 1000000000LL + pinfo->ts_nsec, edt->quiet)) {
+		/* No payload and no PDU in progress anywhere: what the
+		 * segment below would decide (TCPR_DISSECT, then nothing to
+		 * dissect) without building it. */
+		pinfo->can_desegment = false;
+		return;
+	}
 	memset(&seg, 0, sizeof(seg));
 	if (edt->tcpreasm != NULL && !pinfo->in_error_pkt) {
 		seg.src = pinfo->net_src;
@@ -355,17 +365,26 @@ tcp_payload(struct buf *b, uint32_t seq, uint16_t flags, uint16_t sport,
 static enum dissect_result
 tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 {
-	const uint8_t *opts = NULL;
+	const uint8_t *h, *opts = NULL;
 	struct tcp_tap *t;
 	size_t hlen, seglen;
 	uint32_t seq, ack;
 	uint16_t sport, dport, offflags, flags, window, checksum, urg;
 
-	sport = buf_be16(b);
-	dport = buf_be16(b);
-	seq = buf_be32(b);
-	if (b->err != BUF_OK)
-		return (DISSECT_OK);
+	/* The fixed header captured whole (nearly always) is read in one
+	 * bounds check; otherwise field by field, for the error to say
+	 * which field was cut off and for a quote's 8 bytes. */
+	if ((h = buf_ptr_have(b, TCP_HDR_MIN)) != NULL) {
+		sport = buf_load_be16(h);
+		dport = buf_load_be16(h + 2);
+		seq = buf_load_be32(h + 4);
+	} else {
+		sport = buf_be16(b);
+		dport = buf_be16(b);
+		seq = buf_be32(b);
+		if (b->err != BUF_OK)
+			return (DISSECT_OK);
+	}
 	field_add_uint(edt, hf_tcp_srcport, sport);
 	field_add_uint(edt, hf_tcp_dstport, dport);
 	field_add_uint(edt, hf_tcp_port, sport);
@@ -373,17 +392,24 @@ tcp_dissect(struct buf *b, struct packet_info *pinfo, struct dissect *edt)
 	field_add_uint(edt, hf_tcp_seq_raw, seq);
 	pinfo->srcport = sport;
 	pinfo->destport = dport;
-	if (pinfo->in_error_pkt && buf_reported_left(b) < TCP_HDR_MIN -
-	    TCP_QUOTE_MIN)
-		return (DISSECT_OK);	/* the quote ends here, as allowed */
-
-	ack = buf_be32(b);
-	offflags = buf_be16(b);
-	window = buf_be16(b);
-	checksum = buf_be16(b);
-	urg = buf_be16(b);
-	if (b->err != BUF_OK)
-		return (DISSECT_OK);
+	if (h != NULL) {
+		ack = buf_load_be32(h + 8);
+		offflags = buf_load_be16(h + 12);
+		window = buf_load_be16(h + 14);
+		checksum = buf_load_be16(h + 16);
+		urg = buf_load_be16(h + 18);
+	} else {
+		if (pinfo->in_error_pkt && buf_reported_left(b) <
+		    TCP_HDR_MIN - TCP_QUOTE_MIN)
+			return (DISSECT_OK);	/* the quote ends here */
+		ack = buf_be32(b);
+		offflags = buf_be16(b);
+		window = buf_be16(b);
+		checksum = buf_be16(b);
+		urg = buf_be16(b);
+		if (b->err != BUF_OK)
+			return (DISSECT_OK);
+	}
 	hlen = (size_t)(offflags >> 12) * 4;
 	flags = offflags & TCP_FLAGS_MASK;
 	field_add_uint(edt, hf_tcp_ack_raw, ack);
