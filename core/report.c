@@ -31,9 +31,10 @@
 #include "proto.h"
 #include "report.h"
 
-#define TIME_FMT	"%.6f"
-#define RATE_FMT	"%.1f"		/* text: rates, bytes or bits per s */
-#define PCT_FMT		"%.2f"		/* text: percentages */
+/* Decimals ("%.Nf", by report_fixed): */
+#define TIME_PREC	6		/* times, and every number in JSON */
+#define RATE_PREC	1		/* text: rates, bytes or bits per s */
+#define PCT_PREC	2		/* text: percentages */
 
 /*
  * Decodes one UTF-8 sequence from s (len > 0 bytes).  Returns its length
@@ -147,14 +148,116 @@ term_escape(const char *s, size_t len)
 	return (g_string_free(out, FALSE));
 }
 
+/* n bytes onto out: g_string_append_len, with the common case (room
+ * enough) inline, as the printers append a few bytes at a time, millions
+ * of times. */
+static inline void
+put(GString *out, const char *s, size_t n)
+{
+	if (out->len + n < out->allocated_len) {
+		memcpy(out->str + out->len, s, n);
+		out->len += n;
+		out->str[out->len] = '\0';
+	} else
+		g_string_append_len(out, s, (gssize)n);
+}
+
+/* An address's text into out (ADDR_STRLEN), its length returned: IPv4,
+ * most of any report, without inet_ntop's sprintf; the rest as
+ * address_to_str writes it. */
+static size_t
+addr_text(const struct address *a, char *out)
+{
+	char *p = out;
+	unsigned v;
+	int i;
+
+	if (a->type != AT_IPv4)
+		return (strlen(address_to_str(a, out)));
+	for (i = 0; i < 4; i++) {
+		v = a->data[i];
+		if (i > 0)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return ((size_t)(p - out));
+}
+
+/* 10^n, exact as doubles, for the precisions report_fixed takes. */
+static const double pow10_tab[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9
+};
+
+/*
+ * printf's "%.Nf" without printf: g_ascii_formatd costs ~2,700
+ * instructions a double, and a report prints hundreds of thousands.
+ * The digits are those of the exact binary value rounded half to even,
+ * as glibc prints them.  q, the rounded product |d| * 10^N truncated, is
+ * the exact product's floor or, when the product rounded up to an
+ * integer, that integer, which is then the right answer; the sign of
+ * |d| * 10^N - (q + 0.5), taken with one rounding by fma and so exact,
+ * says which way to round, zero being a true tie.  q + 0.5 is a double
+ * while the product stays below 2^51; past that, or for a precision
+ * outside the table, g_ascii_formatd does it.
+ */
+size_t
+report_fixed(char buf[REPORT_FIXED_MAX], double d, int prec)
+{
+	char digits[24], *p = digits + sizeof(digits), fmt[8];
+	double a = fabs(d), s, prod, r;
+	uint64_t q, ip, fp;
+	size_t n = 0, len;
+	int i;
+
+	if (prec < 0 || prec >= (int)G_N_ELEMENTS(pow10_tab))
+		goto slow;
+	s = pow10_tab[prec];
+	prod = a * s;
+	if (!(prod < 0x1p51))	/* also NaN and infinities */
+		goto slow;
+	q = (uint64_t)prod;
+	r = fma(a, s, -((double)q + 0.5));
+	if (r > 0 || (r == 0 && (q & 1) != 0))
+		q++;
+	ip = q / (uint64_t)s;
+	fp = q % (uint64_t)s;
+	for (i = 0; i < prec; i++) {
+		*--p = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	if (prec > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip != 0);
+	if (signbit(d))		/* glibc: "-0.000000" for -0 and -1e-9 */
+		buf[n++] = '-';
+	len = (size_t)(digits + sizeof(digits) - p);
+	memcpy(buf + n, p, len);
+	buf[n + len] = '\0';
+	return (n + len);
+slow:
+	g_snprintf(fmt, sizeof(fmt), "%%.%df", CLAMP(prec, 0, 99));
+	g_ascii_formatd(buf, REPORT_FIXED_MAX, fmt, d);
+	return (strlen(buf));
+}
+
 static void
 append_double(GString *out, double d)
 {
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	char buf[REPORT_FIXED_MAX];
+	size_t n;
 
 	if (!isfinite(d))
 		d = 0;
-	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
+	n = report_fixed(buf, d, TIME_PREC);
+	put(out, buf, n);
 }
 
 /* As "%" PRIu64, without printf: a report prints millions. */
@@ -167,18 +270,19 @@ append_u64(GString *out, uint64_t u)
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	g_string_append_len(out, p, buf + sizeof(buf) - p);
+	put(out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* d with a printf format, in the C locale whatever the process's. */
+/* d with prec decimals, in the C locale whatever the process's. */
 static char *
-fixed(double d, const char *fmt)
+fixed(double d, int prec)
 {
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	char buf[REPORT_FIXED_MAX];
 
 	if (!isfinite(d))
 		d = 0;
-	return (g_strdup(g_ascii_formatd(buf, sizeof(buf), fmt, d)));
+	report_fixed(buf, d, prec);
+	return (g_strdup(buf));
 }
 
 static bool
@@ -205,7 +309,7 @@ report_time_iso(double t, bool ascii)
 	 * the digit; 1e13 s is past year 9999 either way. */
 	if (!isfinite(t) || fabs(t) >= 1e13)
 		return (g_strdup(ascii ? "-" : NONE_UTF8));
-	g_ascii_formatd(buf, sizeof(buf), TIME_FMT, t);
+	report_fixed(buf, t, TIME_PREC);
 	dot = strchr(buf, '.');
 	us = g_ascii_strtoll(buf, NULL, 10) * 1000000 +
 	    (buf[0] == '-' ? -1 : 1) * (dot != NULL ?
@@ -516,8 +620,7 @@ cell_utf8(const struct table_col *col, const union cell *c)
 		return (g_strdup_printf("%" PRIu64, c->u));
 	case COL_PER_S:
 		/* One decimal reads well; the JSON has six. */
-		return (g_strdup(g_ascii_formatd(num, sizeof(num), "%.1f",
-		    isfinite(c->d) ? c->d : 0)));
+		return (fixed(c->d, 1));
 	case COL_TIME:
 		s = g_string_new(NULL);
 		append_double(s, c->d);
@@ -527,10 +630,10 @@ cell_utf8(const struct table_col *col, const union cell *c)
 	case COL_RATE:
 	case COL_BITRATE:
 		/* A rate that cannot be known (a span of 0) is "—". */
-		return (isfinite(c->d) ? fixed(c->d, RATE_FMT) :
+		return (isfinite(c->d) ? fixed(c->d, RATE_PREC) :
 		    g_strdup(NONE_UTF8));
 	case COL_PERCENT:
-		return (fixed(c->d, PCT_FMT));
+		return (fixed(c->d, PCT_PREC));
 	case COL_ADDR:
 		address_to_str(&c->addr, addr);
 		return (term_escape(addr, strlen(addr)));
@@ -903,13 +1006,35 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 /* A string that json_escape leaves as it is: printable ASCII, no '"' or
  * '\\'.  Most are (keys, addresses): they need no copy. */
 static bool
-json_plain(const char *s)
+json_plain(const char *s, size_t n)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
-		    *s == '"' || *s == '\\')
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '"' || s[i] == '\\')
 			return (false);
 	return (true);
+}
+
+/* s, n bytes long with no NUL, as a JSON string. */
+static void
+json_string_len(GString *out, const char *s, size_t n)
+{
+	char *e;
+
+	if (json_plain(s, n)) {
+		g_string_append_c(out, '"');
+		put(out, s, n);
+		g_string_append_c(out, '"');
+		return;
+	}
+	e = json_escape_len(s, n);
+
+	g_string_append_c(out, '"');
+	g_string_append(out, e);
+	g_string_append_c(out, '"');
+	g_free(e);
 }
 
 static void
@@ -917,10 +1042,8 @@ json_string(GString *out, const char *s)
 {
 	char *e;
 
-	if (s != NULL && json_plain(s)) {
-		g_string_append_c(out, '"');
-		g_string_append(out, s);
-		g_string_append_c(out, '"');
+	if (s != NULL) {
+		json_string_len(out, s, strlen(s));
 		return;
 	}
 	e = json_escape(s);
@@ -974,7 +1097,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		append_double(out, c->d);
 		break;
 	case COL_ADDR:
-		json_string(out, address_to_str(&c->addr, addr));
+		json_string_len(out, addr, addr_text(&c->addr, addr));
 		break;
 	case COL_PATH:
 		g_string_append_c(out, '[');
@@ -1028,6 +1151,8 @@ struct json_rows {
 	const char		*nl;
 	int			 n;
 	char			**key;	/* each column's "\"key\":" */
+	size_t			*keylen;
+	size_t			 nllen;
 };
 
 static void
@@ -1040,12 +1165,12 @@ json_row(void *arg, const union cell *row)
 
 	if (jr->n++ > 0)
 		g_string_append_c(out, ',');
-	g_string_append(out, jr->nl);
+	put(out, jr->nl, jr->nllen);
 	g_string_append_c(out, '{');
 	for (c = 0; c < t->ncols; c++) {
 		if (c > 0)
 			g_string_append_c(out, ',');
-		g_string_append(out, jr->key[c]);
+		put(out, jr->key[c], jr->keylen[c]);
 		json_cell(out, &t->cols[c], &row[c]);
 		if (col_named(&t->cols[c], jr->flags))
 			json_name(out, jr->p, &t->cols[c], &row[c],
@@ -1087,17 +1212,21 @@ json_panel(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	}
 	g_string_append(out, "],\"rows\":[");
 	jr.key = g_new0(char *, t->ncols > 0 ? (size_t)t->ncols : 1);
+	jr.keylen = g_new0(size_t, t->ncols > 0 ? (size_t)t->ncols : 1);
+	jr.nllen = strlen(nl);
 	for (c = 0; c < t->ncols; c++) {
 		GString *k = g_string_new(NULL);
 
 		json_string(k, t->cols[c].key);
 		g_string_append_c(k, ':');
+		jr.keylen[c] = k->len;
 		jr.key[c] = g_string_free(k, FALSE);
 	}
 	rows_each(&rows, json_row, &jr);
 	for (c = 0; c < t->ncols; c++)
 		g_free(jr.key[c]);
 	g_free(jr.key);
+	g_free(jr.keylen);
 	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
 	    ",\"rows_estimated\":%s,\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"error_bytes\":%" PRIu64 "}}", nl,
