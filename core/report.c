@@ -36,6 +36,20 @@
 #define RATE_PREC	1		/* text: rates, bytes or bits per s */
 #define PCT_PREC	2		/* text: percentages */
 
+/* n bytes onto out: g_string_append_len, with the common case (room
+ * enough) inline, as the printers append a few bytes at a time, millions
+ * of times. */
+static inline void
+put(GString *out, const char *s, size_t n)
+{
+	if (out->len + n < out->allocated_len) {
+		memcpy(out->str + out->len, s, n);
+		out->len += n;
+		out->str[out->len] = '\0';
+	} else
+		g_string_append_len(out, s, (gssize)n);
+}
+
 /*
  * Decodes one UTF-8 sequence from s (len > 0 bytes).  Returns its length
  * and sets *cp, or returns 0 when the first byte does not start a valid
@@ -121,15 +135,24 @@ term_invisible(uint32_t cp)
 	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029);
 }
 
-char *
-term_escape(const char *s, size_t len)
+/* term_escape's text, appended to out. */
+static void
+term_escape_put(GString *out, const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	GString *out = g_string_sized_new(len + 1);
 	uint32_t cp;
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* A run of printable ASCII goes as it is, in one copy. */
+		for (n = i; n < len && p[n] >= 0x20 && p[n] < 0x7f &&
+		    p[n] != '\\'; n++)
+			;
+		if (n > i) {
+			put(out, s + i, n - i);
+			i = n;
+			continue;
+		}
 		n = utf8_next(p + i, len - i, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f) {
 			g_string_append_printf(out, "\\x%02x", p[i]);
@@ -145,21 +168,15 @@ term_escape(const char *s, size_t len)
 			    (gssize)n);
 		i += n;
 	}
-	return (g_string_free(out, FALSE));
 }
 
-/* n bytes onto out: g_string_append_len, with the common case (room
- * enough) inline, as the printers append a few bytes at a time, millions
- * of times. */
-static inline void
-put(GString *out, const char *s, size_t n)
+char *
+term_escape(const char *s, size_t len)
 {
-	if (out->len + n < out->allocated_len) {
-		memcpy(out->str + out->len, s, n);
-		out->len += n;
-		out->str[out->len] = '\0';
-	} else
-		g_string_append_len(out, s, (gssize)n);
+	GString *out = g_string_sized_new(len + 1);
+
+	term_escape_put(out, s, len);
+	return (g_string_free(out, FALSE));
 }
 
 /* An address's text into out (ADDR_STRLEN), its length returned: IPv4,
@@ -271,18 +288,6 @@ append_u64(GString *out, uint64_t u)
 		u /= 10;
 	} while (u != 0);
 	put(out, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-/* d with prec decimals, in the C locale whatever the process's. */
-static char *
-fixed(double d, int prec)
-{
-	char buf[REPORT_FIXED_MAX];
-
-	if (!isfinite(d))
-		d = 0;
-	report_fixed(buf, d, prec);
-	return (g_strdup(buf));
 }
 
 static bool
@@ -604,67 +609,77 @@ text_str(char *s, bool ascii)
 	return (ascii ? fold_ascii(s) : s);
 }
 
-/* One cell as display text, escaped for the terminal.  g_free it. */
-static char *
-cell_utf8(const struct table_col *col, const union cell *c)
+/* One cell as display text, escaped for the terminal, appended to s. */
+static void
+cell_put(GString *s, const struct table_col *col, const union cell *c)
 {
-	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE], *esc;
-	GString *s;
-	const char *name;
+	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE], *iso;
+	const char *name, *leaf;
+	size_t n;
 	int i;
 
 	switch (col->type) {
 	case COL_UINT:
 	case COL_BYTES:
 	case COL_PORT:
-		return (g_strdup_printf("%" PRIu64, c->u));
+		append_u64(s, c->u);
+		return;
 	case COL_PER_S:
 		/* One decimal reads well; the JSON has six. */
-		return (fixed(c->d, 1));
+		n = report_fixed(num, isfinite(c->d) ? c->d : 0, 1);
+		put(s, num, n);
+		return;
 	case COL_TIME:
-		s = g_string_new(NULL);
 		append_double(s, c->d);
-		return (g_string_free(s, FALSE));
+		return;
 	case COL_EPOCH:
-		return (report_time_iso(c->d, false));
+		iso = report_time_iso(c->d, false);
+		g_string_append(s, iso);
+		g_free(iso);
+		return;
 	case COL_RATE:
 	case COL_BITRATE:
 		/* A rate that cannot be known (a span of 0) is "—". */
-		return (isfinite(c->d) ? fixed(c->d, RATE_PREC) :
-		    g_strdup(NONE_UTF8));
+		if (!isfinite(c->d)) {
+			g_string_append(s, NONE_UTF8);
+			return;
+		}
+		n = report_fixed(num, c->d, RATE_PREC);
+		put(s, num, n);
+		return;
 	case COL_PERCENT:
-		return (fixed(c->d, PCT_PREC));
+		n = report_fixed(num, isfinite(c->d) ? c->d : 0, PCT_PREC);
+		put(s, num, n);
+		return;
 	case COL_ADDR:
-		address_to_str(&c->addr, addr);
-		return (term_escape(addr, strlen(addr)));
+		n = addr_text(&c->addr, addr);
+		term_escape_put(s, addr, n);
+		return;
 	case COL_PATH:
 		if (c->path == NULL || c->path->n == 0)
-			return (g_strdup(""));
-		s = g_string_new(NULL);
+			return;
 		for (i = 1; i < c->path->n && i < TABLE_PATH_MAX; i++)
 			g_string_append(s, "  ");
 		name = proto_name(c->path->proto[MIN(c->path->n,
 		    TABLE_PATH_MAX) - 1]);
 		g_string_append(s, name);
-		return (g_string_free(s, FALSE));
+		return;
 	case COL_TEXT:
-		return (term_escape(c->text, c->text != NULL ?
-		    strlen(c->text) : 0));
+		term_escape_put(s, c->text, c->text != NULL ?
+		    strlen(c->text) : 0);
+		return;
 	case COL_TREE:
 		/* Indented by depth, as a protocol path. */
-		s = g_string_new(NULL);
 		for (i = 1; i < table_tree_depth(c->text); i++)
 			g_string_append(s, "  ");
-		esc = term_escape(table_tree_leaf(c->text),
-		    strlen(table_tree_leaf(c->text)));
-		g_string_append(s, esc);
-		g_free(esc);
-		return (g_string_free(s, FALSE));
+		leaf = table_tree_leaf(c->text);
+		term_escape_put(s, leaf, strlen(leaf));
+		return;
 	case COL_VALUE:
-		return (isfinite(c->d) ? g_strdup(g_ascii_formatd(num,
-		    sizeof(num), "%.6g", c->d)) : g_strdup(NONE_UTF8));
+		g_string_append(s, isfinite(c->d) ? g_ascii_formatd(num,
+		    sizeof(num), "%.6g", c->d) : NONE_UTF8);
+		return;
 	}
-	return (g_strdup(""));
 }
 
 /* A name for an address or port cell, when the flags ask for names and
@@ -700,28 +715,54 @@ name_key(const char *key)
 	return (g_strdup_printf("%s_name", key));
 }
 
-static char *
-cell_text(const struct panel *p, const struct table_col *col,
+/* A cell's text, as the text report shows it, in dst (emptied first): a
+ * buffer used again and again rather than a string a cell. */
+static void
+cell_text(GString *dst, const struct panel *p, const struct table_col *col,
     const union cell *c, unsigned flags)
 {
-	char buf[NAMES_NAME_MAX + 1];
+	char buf[NAMES_NAME_MAX + 1], *f;
 	const char *name = cell_name(p, col, c, flags, buf);
+	size_t i;
 
-	return (text_str(name != NULL ? term_escape(name, strlen(name)) :
-	    cell_utf8(col, c), (flags & REPORT_ASCII) != 0));
+	g_string_truncate(dst, 0);
+	if (name != NULL)
+		term_escape_put(dst, name, strlen(name));
+	else
+		cell_put(dst, col, c);
+	if ((flags & REPORT_ASCII) == 0)
+		return;
+	for (i = 0; i < dst->len; i++)
+		if ((unsigned char)dst->str[i] >= 0x80)
+			break;
+	if (i == dst->len)
+		return;		/* ASCII already */
+	f = fold_ascii(g_strndup(dst->str, dst->len));
+	g_string_assign(dst, f);
+	g_free(f);
 }
 
+/* Columns s takes (valid UTF-8): its length when it is ASCII. */
 static int
 text_width(const char *s)
 {
-	return ((int)g_utf8_strlen(s, -1));
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return ((int)g_utf8_strlen(s, -1));
+	return ((int)(p - s));
 }
 
 static void
 pad(GString *out, int n)
 {
-	while (n-- > 0)
-		g_string_append_c(out, ' ');
+	static const char blanks[] = "                                ";
+
+	for (; n > (int)sizeof(blanks) - 1; n -= (int)sizeof(blanks) - 1)
+		put(out, blanks, sizeof(blanks) - 1);
+	if (n > 0)
+		put(out, blanks, (size_t)n);
 }
 
 /* Cells laid out in columns: numbers right, text left, no trailing blanks. */
@@ -737,7 +778,7 @@ append_line(GString *out, char **cells, const struct table *t,
 		const char *s = cells[c] != NULL ? cells[c] : "";
 
 		if (c > 0)
-			g_string_append(out, "  ");
+			put(out, "  ", 2);
 		w = text_width(s);
 		if (col_numeric(t->cols[c].type)) {
 			pad(out, width[c] - w);
@@ -759,7 +800,8 @@ struct text_rows {
 	const struct table	*t;	/* the columns */
 	unsigned		 flags;
 	int			*width;
-	char			**cells;	/* one row's */
+	GString			**text;		/* one row's cells, */
+	char			**cells;	/* and their strings */
 };
 
 /* The widths: every cell is formatted here and again when printed,
@@ -768,13 +810,12 @@ static void
 text_measure(void *arg, const union cell *row)
 {
 	struct text_rows *tr = arg;
-	char *s;
 	int c;
 
 	for (c = 0; c < tr->t->ncols; c++) {
-		s = cell_text(tr->p, &tr->t->cols[c], &row[c], tr->flags);
-		tr->width[c] = MAX(tr->width[c], text_width(s));
-		g_free(s);
+		cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
+		    tr->flags);
+		tr->width[c] = MAX(tr->width[c], text_width(tr->text[c]->str));
 	}
 }
 
@@ -784,14 +825,12 @@ text_row(void *arg, const union cell *row)
 	struct text_rows *tr = arg;
 	int c;
 
-	for (c = 0; c < tr->t->ncols; c++)
-		tr->cells[c] = cell_text(tr->p, &tr->t->cols[c], &row[c],
-		    tr->flags);
-	append_line(tr->out, tr->cells, tr->t, tr->width);
 	for (c = 0; c < tr->t->ncols; c++) {
-		g_free(tr->cells[c]);
-		tr->cells[c] = NULL;
+		cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
+		    tr->flags);
+		tr->cells[c] = tr->text[c]->str;
 	}
+	append_line(tr->out, tr->cells, tr->t, tr->width);
 	spill(tr->fp, tr->out, false);
 }
 
@@ -821,6 +860,9 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	tr.t = tt != NULL ? tt : p->table;
 	tr.width = g_new0(int, nc);
 	tr.cells = g_new0(char *, nc);
+	tr.text = g_new0(GString *, nc);
+	for (c = 0; c < nc; c++)
+		tr.text[c] = g_string_sized_new(64);
 	rows_open(&rows, p, tt, text_measure, &tr);
 	t = tr.t = rows_table(&rows);
 	titles = g_new0(char *, nc);
@@ -861,6 +903,9 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 		g_free(other);
 	}
 	rows_close(&rows);
+	for (c = 0; c < nc; c++)
+		g_string_free(tr.text[c], TRUE);
+	g_free(tr.text);
 	g_free(tr.cells);
 	g_free(tr.width);
 }
