@@ -205,6 +205,42 @@ addr_text(const struct address *a, char *out)
 	return ((size_t)(p - out));
 }
 
+/* "00" to "99": two digits a division. */
+static const char digit_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Two digits of u % 100 before p. */
+#define PAIR_BACK(p, u) do {						\
+	unsigned d_ = (unsigned)((u) % 100) * 2;			\
+	*--(p) = digit_pairs[d_ + 1];					\
+	*--(p) = digit_pairs[d_];					\
+} while (0)
+
+/* u's digits written backwards ending before p, exactly n of them
+ * (leading zeros) or, n 0, as many as it takes; returns the first. */
+static char *
+digits_back(char *p, uint64_t u, int n)
+{
+	if (n > 0) {
+		for (; n >= 2; n -= 2, u /= 100)
+			PAIR_BACK(p, u);
+		if (n == 1)
+			*--p = (char)('0' + u % 10);
+		return (p);
+	}
+	for (; u >= 100; u /= 100)
+		PAIR_BACK(p, u);
+	if (u >= 10)
+		PAIR_BACK(p, u);
+	else
+		*--p = (char)('0' + u);
+	return (p);
+}
+
 /* 10^n, exact as doubles, for the precisions report_fixed takes. */
 static const double pow10_tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9
@@ -229,7 +265,6 @@ report_fixed(char buf[REPORT_FIXED_MAX], double d, int prec)
 	double a = fabs(d), s, prod, r;
 	uint64_t q, ip, fp;
 	size_t n = 0, len;
-	int i;
 
 	if (prec < 0 || prec >= (int)G_N_ELEMENTS(pow10_tab))
 		goto slow;
@@ -243,16 +278,11 @@ report_fixed(char buf[REPORT_FIXED_MAX], double d, int prec)
 		q++;
 	ip = q / (uint64_t)s;
 	fp = q % (uint64_t)s;
-	for (i = 0; i < prec; i++) {
-		*--p = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	if (prec > 0)
+	if (prec > 0) {
+		p = digits_back(p, fp, prec);
 		*--p = '.';
-	do {
-		*--p = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip != 0);
+	}
+	p = digits_back(p, ip, 0);
 	if (signbit(d))		/* glibc: "-0.000000" for -0 and -1e-9 */
 		buf[n++] = '-';
 	len = (size_t)(digits + sizeof(digits) - p);
@@ -281,12 +311,8 @@ append_double(GString *out, double d)
 static void
 append_u64(GString *out, uint64_t u)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *p = digits_back(buf + sizeof(buf), u, 0);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
 	put(out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
@@ -426,6 +452,83 @@ key_cmp(const void *pa, const void *pb, void *arg)
 	return (a < b ? -1 : a > b);
 }
 
+/* A number cell as an unsigned key in table_cell_cmp's order. */
+struct num_key {
+	uint64_t	 k;
+	uint32_t	 i;	/* the row, as drawn */
+};
+
+static uint64_t
+num_key(enum col_type type, const union cell *c)
+{
+	uint64_t b;
+	double d;
+
+	switch (type) {
+	case COL_UINT:
+	case COL_BYTES:
+	case COL_PORT:
+		return (c->u);
+	default:
+		/* NaN below all (cmp_double), -0 equal to 0; then the bits
+		 * of a negative flipped, of a positive above them. */
+		d = c->d;
+		if (d != d)
+			return (0);
+		if (d == 0)
+			d = 0;
+		memcpy(&b, &d, sizeof(b));
+		return ((b >> 63) != 0 ? ~b : b | (uint64_t)1 << 63);
+	}
+}
+
+/*
+ * key_cmp's order for number keys without a call per comparison: a stable
+ * radix sort, a byte at a time from the lowest, each byte descending, so
+ * equal keys keep their drawn order.  A byte the same in every key is
+ * skipped.
+ */
+static void
+num_sort_desc(struct num_key *a, size_t n)
+{
+	struct num_key *tmp, *src = a, *dst, *sw;
+	size_t count[256], pos, c, i;
+	int shift, b;
+
+	if (n < 2)
+		return;
+	dst = tmp = g_new(struct num_key, n);
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[src[i].k >> shift & 0xff]++;
+		if (count[src[0].k >> shift & 0xff] == n)
+			continue;
+		for (pos = 0, b = 255; b >= 0; b--) {
+			c = count[b];
+			count[b] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[src[i].k >> shift & 0xff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	g_free(tmp);
+}
+
+static bool
+col_number(enum col_type type)
+{
+	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
+	    type == COL_PER_S || type == COL_TIME || type == COL_EPOCH ||
+	    type == COL_RATE || type == COL_BITRATE || type == COL_PERCENT ||
+	    type == COL_VALUE);
+}
+
 /*
  * Rows from t, or, when t is NULL, streamed from p (above), with fn
  * called on every row in the drawn order along the way (NULL: none).
@@ -436,6 +539,7 @@ rows_open(struct rows *r, struct panel *p, const struct table *t,
 {
 	struct scan sc = { .col = -1, .fn = fn, .ctx = ctx };
 	struct key_sort ks;
+	struct num_key *nk;
 	uint32_t *order;
 	int i;
 
@@ -462,9 +566,22 @@ rows_open(struct rows *r, struct panel *p, const struct table *t,
 	ks.keys = (const union cell *)(void *)sc.keys->data;
 	ks.type = p->cls->cols[sc.col].type;
 	order = g_new(uint32_t, sc.n > 0 ? (size_t)sc.n : 1);
-	for (i = 0; i < sc.n; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, (size_t)sc.n, sizeof(uint32_t), key_cmp, &ks);
+	if (col_number(ks.type)) {
+		nk = g_new(struct num_key, sc.n > 0 ? (size_t)sc.n : 1);
+		for (i = 0; i < sc.n; i++) {
+			nk[i].k = num_key(ks.type, &ks.keys[i]);
+			nk[i].i = (uint32_t)i;
+		}
+		num_sort_desc(nk, (size_t)sc.n);
+		for (i = 0; i < sc.n; i++)
+			order[i] = nk[i].i;
+		g_free(nk);
+	} else {
+		for (i = 0; i < sc.n; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, (size_t)sc.n, sizeof(uint32_t), key_cmp,
+		    &ks);
+	}
 	if (table_col_owns(ks.type))
 		for (i = 0; i < sc.n; i++)
 			g_free(g_array_index(sc.keys, union cell, i).text);
@@ -725,7 +842,8 @@ cell_text(GString *dst, const struct panel *p, const struct table_col *col,
 	const char *name = cell_name(p, col, c, flags, buf);
 	size_t i;
 
-	g_string_truncate(dst, 0);
+	dst->len = 0;		/* g_string_truncate, a cell at a time */
+	dst->str[0] = '\0';
 	if (name != NULL)
 		term_escape_put(dst, name, strlen(name));
 	else
@@ -742,16 +860,30 @@ cell_text(GString *dst, const struct panel *p, const struct table_col *col,
 	g_free(f);
 }
 
-/* Columns s takes (valid UTF-8): its length when it is ASCII. */
+/* Columns s takes (valid UTF-8): its length when it is ASCII.  The
+ * length goes to *len, when asked. */
 static int
-text_width(const char *s)
+text_width_len(const char *s, size_t *len)
 {
 	const char *p;
 
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p >= 0x80)
-			return ((int)g_utf8_strlen(s, -1));
-	return ((int)(p - s));
+			break;
+	if (*p == '\0') {
+		if (len != NULL)
+			*len = (size_t)(p - s);
+		return ((int)(p - s));
+	}
+	if (len != NULL)
+		*len = strlen(s);
+	return ((int)g_utf8_strlen(s, -1));
+}
+
+static int
+text_width(const char *s)
+{
+	return (text_width_len(s, NULL));
 }
 
 static void
@@ -771,6 +903,7 @@ append_line(GString *out, char **cells, const struct table *t,
     const int *width)
 {
 	int c, w, last = t->ncols - 1;
+	size_t n;
 
 	while (last > 0 && (cells[last] == NULL || cells[last][0] == '\0'))
 		last--;
@@ -779,12 +912,12 @@ append_line(GString *out, char **cells, const struct table *t,
 
 		if (c > 0)
 			put(out, "  ", 2);
-		w = text_width(s);
+		w = text_width_len(s, &n);
 		if (col_numeric(t->cols[c].type)) {
 			pad(out, width[c] - w);
-			g_string_append(out, s);
+			put(out, s, n);
 		} else {
-			g_string_append(out, s);
+			put(out, s, n);
 			if (c < last)
 				pad(out, width[c] - w);
 		}
