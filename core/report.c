@@ -833,8 +833,9 @@ name_key(const char *key)
 }
 
 /* A cell's text, as the text report shows it, in dst (emptied first): a
- * buffer used again and again rather than a string a cell. */
-static void
+ * buffer used again and again rather than a string a cell.  Returns the
+ * columns it takes, found in the same pass as the check for ASCII. */
+static int
 cell_text(GString *dst, const struct panel *p, const struct table_col *col,
     const union cell *c, unsigned flags)
 {
@@ -848,16 +849,17 @@ cell_text(GString *dst, const struct panel *p, const struct table_col *col,
 		term_escape_put(dst, name, strlen(name));
 	else
 		cell_put(dst, col, c);
-	if ((flags & REPORT_ASCII) == 0)
-		return;
 	for (i = 0; i < dst->len; i++)
 		if ((unsigned char)dst->str[i] >= 0x80)
 			break;
 	if (i == dst->len)
-		return;		/* ASCII already */
+		return ((int)dst->len);		/* ASCII */
+	if ((flags & REPORT_ASCII) == 0)
+		return ((int)g_utf8_strlen(dst->str, -1));
 	f = fold_ascii(g_strndup(dst->str, dst->len));
 	g_string_assign(dst, f);
 	g_free(f);
+	return ((int)dst->len);		/* folded to ASCII */
 }
 
 /* Columns s takes (valid UTF-8): its length when it is ASCII.  The
@@ -897,10 +899,11 @@ pad(GString *out, int n)
 		put(out, blanks, (size_t)n);
 }
 
-/* Cells laid out in columns: numbers right, text left, no trailing blanks. */
+/* Cells laid out in columns: numbers right, text left, no trailing blanks.
+ * Each cell's columns and length are in cw and cl when known (NULL: not). */
 static void
-append_line(GString *out, char **cells, const struct table *t,
-    const int *width)
+append_line_known(GString *out, char **cells, const int *cw,
+    const size_t *cl, const struct table *t, const int *width)
 {
 	int c, w, last = t->ncols - 1;
 	size_t n;
@@ -912,7 +915,11 @@ append_line(GString *out, char **cells, const struct table *t,
 
 		if (c > 0)
 			put(out, "  ", 2);
-		w = text_width_len(s, &n);
+		if (cw != NULL) {
+			w = cw[c];
+			n = cl[c];
+		} else
+			w = text_width_len(s, &n);
 		if (col_numeric(t->cols[c].type)) {
 			pad(out, width[c] - w);
 			put(out, s, n);
@@ -925,6 +932,13 @@ append_line(GString *out, char **cells, const struct table *t,
 	g_string_append_c(out, '\n');
 }
 
+static void
+append_line(GString *out, char **cells, const struct table *t,
+    const int *width)
+{
+	append_line_known(out, cells, NULL, NULL, t, width);
+}
+
 /* What the text of a panel's rows needs, pass after pass. */
 struct text_rows {
 	FILE			*fp;
@@ -934,7 +948,9 @@ struct text_rows {
 	unsigned		 flags;
 	int			*width;
 	GString			**text;		/* one row's cells, */
-	char			**cells;	/* and their strings */
+	char			**cells;	/* their strings, */
+	int			*cw;		/* columns */
+	size_t			*cl;		/* and lengths */
 };
 
 /* The widths: every cell is formatted here and again when printed,
@@ -943,12 +959,12 @@ static void
 text_measure(void *arg, const union cell *row)
 {
 	struct text_rows *tr = arg;
-	int c;
+	int c, w;
 
 	for (c = 0; c < tr->t->ncols; c++) {
-		cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
+		w = cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
 		    tr->flags);
-		tr->width[c] = MAX(tr->width[c], text_width(tr->text[c]->str));
+		tr->width[c] = MAX(tr->width[c], w);
 	}
 }
 
@@ -959,11 +975,13 @@ text_row(void *arg, const union cell *row)
 	int c;
 
 	for (c = 0; c < tr->t->ncols; c++) {
-		cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
-		    tr->flags);
+		tr->cw[c] = cell_text(tr->text[c], tr->p, &tr->t->cols[c],
+		    &row[c], tr->flags);
 		tr->cells[c] = tr->text[c]->str;
+		tr->cl[c] = tr->text[c]->len;
 	}
-	append_line(tr->out, tr->cells, tr->t, tr->width);
+	append_line_known(tr->out, tr->cells, tr->cw, tr->cl, tr->t,
+	    tr->width);
 	spill(tr->fp, tr->out, false);
 }
 
@@ -994,6 +1012,8 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	tr.width = g_new0(int, nc);
 	tr.cells = g_new0(char *, nc);
 	tr.text = g_new0(GString *, nc);
+	tr.cw = g_new0(int, nc);
+	tr.cl = g_new0(size_t, nc);
 	for (c = 0; c < nc; c++)
 		tr.text[c] = g_string_sized_new(64);
 	rows_open(&rows, p, tt, text_measure, &tr);
@@ -1039,6 +1059,8 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	for (c = 0; c < nc; c++)
 		g_string_free(tr.text[c], TRUE);
 	g_free(tr.text);
+	g_free(tr.cw);
+	g_free(tr.cl);
 	g_free(tr.cells);
 	g_free(tr.width);
 }
