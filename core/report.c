@@ -31,9 +31,24 @@
 #include "proto.h"
 #include "report.h"
 
-#define TIME_FMT	"%.6f"
-#define RATE_FMT	"%.1f"		/* text: rates, bytes or bits per s */
-#define PCT_FMT		"%.2f"		/* text: percentages */
+/* Decimals ("%.Nf", by report_fixed): */
+#define TIME_PREC	6		/* times, and every number in JSON */
+#define RATE_PREC	1		/* text: rates, bytes or bits per s */
+#define PCT_PREC	2		/* text: percentages */
+
+/* n bytes onto out: g_string_append_len, with the common case (room
+ * enough) inline, as the printers append a few bytes at a time, millions
+ * of times. */
+static inline void
+put(GString *out, const char *s, size_t n)
+{
+	if (out->len + n < out->allocated_len) {
+		memcpy(out->str + out->len, s, n);
+		out->len += n;
+		out->str[out->len] = '\0';
+	} else
+		g_string_append_len(out, s, (gssize)n);
+}
 
 /*
  * Decodes one UTF-8 sequence from s (len > 0 bytes).  Returns its length
@@ -120,15 +135,24 @@ term_invisible(uint32_t cp)
 	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029);
 }
 
-char *
-term_escape(const char *s, size_t len)
+/* term_escape's text, appended to out. */
+static void
+term_escape_put(GString *out, const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	GString *out = g_string_sized_new(len + 1);
 	uint32_t cp;
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* A run of printable ASCII goes as it is, in one copy. */
+		for (n = i; n < len && p[n] >= 0x20 && p[n] < 0x7f &&
+		    p[n] != '\\'; n++)
+			;
+		if (n > i) {
+			put(out, s + i, n - i);
+			i = n;
+			continue;
+		}
 		n = utf8_next(p + i, len - i, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f) {
 			g_string_append_printf(out, "\\x%02x", p[i]);
@@ -144,41 +168,152 @@ term_escape(const char *s, size_t len)
 			    (gssize)n);
 		i += n;
 	}
+}
+
+char *
+term_escape(const char *s, size_t len)
+{
+	GString *out = g_string_sized_new(len + 1);
+
+	term_escape_put(out, s, len);
 	return (g_string_free(out, FALSE));
+}
+
+/* An address's text into out (ADDR_STRLEN), its length returned: IPv4,
+ * most of any report, without inet_ntop's sprintf; the rest as
+ * address_to_str writes it. */
+static size_t
+addr_text(const struct address *a, char *out)
+{
+	char *p = out;
+	unsigned v;
+	int i;
+
+	if (a->type != AT_IPv4)
+		return (strlen(address_to_str(a, out)));
+	for (i = 0; i < 4; i++) {
+		v = a->data[i];
+		if (i > 0)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return ((size_t)(p - out));
+}
+
+/* "00" to "99": two digits a division. */
+static const char digit_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Two digits of u % 100 before p. */
+#define PAIR_BACK(p, u) do {						\
+	unsigned d_ = (unsigned)((u) % 100) * 2;			\
+	*--(p) = digit_pairs[d_ + 1];					\
+	*--(p) = digit_pairs[d_];					\
+} while (0)
+
+/* u's digits written backwards ending before p, exactly n of them
+ * (leading zeros) or, n 0, as many as it takes; returns the first. */
+static char *
+digits_back(char *p, uint64_t u, int n)
+{
+	if (n > 0) {
+		for (; n >= 2; n -= 2, u /= 100)
+			PAIR_BACK(p, u);
+		if (n == 1)
+			*--p = (char)('0' + u % 10);
+		return (p);
+	}
+	for (; u >= 100; u /= 100)
+		PAIR_BACK(p, u);
+	if (u >= 10)
+		PAIR_BACK(p, u);
+	else
+		*--p = (char)('0' + u);
+	return (p);
+}
+
+/* 10^n, exact as doubles, for the precisions report_fixed takes. */
+static const double pow10_tab[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9
+};
+
+/*
+ * printf's "%.Nf" without printf: g_ascii_formatd costs ~2,700
+ * instructions a double, and a report prints hundreds of thousands.
+ * The digits are those of the exact binary value rounded half to even,
+ * as glibc prints them.  q, the rounded product |d| * 10^N truncated, is
+ * the exact product's floor or, when the product rounded up to an
+ * integer, that integer, which is then the right answer; the sign of
+ * |d| * 10^N - (q + 0.5), taken with one rounding by fma and so exact,
+ * says which way to round, zero being a true tie.  q + 0.5 is a double
+ * while the product stays below 2^51; past that, or for a precision
+ * outside the table, g_ascii_formatd does it.
+ */
+size_t
+report_fixed(char buf[REPORT_FIXED_MAX], double d, int prec)
+{
+	char digits[24], *p = digits + sizeof(digits), fmt[8];
+	double a = fabs(d), s, prod, r;
+	uint64_t q, ip, fp;
+	size_t n = 0, len;
+
+	if (prec < 0 || prec >= (int)G_N_ELEMENTS(pow10_tab))
+		goto slow;
+	s = pow10_tab[prec];
+	prod = a * s;
+	if (!(prod < 0x1p51))	/* also NaN and infinities */
+		goto slow;
+	q = (uint64_t)prod;
+	r = fma(a, s, -((double)q + 0.5));
+	if (r > 0 || (r == 0 && (q & 1) != 0))
+		q++;
+	ip = q / (uint64_t)s;
+	fp = q % (uint64_t)s;
+	if (prec > 0) {
+		p = digits_back(p, fp, prec);
+		*--p = '.';
+	}
+	p = digits_back(p, ip, 0);
+	if (signbit(d))		/* glibc: "-0.000000" for -0 and -1e-9 */
+		buf[n++] = '-';
+	len = (size_t)(digits + sizeof(digits) - p);
+	memcpy(buf + n, p, len);
+	buf[n + len] = '\0';
+	return (n + len);
+slow:
+	g_snprintf(fmt, sizeof(fmt), "%%.%df", CLAMP(prec, 0, 99));
+	g_ascii_formatd(buf, REPORT_FIXED_MAX, fmt, d);
+	return (strlen(buf));
 }
 
 static void
 append_double(GString *out, double d)
 {
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	char buf[REPORT_FIXED_MAX];
+	size_t n;
 
 	if (!isfinite(d))
 		d = 0;
-	g_string_append(out, g_ascii_formatd(buf, sizeof(buf), TIME_FMT, d));
+	n = report_fixed(buf, d, TIME_PREC);
+	put(out, buf, n);
 }
 
 /* As "%" PRIu64, without printf: a report prints millions. */
 static void
 append_u64(GString *out, uint64_t u)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *p = digits_back(buf + sizeof(buf), u, 0);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	g_string_append_len(out, p, buf + sizeof(buf) - p);
-}
-
-/* d with a printf format, in the C locale whatever the process's. */
-static char *
-fixed(double d, const char *fmt)
-{
-	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-	if (!isfinite(d))
-		d = 0;
-	return (g_strdup(g_ascii_formatd(buf, sizeof(buf), fmt, d)));
+	put(out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 static bool
@@ -205,7 +340,7 @@ report_time_iso(double t, bool ascii)
 	 * the digit; 1e13 s is past year 9999 either way. */
 	if (!isfinite(t) || fabs(t) >= 1e13)
 		return (g_strdup(ascii ? "-" : NONE_UTF8));
-	g_ascii_formatd(buf, sizeof(buf), TIME_FMT, t);
+	report_fixed(buf, t, TIME_PREC);
 	dot = strchr(buf, '.');
 	us = g_ascii_strtoll(buf, NULL, 10) * 1000000 +
 	    (buf[0] == '-' ? -1 : 1) * (dot != NULL ?
@@ -317,6 +452,83 @@ key_cmp(const void *pa, const void *pb, void *arg)
 	return (a < b ? -1 : a > b);
 }
 
+/* A number cell as an unsigned key in table_cell_cmp's order. */
+struct num_key {
+	uint64_t	 k;
+	uint32_t	 i;	/* the row, as drawn */
+};
+
+static uint64_t
+num_key(enum col_type type, const union cell *c)
+{
+	uint64_t b;
+	double d;
+
+	switch (type) {
+	case COL_UINT:
+	case COL_BYTES:
+	case COL_PORT:
+		return (c->u);
+	default:
+		/* NaN below all (cmp_double), -0 equal to 0; then the bits
+		 * of a negative flipped, of a positive above them. */
+		d = c->d;
+		if (d != d)
+			return (0);
+		if (d == 0)
+			d = 0;
+		memcpy(&b, &d, sizeof(b));
+		return ((b >> 63) != 0 ? ~b : b | (uint64_t)1 << 63);
+	}
+}
+
+/*
+ * key_cmp's order for number keys without a call per comparison: a stable
+ * radix sort, a byte at a time from the lowest, each byte descending, so
+ * equal keys keep their drawn order.  A byte the same in every key is
+ * skipped.
+ */
+static void
+num_sort_desc(struct num_key *a, size_t n)
+{
+	struct num_key *tmp, *src = a, *dst, *sw;
+	size_t count[256], pos, c, i;
+	int shift, b;
+
+	if (n < 2)
+		return;
+	dst = tmp = g_new(struct num_key, n);
+	for (shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[src[i].k >> shift & 0xff]++;
+		if (count[src[0].k >> shift & 0xff] == n)
+			continue;
+		for (pos = 0, b = 255; b >= 0; b--) {
+			c = count[b];
+			count[b] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[src[i].k >> shift & 0xff]++] = src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	g_free(tmp);
+}
+
+static bool
+col_number(enum col_type type)
+{
+	return (type == COL_UINT || type == COL_BYTES || type == COL_PORT ||
+	    type == COL_PER_S || type == COL_TIME || type == COL_EPOCH ||
+	    type == COL_RATE || type == COL_BITRATE || type == COL_PERCENT ||
+	    type == COL_VALUE);
+}
+
 /*
  * Rows from t, or, when t is NULL, streamed from p (above), with fn
  * called on every row in the drawn order along the way (NULL: none).
@@ -327,6 +539,7 @@ rows_open(struct rows *r, struct panel *p, const struct table *t,
 {
 	struct scan sc = { .col = -1, .fn = fn, .ctx = ctx };
 	struct key_sort ks;
+	struct num_key *nk;
 	uint32_t *order;
 	int i;
 
@@ -353,9 +566,22 @@ rows_open(struct rows *r, struct panel *p, const struct table *t,
 	ks.keys = (const union cell *)(void *)sc.keys->data;
 	ks.type = p->cls->cols[sc.col].type;
 	order = g_new(uint32_t, sc.n > 0 ? (size_t)sc.n : 1);
-	for (i = 0; i < sc.n; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, (size_t)sc.n, sizeof(uint32_t), key_cmp, &ks);
+	if (col_number(ks.type)) {
+		nk = g_new(struct num_key, sc.n > 0 ? (size_t)sc.n : 1);
+		for (i = 0; i < sc.n; i++) {
+			nk[i].k = num_key(ks.type, &ks.keys[i]);
+			nk[i].i = (uint32_t)i;
+		}
+		num_sort_desc(nk, (size_t)sc.n);
+		for (i = 0; i < sc.n; i++)
+			order[i] = nk[i].i;
+		g_free(nk);
+	} else {
+		for (i = 0; i < sc.n; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, (size_t)sc.n, sizeof(uint32_t), key_cmp,
+		    &ks);
+	}
 	if (table_col_owns(ks.type))
 		for (i = 0; i < sc.n; i++)
 			g_free(g_array_index(sc.keys, union cell, i).text);
@@ -500,68 +726,77 @@ text_str(char *s, bool ascii)
 	return (ascii ? fold_ascii(s) : s);
 }
 
-/* One cell as display text, escaped for the terminal.  g_free it. */
-static char *
-cell_utf8(const struct table_col *col, const union cell *c)
+/* One cell as display text, escaped for the terminal, appended to s. */
+static void
+cell_put(GString *s, const struct table_col *col, const union cell *c)
 {
-	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE], *esc;
-	GString *s;
-	const char *name;
+	char addr[ADDR_STRLEN], num[G_ASCII_DTOSTR_BUF_SIZE], *iso;
+	const char *name, *leaf;
+	size_t n;
 	int i;
 
 	switch (col->type) {
 	case COL_UINT:
 	case COL_BYTES:
 	case COL_PORT:
-		return (g_strdup_printf("%" PRIu64, c->u));
+		append_u64(s, c->u);
+		return;
 	case COL_PER_S:
 		/* One decimal reads well; the JSON has six. */
-		return (g_strdup(g_ascii_formatd(num, sizeof(num), "%.1f",
-		    isfinite(c->d) ? c->d : 0)));
+		n = report_fixed(num, isfinite(c->d) ? c->d : 0, 1);
+		put(s, num, n);
+		return;
 	case COL_TIME:
-		s = g_string_new(NULL);
 		append_double(s, c->d);
-		return (g_string_free(s, FALSE));
+		return;
 	case COL_EPOCH:
-		return (report_time_iso(c->d, false));
+		iso = report_time_iso(c->d, false);
+		g_string_append(s, iso);
+		g_free(iso);
+		return;
 	case COL_RATE:
 	case COL_BITRATE:
 		/* A rate that cannot be known (a span of 0) is "—". */
-		return (isfinite(c->d) ? fixed(c->d, RATE_FMT) :
-		    g_strdup(NONE_UTF8));
+		if (!isfinite(c->d)) {
+			g_string_append(s, NONE_UTF8);
+			return;
+		}
+		n = report_fixed(num, c->d, RATE_PREC);
+		put(s, num, n);
+		return;
 	case COL_PERCENT:
-		return (fixed(c->d, PCT_FMT));
+		n = report_fixed(num, isfinite(c->d) ? c->d : 0, PCT_PREC);
+		put(s, num, n);
+		return;
 	case COL_ADDR:
-		address_to_str(&c->addr, addr);
-		return (term_escape(addr, strlen(addr)));
+		n = addr_text(&c->addr, addr);
+		term_escape_put(s, addr, n);
+		return;
 	case COL_PATH:
 		if (c->path == NULL || c->path->n == 0)
-			return (g_strdup(""));
-		s = g_string_new(NULL);
+			return;
 		for (i = 1; i < c->path->n && i < TABLE_PATH_MAX; i++)
 			g_string_append(s, "  ");
 		name = proto_name(c->path->proto[MIN(c->path->n,
 		    TABLE_PATH_MAX) - 1]);
 		g_string_append(s, name);
-		return (g_string_free(s, FALSE));
+		return;
 	case COL_TEXT:
-		return (term_escape(c->text, c->text != NULL ?
-		    strlen(c->text) : 0));
+		term_escape_put(s, c->text, c->text != NULL ?
+		    strlen(c->text) : 0);
+		return;
 	case COL_TREE:
 		/* Indented by depth, as a protocol path. */
-		s = g_string_new(NULL);
 		for (i = 1; i < table_tree_depth(c->text); i++)
 			g_string_append(s, "  ");
-		esc = term_escape(table_tree_leaf(c->text),
-		    strlen(table_tree_leaf(c->text)));
-		g_string_append(s, esc);
-		g_free(esc);
-		return (g_string_free(s, FALSE));
+		leaf = table_tree_leaf(c->text);
+		term_escape_put(s, leaf, strlen(leaf));
+		return;
 	case COL_VALUE:
-		return (isfinite(c->d) ? g_strdup(g_ascii_formatd(num,
-		    sizeof(num), "%.6g", c->d)) : g_strdup(NONE_UTF8));
+		g_string_append(s, isfinite(c->d) ? g_ascii_formatd(num,
+		    sizeof(num), "%.6g", c->d) : NONE_UTF8);
+		return;
 	}
-	return (g_strdup(""));
 }
 
 /* A name for an address or port cell, when the flags ask for names and
@@ -597,36 +832,81 @@ name_key(const char *key)
 	return (g_strdup_printf("%s_name", key));
 }
 
-static char *
-cell_text(const struct panel *p, const struct table_col *col,
+/* A cell's text, as the text report shows it, in dst (emptied first): a
+ * buffer used again and again rather than a string a cell.  Returns the
+ * columns it takes, found in the same pass as the check for ASCII. */
+static int
+cell_text(GString *dst, const struct panel *p, const struct table_col *col,
     const union cell *c, unsigned flags)
 {
-	char buf[NAMES_NAME_MAX + 1];
+	char buf[NAMES_NAME_MAX + 1], *f;
 	const char *name = cell_name(p, col, c, flags, buf);
+	size_t i;
 
-	return (text_str(name != NULL ? term_escape(name, strlen(name)) :
-	    cell_utf8(col, c), (flags & REPORT_ASCII) != 0));
+	dst->len = 0;		/* g_string_truncate, a cell at a time */
+	dst->str[0] = '\0';
+	if (name != NULL)
+		term_escape_put(dst, name, strlen(name));
+	else
+		cell_put(dst, col, c);
+	for (i = 0; i < dst->len; i++)
+		if ((unsigned char)dst->str[i] >= 0x80)
+			break;
+	if (i == dst->len)
+		return ((int)dst->len);		/* ASCII */
+	if ((flags & REPORT_ASCII) == 0)
+		return ((int)g_utf8_strlen(dst->str, -1));
+	f = fold_ascii(g_strndup(dst->str, dst->len));
+	g_string_assign(dst, f);
+	g_free(f);
+	return ((int)dst->len);		/* folded to ASCII */
+}
+
+/* Columns s takes (valid UTF-8): its length when it is ASCII.  The
+ * length goes to *len, when asked. */
+static int
+text_width_len(const char *s, size_t *len)
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			break;
+	if (*p == '\0') {
+		if (len != NULL)
+			*len = (size_t)(p - s);
+		return ((int)(p - s));
+	}
+	if (len != NULL)
+		*len = strlen(s);
+	return ((int)g_utf8_strlen(s, -1));
 }
 
 static int
 text_width(const char *s)
 {
-	return ((int)g_utf8_strlen(s, -1));
+	return (text_width_len(s, NULL));
 }
 
 static void
 pad(GString *out, int n)
 {
-	while (n-- > 0)
-		g_string_append_c(out, ' ');
+	static const char blanks[] = "                                ";
+
+	for (; n > (int)sizeof(blanks) - 1; n -= (int)sizeof(blanks) - 1)
+		put(out, blanks, sizeof(blanks) - 1);
+	if (n > 0)
+		put(out, blanks, (size_t)n);
 }
 
-/* Cells laid out in columns: numbers right, text left, no trailing blanks. */
+/* Cells laid out in columns: numbers right, text left, no trailing blanks.
+ * Each cell's columns and length are in cw and cl when known (NULL: not). */
 static void
-append_line(GString *out, char **cells, const struct table *t,
-    const int *width)
+append_line_known(GString *out, char **cells, const int *cw,
+    const size_t *cl, const struct table *t, const int *width)
 {
 	int c, w, last = t->ncols - 1;
+	size_t n;
 
 	while (last > 0 && (cells[last] == NULL || cells[last][0] == '\0'))
 		last--;
@@ -634,18 +914,29 @@ append_line(GString *out, char **cells, const struct table *t,
 		const char *s = cells[c] != NULL ? cells[c] : "";
 
 		if (c > 0)
-			g_string_append(out, "  ");
-		w = text_width(s);
+			put(out, "  ", 2);
+		if (cw != NULL) {
+			w = cw[c];
+			n = cl[c];
+		} else
+			w = text_width_len(s, &n);
 		if (col_numeric(t->cols[c].type)) {
 			pad(out, width[c] - w);
-			g_string_append(out, s);
+			put(out, s, n);
 		} else {
-			g_string_append(out, s);
+			put(out, s, n);
 			if (c < last)
 				pad(out, width[c] - w);
 		}
 	}
 	g_string_append_c(out, '\n');
+}
+
+static void
+append_line(GString *out, char **cells, const struct table *t,
+    const int *width)
+{
+	append_line_known(out, cells, NULL, NULL, t, width);
 }
 
 /* What the text of a panel's rows needs, pass after pass. */
@@ -656,7 +947,10 @@ struct text_rows {
 	const struct table	*t;	/* the columns */
 	unsigned		 flags;
 	int			*width;
-	char			**cells;	/* one row's */
+	GString			**text;		/* one row's cells, */
+	char			**cells;	/* their strings, */
+	int			*cw;		/* columns */
+	size_t			*cl;		/* and lengths */
 };
 
 /* The widths: every cell is formatted here and again when printed,
@@ -665,13 +959,12 @@ static void
 text_measure(void *arg, const union cell *row)
 {
 	struct text_rows *tr = arg;
-	char *s;
-	int c;
+	int c, w;
 
 	for (c = 0; c < tr->t->ncols; c++) {
-		s = cell_text(tr->p, &tr->t->cols[c], &row[c], tr->flags);
-		tr->width[c] = MAX(tr->width[c], text_width(s));
-		g_free(s);
+		w = cell_text(tr->text[c], tr->p, &tr->t->cols[c], &row[c],
+		    tr->flags);
+		tr->width[c] = MAX(tr->width[c], w);
 	}
 }
 
@@ -681,14 +974,14 @@ text_row(void *arg, const union cell *row)
 	struct text_rows *tr = arg;
 	int c;
 
-	for (c = 0; c < tr->t->ncols; c++)
-		tr->cells[c] = cell_text(tr->p, &tr->t->cols[c], &row[c],
-		    tr->flags);
-	append_line(tr->out, tr->cells, tr->t, tr->width);
 	for (c = 0; c < tr->t->ncols; c++) {
-		g_free(tr->cells[c]);
-		tr->cells[c] = NULL;
+		tr->cw[c] = cell_text(tr->text[c], tr->p, &tr->t->cols[c],
+		    &row[c], tr->flags);
+		tr->cells[c] = tr->text[c]->str;
+		tr->cl[c] = tr->text[c]->len;
 	}
+	append_line_known(tr->out, tr->cells, tr->cw, tr->cl, tr->t,
+	    tr->width);
 	spill(tr->fp, tr->out, false);
 }
 
@@ -718,6 +1011,11 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	tr.t = tt != NULL ? tt : p->table;
 	tr.width = g_new0(int, nc);
 	tr.cells = g_new0(char *, nc);
+	tr.text = g_new0(GString *, nc);
+	tr.cw = g_new0(int, nc);
+	tr.cl = g_new0(size_t, nc);
+	for (c = 0; c < nc; c++)
+		tr.text[c] = g_string_sized_new(64);
 	rows_open(&rows, p, tt, text_measure, &tr);
 	t = tr.t = rows_table(&rows);
 	titles = g_new0(char *, nc);
@@ -758,6 +1056,11 @@ text_table(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 		g_free(other);
 	}
 	rows_close(&rows);
+	for (c = 0; c < nc; c++)
+		g_string_free(tr.text[c], TRUE);
+	g_free(tr.text);
+	g_free(tr.cw);
+	g_free(tr.cl);
 	g_free(tr.cells);
 	g_free(tr.width);
 }
@@ -903,13 +1206,35 @@ report_text_tables(FILE *fp, const struct report_capture *cap,
 /* A string that json_escape leaves as it is: printable ASCII, no '"' or
  * '\\'.  Most are (keys, addresses): they need no copy. */
 static bool
-json_plain(const char *s)
+json_plain(const char *s, size_t n)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f ||
-		    *s == '"' || *s == '\\')
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '"' || s[i] == '\\')
 			return (false);
 	return (true);
+}
+
+/* s, n bytes long with no NUL, as a JSON string. */
+static void
+json_string_len(GString *out, const char *s, size_t n)
+{
+	char *e;
+
+	if (json_plain(s, n)) {
+		g_string_append_c(out, '"');
+		put(out, s, n);
+		g_string_append_c(out, '"');
+		return;
+	}
+	e = json_escape_len(s, n);
+
+	g_string_append_c(out, '"');
+	g_string_append(out, e);
+	g_string_append_c(out, '"');
+	g_free(e);
 }
 
 static void
@@ -917,10 +1242,8 @@ json_string(GString *out, const char *s)
 {
 	char *e;
 
-	if (s != NULL && json_plain(s)) {
-		g_string_append_c(out, '"');
-		g_string_append(out, s);
-		g_string_append_c(out, '"');
+	if (s != NULL) {
+		json_string_len(out, s, strlen(s));
 		return;
 	}
 	e = json_escape(s);
@@ -974,7 +1297,7 @@ json_cell(GString *out, const struct table_col *col, const union cell *c)
 		append_double(out, c->d);
 		break;
 	case COL_ADDR:
-		json_string(out, address_to_str(&c->addr, addr));
+		json_string_len(out, addr, addr_text(&c->addr, addr));
 		break;
 	case COL_PATH:
 		g_string_append_c(out, '[');
@@ -1028,6 +1351,8 @@ struct json_rows {
 	const char		*nl;
 	int			 n;
 	char			**key;	/* each column's "\"key\":" */
+	size_t			*keylen;
+	size_t			 nllen;
 };
 
 static void
@@ -1040,12 +1365,12 @@ json_row(void *arg, const union cell *row)
 
 	if (jr->n++ > 0)
 		g_string_append_c(out, ',');
-	g_string_append(out, jr->nl);
+	put(out, jr->nl, jr->nllen);
 	g_string_append_c(out, '{');
 	for (c = 0; c < t->ncols; c++) {
 		if (c > 0)
 			g_string_append_c(out, ',');
-		g_string_append(out, jr->key[c]);
+		put(out, jr->key[c], jr->keylen[c]);
 		json_cell(out, &t->cols[c], &row[c]);
 		if (col_named(&t->cols[c], jr->flags))
 			json_name(out, jr->p, &t->cols[c], &row[c],
@@ -1087,17 +1412,21 @@ json_panel(FILE *fp, GString *out, struct panel *p, const struct table *tt,
 	}
 	g_string_append(out, "],\"rows\":[");
 	jr.key = g_new0(char *, t->ncols > 0 ? (size_t)t->ncols : 1);
+	jr.keylen = g_new0(size_t, t->ncols > 0 ? (size_t)t->ncols : 1);
+	jr.nllen = strlen(nl);
 	for (c = 0; c < t->ncols; c++) {
 		GString *k = g_string_new(NULL);
 
 		json_string(k, t->cols[c].key);
 		g_string_append_c(k, ':');
+		jr.keylen[c] = k->len;
 		jr.key[c] = g_string_free(k, FALSE);
 	}
 	rows_each(&rows, json_row, &jr);
 	for (c = 0; c < t->ncols; c++)
 		g_free(jr.key[c]);
 	g_free(jr.key);
+	g_free(jr.keylen);
 	g_string_append_printf(out, "],%s\"other\":{\"rows\":%" PRIu64
 	    ",\"rows_estimated\":%s,\"frames\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"error_bytes\":%" PRIu64 "}}", nl,

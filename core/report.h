@@ -153,6 +153,15 @@ void	 report_json_tables(FILE *, const struct report_capture *,
 char	*report_time_iso(double t, bool ascii);
 
 /*
+ * d as printf's "%.<prec>f" in the C locale (the bytes g_ascii_formatd
+ * gives), into buf; returns the length.  Fast for the precisions the
+ * reports print (0 to 9) while |d| * 10^prec < 2^51; anything else,
+ * infinities and NaN too, goes through g_ascii_formatd.
+ */
+#define REPORT_FIXED_MAX	G_ASCII_DTOSTR_BUF_SIZE
+size_t	 report_fixed(char buf[REPORT_FIXED_MAX], double d, int prec);
+
+/*
  * The body of a JSON string (no quotes) for s: '"' and '\' escaped, every
  * control character (C0, DEL, C1) and U+2028/U+2029 as \u00XX / \uXXXX,
  * each byte that is not part of valid UTF-8 as \ufffd.  g_free the result.
