@@ -124,6 +124,11 @@ panel() {
 	screen | sed -n "4,$(($(screen | wc -l) - 1))p"
 }
 
+same_as_set=0
+order() {
+	if [ "$same_as_set" = 1 ]; then sort; else cat; fi
+}
+
 # same DESC A B: panels A and B show the same title line and rows, once
 # no refill is under way.
 same() {
@@ -132,9 +137,12 @@ same() {
 		return
 	fi
 	# Rates move between the two reads of a live capture: counts must
-	# agree, rates are blanked (mask_rates.py).
-	panel "$2" | python3 "$here/mask_rates.py" >"$tmp/a"
-	panel "$3" | python3 "$here/mask_rates.py" >"$tmp/b"
+	# agree, rates are blanked (mask_rates.py).  Live (same_as_set=1),
+	# the order of rows sorted by a rate can change between the reads
+	# too, when two rows' rates are close: the rows are compared as a
+	# set there.  From a file the order must agree as well.
+	panel "$2" | python3 "$here/mask_rates.py" | order >"$tmp/a"
+	panel "$3" | python3 "$here/mask_rates.py" | order >"$tmp/b"
 	if [ "$(wc -l <"$tmp/a")" -gt 3 ] && cmp -s "$tmp/a" "$tmp/b"; then
 		pass "$1"
 	else

@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 . "$(dirname "$0")/refill_lib.sh"
+same_as_set=1
 
 port=$((20000 + ($$ + 11) % 20000))
 send() {
