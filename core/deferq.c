@@ -17,6 +17,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -160,10 +161,18 @@ deferq_new(size_t rec_size, deferq_apply_fn apply,
 	list_enter();
 	q->next = queues;
 	queues = q;
-	if (!worker_started &&
-	    pthread_create(&tid, NULL, worker_main, NULL) == 0) {
-		pthread_detach(tid);
-		worker_started = true;
+	if (!worker_started) {
+		sigset_t all, old;
+
+		/* Signals are for the threads that wait for them (tui/):
+		 * the worker blocks every one, whenever it starts. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		if (pthread_create(&tid, NULL, worker_main, NULL) == 0) {
+			pthread_detach(tid);
+			worker_started = true;
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	/* Without a worker (it could not start) the producer and the
 	 * draws apply everything: slower, never wrong. */

@@ -283,9 +283,16 @@ class Tmux:
         script = os.path.join(d, "run.sh")
         with open(script, "w") as f:
             f.write('echo $$ >"%s/pid"; exec "$@" 2>"%s/stderr"\n' % (d, d))
-        self.T("new-session", "-d", "-s", name, "-x", "120", "-y", "30",
-               "env", "LC_ALL=C.UTF-8", "XDG_STATE_HOME=" + d, "sh", script,
-               TAPTOP, *args)
+        # A session that has just ended takes the server with it, and a
+        # new session asked for meanwhile fails ("server exited
+        # unexpectedly"): ask again.
+        for _ in range(20):
+            r = self.T("new-session", "-d", "-s", name, "-x", "120", "-y",
+                       "30", "env", "LC_ALL=C.UTF-8", "XDG_STATE_HOME=" + d,
+                       "sh", script, TAPTOP, *args)
+            if r.returncode == 0:
+                break
+            time.sleep(0.25)
         # Up to 30 s: tmux and the shell start slowly on a loaded machine.
         for _ in range(600):
             try:
