@@ -21,6 +21,17 @@ bucket(const struct ratehist *rh, int64_t sec)
 }
 
 void
+ratehist_bucket_start(struct ratehist_bucket *b, int64_t s)
+{
+	/* The sequence lock's write side: tag off, counts, tag on. */
+	atomic_store_explicit(&b->sec, RATEHIST_NONE, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&b->packets, 0, memory_order_relaxed);
+	atomic_store_explicit(&b->bytes, 0, memory_order_relaxed);
+	atomic_store_explicit(&b->sec, s, memory_order_release);
+}
+
+void
 ratehist_init(struct ratehist *rh)
 {
 	int i;

@@ -80,6 +80,10 @@ ratehist_sec_of(int64_t ts_ns)
 	return (ts_ns < 0 && s * 1000000000LL != ts_ns ? s - 1 : s);
 }
 
+/* Gives bucket b to second s, empty: once a second, out of line (its
+ * fence is one ThreadSanitizer cannot see inlined, -Wtsan). */
+void	 ratehist_bucket_start(struct ratehist_bucket *b, int64_t s);
+
 /* The writer: one packet of `bytes` at ts_ns (nanoseconds since the
  * epoch).  Inline: it runs for every packet. */
 static inline void
@@ -100,15 +104,8 @@ ratehist_add(struct ratehist *rh, int64_t ts_ns, uint64_t bytes)
 		    memory_order_relaxed);
 	}
 	b = &rh->b[(uint64_t)s & (RATEHIST_SECONDS - 1)];
-	if (atomic_load_explicit(&b->sec, memory_order_relaxed) != s) {
-		/* The sequence lock's write side: tag off, counts, tag on. */
-		atomic_store_explicit(&b->sec, RATEHIST_NONE,
-		    memory_order_relaxed);
-		atomic_thread_fence(memory_order_release);
-		atomic_store_explicit(&b->packets, 0, memory_order_relaxed);
-		atomic_store_explicit(&b->bytes, 0, memory_order_relaxed);
-		atomic_store_explicit(&b->sec, s, memory_order_release);
-	}
+	if (atomic_load_explicit(&b->sec, memory_order_relaxed) != s)
+		ratehist_bucket_start(b, s);
 	/* Packets, then bytes with release: a reader that sees a packet's
 	 * bytes sees the packet. */
 	atomic_store_explicit(&b->packets, atomic_load_explicit(&b->packets,
