@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
@@ -30,6 +31,14 @@
 /* Records applied per turn of the worker, so that a draw or the producer
  * waiting for the lock waits for one batch at most. */
 #define BATCH		256
+/* Fewer records than this wait for more: a worker that chased the
+ * producer record by record would pull each cache line across as it is
+ * written, and spend more on its turns than on the records. */
+#define BATCH_MIN	64
+/* How long the worker looks for work before it sleeps: at a high rate a
+ * batch comes sooner, and a sleep and a wake-up for every batch would
+ * cost the capture thread a system call each. */
+#define SPIN_NS		100000
 
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
@@ -85,7 +94,7 @@ worker_turn(bool *busy)
 
 	*busy = false;
 	for (q = queues; q != NULL; q = q->next) {
-		if (pending(q) == 0)
+		if (pending(q) < BATCH_MIN)
 			continue;
 		/* Held by a draw, or by the producer making room: another
 		 * queue meanwhile, and this one next turn. */
@@ -99,21 +108,32 @@ worker_turn(bool *busy)
 	return (any);
 }
 
+/* Whether a queue holds at least n records; list_lock held. */
 static bool
-any_batch(void)
+any_pending(size_t n)
 {
 	struct deferq *q;
 
 	for (q = queues; q != NULL; q = q->next)
-		if (pending(q) >= DEFERQ_WAKE)
+		if (pending(q) >= n)
 			return (true);
 	return (false);
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 }
 
 static void *
 worker_main(void *arg)
 {
-	bool busy;
+	bool busy, ready;
+	int64_t t0;
 
 	(void)arg;
 	for (;;) {
@@ -126,10 +146,22 @@ worker_main(void *arg)
 				sched_yield();
 			continue;
 		}
-		/* Nothing left: sleep until a queue holds a batch. */
+		pthread_mutex_unlock(&list_lock);
+		/* No batch now: look again for a while, yielding the core. */
+		for (t0 = now_ns(), ready = false; !ready &&
+		    now_ns() - t0 < SPIN_NS;) {
+			sched_yield();
+			pthread_mutex_lock(&list_lock);
+			ready = any_pending(BATCH_MIN);
+			pthread_mutex_unlock(&list_lock);
+		}
+		if (ready)
+			continue;
+		/* Sleep until a queue holds DEFERQ_WAKE records. */
+		pthread_mutex_lock(&list_lock);
 		atomic_store(&worker_sleeps, true);
 		atomic_thread_fence(memory_order_seq_cst);
-		while (!any_batch())
+		while (!any_pending(DEFERQ_WAKE))
 			pthread_cond_wait(&wake, &list_lock);
 		atomic_store(&worker_sleeps, false);
 		pthread_mutex_unlock(&list_lock);
@@ -208,6 +240,7 @@ deferq_make_room(struct deferq *q)
 	pthread_mutex_lock(&q->lock);
 	(void)apply_some(q, DEFERQ_RECORDS / 2);
 	pthread_mutex_unlock(&q->lock);
+	q->tail_seen = atomic_load_explicit(&q->tail, memory_order_acquire);
 }
 
 void

@@ -71,11 +71,15 @@ void	 deferq_unlock(struct deferq *);
 
 /* ---- the producer's side, inline: it runs for every packet ---- */
 
+/* A cache line for what each side writes, and one for what neither does
+ * after deferq_new, so that the producer's every packet touches no line
+ * the worker writes (tail is read again only when the ring looks full). */
 struct deferq {
 	_Alignas(64) atomic_size_t head;	/* committed: the producer's */
+	size_t		 tail_seen;	/* the producer's last look at tail */
 	_Alignas(64) atomic_size_t tail;	/* applied: under lock */
 	_Alignas(64) pthread_mutex_t lock;
-	uint8_t		*recs;
+	_Alignas(64) uint8_t *recs;
 	size_t		 rec_size;
 	deferq_apply_fn	 apply;
 	deferq_prefetch_fn prefetch;
@@ -98,9 +102,12 @@ deferq_reserve(struct deferq *q)
 {
 	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
 
-	if (head - atomic_load_explicit(&q->tail, memory_order_acquire) ==
-	    DEFERQ_RECORDS)
-		deferq_make_room(q);
+	if (head - q->tail_seen == DEFERQ_RECORDS) {
+		q->tail_seen = atomic_load_explicit(&q->tail,
+		    memory_order_acquire);
+		if (head - q->tail_seen == DEFERQ_RECORDS)
+			deferq_make_room(q);
+	}
 	return (deferq_rec_at(q, head));
 }
 
@@ -110,10 +117,9 @@ deferq_commit(struct deferq *q)
 	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed) + 1;
 
 	atomic_store_explicit(&q->head, head, memory_order_release);
-	/* Every DEFERQ_WAKE records, not only at the first mark: a draw
-	 * may have emptied the queue in between. */
-	if ((head - atomic_load_explicit(&q->tail, memory_order_acquire)) %
-	    DEFERQ_WAKE == 0)
+	/* Every DEFERQ_WAKE records: the worker, if it sleeps, finds a
+	 * batch (or less, if a draw applied some meanwhile). */
+	if (head % DEFERQ_WAKE == 0)
 		deferq_wake();
 }
 
