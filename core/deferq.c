@@ -7,13 +7,16 @@
  * size), on cache lines of their own so that the producer and the
  * consumer do not share one.
  *
- * The worker sleeps on a condition variable when no queue holds
- * DEFERQ_WAKE records.  The producer checks whether it sleeps only when
- * its queue reaches that mark, after a fence; the worker says it sleeps,
- * fences, then looks at every queue once more before it waits.  One of
- * the two then sees the other (the store-fence-load pattern), so a full
- * batch never waits for a draw.  Fewer records than the mark wait for
- * the next batch or the next draw, which applies them.
+ * The worker applies a queue once it holds BATCH_MIN records; when none
+ * does, it looks again for SPIN_NS, yielding the core, then sleeps on a
+ * condition variable until a queue holds DEFERQ_WAKE.  The producer
+ * checks whether it sleeps on every DEFERQ_WAKE-th record it commits,
+ * after a fence; the worker says it sleeps, fences, then looks at every
+ * queue once more before it waits.  One of the two then sees the other
+ * (the store-fence-load pattern), so a batch waits for the next mark at
+ * most, never for a draw.  Fewer records wait for the next batch or the
+ * next draw, which applies them.  (ThreadSanitizer does not model the
+ * fences; it checks the records, which head and tail publish.)
  */
 #include <pthread.h>
 #include <sched.h>

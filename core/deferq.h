@@ -9,8 +9,9 @@
  * with no lock and no system call.  Records are applied in the order
  * they were committed, under the queue's lock, by whoever comes first:
  *
- *   - the worker, one thread for all queues, woken when a queue holds
- *     DEFERQ_WAKE records, which applies them in batches;
+ *   - the worker, one thread for all queues, which applies them in
+ *     batches (of 64 records at least) and sleeps when the capture is
+ *     quiet, until a queue holds DEFERQ_WAKE records;
  *   - deferq_lock(), which applies everything committed so far before it
  *     returns: draw() and reset() take it, so a draw sees every packet
  *     that packet() accepted before it, as if packet() had counted it;
