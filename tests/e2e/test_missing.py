@@ -321,9 +321,18 @@ def status_line(tmp):
     for cols, want in ((200, r"38 frames of link type Cisco HDLC \(104\) "
                         r"not dissected"),
                        (80, r"38 frames not dissected \(C_HDLC\)")):
-        subprocess.run(tm + ["new-session", "-d", "-x", str(cols), "-y",
-                             "30", "env", "LC_ALL=C.UTF-8", TAPTOP, "-r",
-                             path], check=True)
+        # The server killed for the last width may still be exiting,
+        # and a session asked of it then fails: ask again.
+        for _ in range(20):
+            r = subprocess.run(tm + ["new-session", "-d", "-x", str(cols),
+                                     "-y", "30", "env", "LC_ALL=C.UTF-8",
+                                     TAPTOP, "-r", path])
+            if r.returncode == 0:
+                break
+            time.sleep(0.25)
+        else:
+            bad("status line at %d columns: tmux gives no session" % cols)
+            continue
         screen = ""
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
