@@ -19,6 +19,11 @@
  * with the old row, so a new stream on the pair is told apart again once
  * its side has sent in the new row.
  *
+ * packet() only queues a record (the key, normalised, and what the
+ * counting reads); conv_apply counts it, on the worker thread or before
+ * the next draw or reset (core/deferq.h), so everything below runs under
+ * the queue's lock.
+ *
  * A row weighs its bytes.  A SYN that starts a new stream weighs on the
  * live stream's row at the lookup; that weight is taken back before the
  * row retires, so the counters add up to the bytes counted.

@@ -3,7 +3,9 @@
  * address and port; the source is looked up before the destination, so
  * the insertion order (the tie-break order of rows) is Wireshark's.  The
  * flowtab keeps the heaviest rows by bytes (flowtab.h), so a value is used
- * only until the next lookup, which may evict it.
+ * only until the next lookup, which may evict it.  The lookups are not
+ * made in packet(): it queues a record, counted by endpoints_apply on the
+ * worker thread or before the next draw (core/deferq.h).
  *
  * The classes are at the end: each is its tap, its title and what its rows
  * are keyed on.
